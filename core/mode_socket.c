@@ -1,0 +1,41 @@
+/* mode_socket.c - mode 3: this host's docker socket mounted in. */
+#include "modes.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int mode_socket_build(const struct mode_ctx *ctx, struct launch *l, struct container *ws,
+		      struct err *e)
+{
+	const struct spec *s = ctx->spec;
+	const char *sock = spec_get(s, OPT_SOCKET);
+	if (!sock)
+		sock = ctx->facts ? ctx->facts->socket_path : NULL;
+	if (!sock)
+		return mode_require(ctx, OPT_SOCKET, e);
+
+	const char *group = spec_get(s, OPT_GROUP);
+	char gid[24];
+	if (!group) {
+		if (!ctx->facts || ctx->facts->socket_gid < 0)
+			return err_set(e, "socket.group: %s; pass --group GID (the socket's group id as "
+					  "the daemon's host sees it)",
+				       ctx->facts && ctx->facts->socket_gid_error
+					       ? ctx->facts->socket_gid_error
+					       : "the socket's group is unknown");
+		snprintf(gid, sizeof(gid), "%ld", ctx->facts->socket_gid);
+		group = gid;
+	}
+	container_add(ws, RK_GROUP_ADD, group, NULL);
+	container_add_mount(ws, sock, "/var/run/docker.sock", 1);
+	container_add_env(ws, "WS_DOCKER_ENABLE_CLIENT", "1");
+
+	if (group[0] == '0' && group[1] == '\0')
+		strvec_push(&l->warnings, "--group-add 0 adds the root group to the workspace user");
+	strvec_push(&l->warnings, "the socket gives the workspace root-equivalent control of this "
+				  "host's daemon; ':ro' on the mount restricts nothing");
+	strvec_push(&l->notes, "containers started inside are siblings on this host's daemon: "
+			       "paths and ports refer to this host, not the workspace");
+	return 0;
+}

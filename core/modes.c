@@ -1,0 +1,118 @@
+/* modes.c - the table of the six launch modes (SPEC §1, §2). */
+#include "modes.h"
+
+#include <string.h>
+
+const char *const tradeoff_titles[TO__COUNT] = {
+	[TO_PRIVILEGED] = "workspace runs privileged",
+	[TO_TAKEOVER] = "workspace can take over this host",
+	[TO_ISOLATED] = "containers isolated from host's",
+	[TO_NEEDS] = "needs on host",
+	[TO_PERSIST] = "inner images persist",
+};
+
+#define COMMON_CHECKS "cli", "engine", "endpoint", "image", "names", "port"
+
+static const char *const sysbox_checks[] = { COMMON_CHECKS, "sysbox.runtime", "sysbox.services",
+					     "sysbox.kernel", NULL };
+static const char *const privileged_checks[] = { COMMON_CHECKS, "privilege", NULL };
+static const char *const socket_checks[] = { COMMON_CHECKS, "socket.path", "socket.gid", NULL };
+static const char *const tcp_checks[] = { COMMON_CHECKS, "tcp.reach", "tls.files", "tls.handshake", NULL };
+static const char *const ssh_checks[] = { COMMON_CHECKS, "ssh.client", "ssh.remote", NULL };
+static const char *const dind_checks[] = { COMMON_CHECKS, "privilege", "dind.image", NULL };
+
+const struct mode mode_table[MODE__COUNT] = {
+	[MODE_SYSBOX] = {
+		.id = MODE_SYSBOX, .name = "sysbox", .title = "Sysbox runtime",
+		.summary = "inner dockerd in a system container; no --privileged (Kloud's suggestion)",
+		.details = "Runs the workspace with the sysbox-runc runtime, which lets an unprivileged "
+			   "container run its own dockerd. WS_DOCKER_ENABLE_CLIENT=1 starts it. "
+			   "Needs sysbox installed on a rootful daemon.",
+		.tradeoffs = { "no", "no", "yes", "sysbox installed", "with volume" },
+		.rank = 0, .checks = sysbox_checks, .build = mode_sysbox_build,
+	},
+	[MODE_PRIVILEGED] = {
+		.id = MODE_PRIVILEGED, .name = "privileged", .title = "Privileged dockerd",
+		.summary = "inner dockerd in a --privileged workspace: full root over this host",
+		.details = "Runs the workspace with --privileged so it can start its own dockerd "
+			   "(WS_DOCKER_ENABLE_CLIENT=1). The inner /var/lib/docker lives on a volume to "
+			   "avoid overlay-on-overlay. --privileged gives the container root over the host.",
+		.tradeoffs = { "yes", "yes", "yes", "privileged allowed", "with volume" },
+		.bad = { 1, 1, 0, 0, 0 },
+		.rank = 4, .checks = privileged_checks, .build = mode_privileged_build,
+	},
+	[MODE_SOCKET] = {
+		.id = MODE_SOCKET, .name = "socket", .title = "Host socket",
+		.summary = "mount this host's docker socket: shares the daemon, root-equivalent",
+		.details = "Mounts the daemon socket into the workspace and adds its group with "
+			   "--group-add. Containers started inside are siblings on this host's daemon; "
+			   "paths and ports refer to this host. Socket access is root on this host; "
+			   ":ro on the mount restricts nothing.",
+		.tradeoffs = { "no", "yes (daemon = root)", "no (shared daemon)", "local daemon", "host's" },
+		.bad = { 0, 1, 1, 0, 0 },
+		.rank = 5, .checks = socket_checks, .build = mode_socket_build,
+	},
+	[MODE_TCP] = {
+		.id = MODE_TCP, .name = "tcp", .title = "Remote daemon (TCP/TLS)",
+		.summary = "DOCKER_HOST=tcp:// a remote daemon; TLS client certificates on 2376",
+		.details = "Points the workspace's docker client at a remote daemon. With TLS the "
+			   "client certificates are mounted read-only; without TLS (2375) anyone who "
+			   "reaches the port is root on that host.",
+		.tradeoffs = { "no", "no", "remote", "remote daemon", "remote's" },
+		.rank = 2, .checks = tcp_checks, .build = mode_tcp_build,
+	},
+	[MODE_SSH] = {
+		.id = MODE_SSH, .name = "ssh", .title = "Remote daemon (SSH)",
+		.summary = "DOCKER_HOST=ssh:// a remote host; your key via agent forwarding",
+		.details = "Points the workspace's docker client at a remote host over ssh. The key "
+			   "reaches the workspace through your ssh-agent socket (or a mounted key file); "
+			   "known_hosts is mounted so the host key is already trusted.",
+		.tradeoffs = { "no", "no", "remote", "ssh + remote", "remote's" },
+		.rank = 1, .checks = ssh_checks, .build = mode_ssh_build,
+	},
+	[MODE_DIND] = {
+		.id = MODE_DIND, .name = "dind", .title = "docker:dind sidecar",
+		.summary = "a privileged docker:dind sidecar on a private network, TLS by default",
+		.details = "Creates a network, runs docker:dind as a privileged sidecar and points "
+			   "the workspace at it over TLS with the sidecar's client certificates. The "
+			   "workspace itself is not privileged; the sidecar is.",
+		.tradeoffs = { "no (sidecar is)", "via the sidecar", "yes", "privileged allowed", "with volume" },
+		.bad = { 0, 1, 0, 0, 0 },
+		.rank = 3, .checks = dind_checks, .build = mode_dind_build, .places_volume = 1,
+	},
+};
+
+const struct mode *mode_get(enum mode_id id)
+{
+	if ((int)id < 0 || id >= MODE__COUNT)
+		return NULL;
+	return &mode_table[id];
+}
+
+const struct mode *mode_by_name(const char *name)
+{
+	for (int i = 0; i < MODE__COUNT; i++)
+		if (!strcmp(mode_table[i].name, name))
+			return &mode_table[i];
+	return NULL;
+}
+
+const char *mode_names(void)
+{
+	return "sysbox, privileged, socket, tcp, ssh, dind";
+}
+
+int mode_wants_userns_host(const struct mode_ctx *ctx)
+{
+	int v = spec_bool(ctx->spec, OPT_USERNS_HOST);
+	if (v >= 0)
+		return v;
+	return ctx->facts && ctx->facts->userns_remap == 1;
+}
+
+int mode_require(const struct mode_ctx *ctx, enum opt_id id, struct err *e)
+{
+	const struct option_def *def = option_get(id);
+	const struct mode *m = mode_get(ctx->spec->mode);
+	return err_set(e, "%s (--%s) is required for mode %s", def->key, def->flag, m ? m->name : "?");
+}

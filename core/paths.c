@@ -1,0 +1,59 @@
+/* paths.c - XDG configuration paths. */
+#include "paths.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *paths_config_dir(const char *override, struct err *e)
+{
+	if (override && *override)
+		return xstrdup(override);
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/ws-launch", xdg);
+	const char *home = getenv("HOME");
+	if (home && home[0] == '/')
+		return xasprintf("%s/.config/ws-launch", home);
+	err_set(e, "cannot find the configuration directory: set HOME or XDG_CONFIG_HOME, or pass --config DIR");
+	return NULL;
+}
+
+char *paths_config_sub(const char *override, const char *sub, struct err *e)
+{
+	char *dir = paths_config_dir(override, e);
+	if (!dir)
+		return NULL;
+	char *r = xasprintf("%s/%s", dir, sub);
+	free(dir);
+	return r;
+}
+
+int paths_mkdirs(const char *dir, struct err *e)
+{
+	char *p = xstrdup(dir);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) && errno != EEXIST) {
+			err_set(e, "cannot create %s: %s", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	struct stat st;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		err_set(e, "%s is not a directory", dir);
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}

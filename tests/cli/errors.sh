@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPEC §7: every class of bad input gets exit 2, one line on stderr naming
+# the field, and nothing on stdout.
+. "$(dirname "$0")/../lib/assert.sh"
+export HOME=$T_TMP/home XDG_CONFIG_HOME= DOCKER_HOST= DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
+mkdir -p "$HOME"
+
+usage_error "host" "ws-launch: --host: 'bad host' is not a valid host name (letters, digits, '-' and '.' only)" print tcp --host 'bad host'
+usage_error "host with shell" "" print tcp --host 'h$(reboot)'
+usage_error "host label" "ws-launch: --host: '-x.example' is not a valid host name (label starts with '-')" print ssh --host -x.example
+usage_error "port range" "ws-launch: --port: '0' is out of range (1-65535)" print sysbox --port 0
+usage_error "port range high" "ws-launch: --port: '65536' is out of range (1-65535)" print sysbox --port 65536
+usage_error "port not a number" "ws-launch: --tcp-port: 'http' is not a number" print tcp --host h.example --tcp-port http
+usage_error "ssh port" "ws-launch: --ssh-port: '99999' is out of range (1-65535)" print ssh --host h.example --ssh-port 99999
+usage_error "gid word" "ws-launch: --group: 'docker' is not a numeric group id" print socket --group docker
+usage_error "gid negative" "ws-launch: --group: '-1' is not a numeric group id" print socket --group=-1
+usage_error "image upper" "ws-launch: --image: 'Kloud/ws' is not a valid image reference: it has upper-case letters in its repository path (must be lowercase)" print sysbox --image Kloud/ws
+usage_error "image digest" "" print sysbox --image 'ws@sha256:123'
+usage_error "image spaces" "" print sysbox --image 'ghcr.io/x y'
+usage_error "container name" "ws-launch: --name: 'my workspace' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name 'my workspace'
+usage_error "name newline" "ws-launch: --name: 'ws\\nrm' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name $'ws\nrm'
+usage_error "network name" "" print dind --network 'a;b'
+usage_error "volume name" "ws-launch: --data-volume: 'x' is too short for a volume name (at least 2 characters)" print privileged --data-volume x
+usage_error "sidecar name" "" print dind --sidecar '../x'
+usage_error "env name" "ws-launch: --env: '1X' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)" print sysbox --env 1X=y
+usage_error "env without =" "ws-launch: --env: 'FOO' is not NAME=VALUE" print sysbox -e FOO
+usage_error "env conflicts with mode" "ws-launch: env DOCKER_HOST: set by mode tcp; use the mode's options instead" print tcp --host h.example -e DOCKER_HOST=tcp://x:1
+usage_error "relative path" "ws-launch: --socket: 'docker.sock' is not an absolute path" print socket --socket docker.sock --group 1
+usage_error "colon in path" "ws-launch: --cert-dir: '/a:b' contains ':', which docker's -v cannot express" print tcp --host h.example --tls --cert-dir /a:b
+usage_error "bind address" "ws-launch: --bind: 'localhost' is not an IP address" print sysbox --bind localhost
+usage_error "publish" "" print sysbox --publish 8080
+usage_error "choice" "ws-launch: --pull: 'sometimes' is not one of auto|always|never" print sysbox --pull sometimes
+usage_error "bool" "ws-launch: --tls: 'maybe' is not a boolean (true or false)" print dind --tls=maybe
+usage_error "missing host" "ws-launch: tcp.host (--host) is required for mode tcp" print tcp
+usage_error "tls without certs" "ws-launch: tcp.cert_dir (--cert-dir) is required with TLS: a directory with ca.pem, cert.pem and key.pem" print tcp --host h.example --tls
+usage_error "unknown mode" "ws-launch: unknown mode 'kvm' (one of sysbox, privileged, socket, tcp, ssh, dind)" print kvm
+usage_error "no mode" "ws-launch: print: which mode? one of sysbox, privileged, socket, tcp, ssh, dind (or --profile NAME)" print
+usage_error "unknown option" "ws-launch: unknown option '--colour-scheme'; see 'ws-launch help print'" print sysbox --colour-scheme x
+usage_error "option of another mode" "ws-launch: --host: does not apply to mode sysbox (it is for: tcp, ssh)" print sysbox --host h.example
+usage_error "missing value" "ws-launch: --image: needs a value" print sysbox --image
+usage_error "flag with value" "ws-launch: --no-volume: takes no value" print sysbox --no-volume=x
+usage_error "short option" "ws-launch: unknown option '-x'; see 'ws-launch help print'" print sysbox -x
+usage_error "extra argument" "ws-launch: print: unexpected argument 'extra'" print sysbox extra
+usage_error "format" "ws-launch: --format: 'yaml' is not one of shell, json" print sysbox --format yaml
+usage_error "unknown command" "ws-launch: unknown command 'lanch'; see 'ws-launch --help'" lanch
+usage_error "unknown global option" "ws-launch: unknown option '--verbose'; see 'ws-launch --help'" --verbose
+usage_error "relative config" "ws-launch: --config: 'cfg' is not an absolute path" --config cfg modes
+usage_error "control chars are shown escaped" "ws-launch: --name: 'a\\x1b[31mb' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name $'a\e[31mb'
+usage_error "profile name" "ws-launch: profile save: profile name '../x' is not a valid name ([A-Za-z0-9._-], 1-64 characters)" profile save ../x sysbox
+usage_error "profile missing" "" print --profile nope
+usage_error "profile rm missing" "" profile rm nope
+usage_error "help unknown" "ws-launch: help: no command named 'nope'" help nope
+
+# print socket without --group: the gid comes from the socket file ...
+sock=$T_TMP/d.sock
+socat UNIX-LISTEN:"$sock",fork /dev/null & spid=$!
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.02; done
+chgrp 4242 "$sock"
+run print socket --socket "$sock" --no-volume --pull never
+expect_rc 0 "gid from socket"
+expect_out_has "--group-add 4242" "gid from socket"
+expect_out_has "-v $sock:/var/run/docker.sock:ro" "gid from socket"
+kill $spid; wait $spid 2>/dev/null
+# ... and when it cannot, it says to pass --group.
+usage_error "socket gone" "ws-launch: socket.group: cannot read the group of $sock: No such file or directory; pass --group GID (the socket's group id as the daemon's host sees it)" print socket --socket "$sock"
+: > "$T_TMP/plain"
+usage_error "not a socket" "ws-launch: socket.group: $T_TMP/plain is not a socket; pass --group GID (the socket's group id as the daemon's host sees it)" print socket --socket "$T_TMP/plain"
+
+# Shell metacharacters in values are data: quoted in the output, never run.
+run print sysbox --no-volume --pull never -e 'X=$(touch '"$T_TMP"'/pwned); `id` * ~' -e $'Y=a\nb'
+expect_rc 0 "metachars"
+bash -c "docker() { printf '%s\n' \"\$@\"; }; $out" > "$T_TMP/argv"
+grep -qxF 'X=$(touch '"$T_TMP"'/pwned); `id` * ~' "$T_TMP/argv" && ok || bad "metachars not preserved"
+[ ! -e "$T_TMP/pwned" ] && ok || bad "metachars were executed"

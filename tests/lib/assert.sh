@@ -1,0 +1,51 @@
+# tests/lib/assert.sh - shared helpers for script tests (bash).
+# Every check counts; the script's exit status is non-zero if any failed.
+# A test that runs no check fails.
+set -u
+T_PASS=0 T_FAIL=0
+: "${WS_BIN:?WS_BIN must point at the ws-launch binary}"
+T_TMP=$(mktemp -d /tmp/ws-test-XXXXXX)
+trap 't_cleanup' EXIT
+t_cleanup() { rm -rf "$T_TMP"; t_summary; }
+t_summary() {
+  echo "$(basename "$0"): $T_PASS passed, $T_FAIL failed"
+  [ $((T_PASS + T_FAIL)) -gt 0 ] || { echo "no checks ran"; exit 1; }
+  [ "$T_FAIL" -eq 0 ] || exit 1
+}
+ok()  { T_PASS=$((T_PASS + 1)); }
+bad() { T_FAIL=$((T_FAIL + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS...: runs ws-launch, sets $rc, $out (stdout) and $err (stderr).
+run() {
+  "$WS_BIN" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+  rc=$?
+  out=$(cat "$T_TMP/out"); err=$(cat "$T_TMP/err")
+}
+# run_in INPUT ARGS...: same with stdin.
+run_in() {
+  local input=$1; shift
+  printf '%s' "$input" | "$WS_BIN" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
+  rc=$?
+  out=$(cat "$T_TMP/out"); err=$(cat "$T_TMP/err")
+}
+expect_rc() { [ "$rc" -eq "$1" ] && ok || bad "$2: exit $rc, want $1 (stderr: $err)"; }
+expect_out() { [ "$out" = "$1" ] && ok || bad "$2: stdout differs:
+--- got
+$out
+--- want
+$1"; }
+expect_out_has() { case $out in *"$1"*) ok ;; *) bad "$2: stdout lacks [$1]: $out" ;; esac; }
+expect_err_has() { case $err in *"$1"*) ok ;; *) bad "$2: stderr lacks [$1]: $err" ;; esac; }
+# usage_error DESC EXPECTED-STDERR ARGS...: exit 2, exactly one stderr line
+# equal to EXPECTED (when non-empty), nothing on stdout.
+usage_error() {
+  local desc=$1 want=$2; shift 2
+  run "$@"
+  expect_rc 2 "$desc"
+  [ -z "$out" ] && ok || bad "$desc: stdout not empty: $out"
+  [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && ok || bad "$desc: stderr is not one line: $err"
+  case $err in "ws-launch: "*) ok ;; *) bad "$desc: stderr does not start with 'ws-launch: ': $err" ;; esac
+  if [ -n "$want" ]; then [ "$err" = "$want" ] && ok || bad "$desc: stderr
+  got:  $err
+  want: $want"; fi
+}

@@ -1,0 +1,660 @@
+/* test_endpoint.c - endpoint resolution: every precedence rule, contexts
+ * with and without TLS material, and every bad input class, in temp dirs. */
+#include "endpoint.h"
+#include "strbuf.h"
+#include "t.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static char tmp[] = "/tmp/ws-endpoint-XXXXXX";
+
+static void mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0700);
+			*s = '/';
+		}
+	}
+	mkdir(p, 0700);
+	free(p);
+}
+
+static char *path_of(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static void write_file(const char *path, const char *content)
+{
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	mkdir_p(dir);
+	free(dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(2);
+	}
+	fputs(content, f);
+	fclose(f);
+}
+
+/* A context NAME stored under directory ID of config dir CFG. */
+static void make_context(const char *cfg, const char *id, const char *meta_json)
+{
+	char *p = xasprintf("%s/contexts/meta/%s/meta.json", cfg, id);
+	write_file(p, meta_json);
+	free(p);
+}
+
+static void make_tls(const char *cfg, const char *id, int ca, int cert, int key)
+{
+	char *dir = xasprintf("%s/contexts/tls/%s/docker", cfg, id);
+	mkdir_p(dir);
+	const char *names[] = { "ca.pem", "cert.pem", "key.pem" };
+	int want[] = { ca, cert, key };
+	for (int i = 0; i < 3; i++) {
+		if (!want[i])
+			continue;
+		char *f = xasprintf("%s/%s", dir, names[i]);
+		write_file(f, "-----BEGIN TEST-----\n");
+		free(f);
+	}
+	free(dir);
+}
+
+static void rm_rf(const char *p)
+{
+	struct stat st;
+	if (lstat(p, &st))
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(p);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			char *sub = path_of(p, de->d_name);
+			rm_rf(sub);
+			free(sub);
+		}
+		if (d)
+			closedir(d);
+		rmdir(p);
+	} else {
+		unlink(p);
+	}
+}
+
+/* A fresh HOME with an empty .docker under the temp dir; returns HOME. */
+static char *fresh_home(const char *name)
+{
+	char *home = xasprintf("%s/%s", tmp, name);
+	char *cfg = xasprintf("%s/.docker", home);
+	rm_rf(home);
+	mkdir_p(cfg);
+	free(cfg);
+	return home;
+}
+
+static int resolve(struct endpoint *ep, const struct endpoint_env *env, struct err *e)
+{
+	err_clear(e);
+	return endpoint_resolve_env(ep, env, e);
+}
+
+/* Expects resolution to fail with a message containing WANT. */
+static void resolve_fails(const struct endpoint_env *env, const char *want)
+{
+	struct endpoint ep;
+	struct err e;
+	endpoint_init(&ep);
+	CHECK_INT(resolve(&ep, env, &e), -1);
+	CHECK_CONTAINS(e.msg, want);
+	CHECK(ep.url == NULL);   /* nothing half-filled */
+	endpoint_free(&ep);
+}
+
+static const char meta_foo[] =
+	"{\"Name\":\"foo\",\"Metadata\":{\"Description\":\"\"},\"Endpoints\":{\"docker\":"
+	"{\"Host\":\"tcp://foo.example:2376\",\"SkipTLSVerify\":false}}}";
+static const char meta_bar[] =
+	"{\n\t\"Name\": \"bar\",\n\t\"Endpoints\": {\n\t\t\"docker\": {\n\t\t\t\"Host\": "
+	"\"unix:///run/bar.sock\",\n\t\t\t\"SkipTLSVerify\": false\n\t\t}\n\t}\n}\n";
+
+static void test_precedence(void)
+{
+	struct endpoint ep;
+	struct err e;
+	char *home = fresh_home("prec");
+	char *cfg = xasprintf("%s/.docker", home);
+	char *conf = xasprintf("%s/config.json", cfg);
+	struct endpoint_env env = { .home = home };
+
+	endpoint_init(&ep);
+	/* nothing at all: the default socket */
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+	CHECK_INT(ep.kind, EP_UNIX);
+	CHECK_STR(ep.url, "unix:///var/run/docker.sock");
+	CHECK_STR(ep.path, "/var/run/docker.sock");
+	CHECK_STR(ep.context, "default");
+	CHECK_INT(ep.tls, 0);
+
+	make_context(cfg, "id-foo", meta_foo);
+	make_context(cfg, "id-bar", meta_bar);
+	write_file(conf, "{\n\t\"auths\": {},\n\t\"currentContext\": \"bar\"\n}\n");
+
+	/* config.json currentContext */
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_CONFIG);
+	CHECK_STR(ep.context, "bar");
+	CHECK_STR(ep.url, "unix:///run/bar.sock");
+	CHECK_STR(ep.path, "/run/bar.sock");
+
+	/* DOCKER_CONTEXT beats config.json */
+	env.docker_context = "foo";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DOCKER_CONTEXT);
+	CHECK_STR(ep.context, "foo");
+	CHECK_INT(ep.kind, EP_TCP);
+	CHECK_STR(ep.url, "tcp://foo.example:2376");
+	CHECK_STR(ep.host, "foo.example");
+	CHECK_INT(ep.port, 2376);
+	CHECK_INT(ep.tls, 0);   /* no TLS material, SkipTLSVerify false */
+
+	/* DOCKER_HOST beats DOCKER_CONTEXT (the code, not the docs table) */
+	env.docker_host = "tcp://10.1.2.3:2375";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DOCKER_HOST);
+	CHECK_STR(ep.context, "default");
+	CHECK_STR(ep.url, "tcp://10.1.2.3:2375");
+
+	/* set-but-empty variables do not count */
+	env.docker_host = "";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DOCKER_CONTEXT);
+	env.docker_context = "";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_CONFIG);
+
+	/* DOCKER_CONTEXT=default: the default context, explicitly */
+	env.docker_context = "default";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DOCKER_CONTEXT);
+	CHECK_STR(ep.context, "default");
+	CHECK_STR(ep.url, "unix:///var/run/docker.sock");
+	env.docker_context = NULL;
+
+	/* currentContext "default", "" and absent all mean the default */
+	write_file(conf, "{\"currentContext\":\"default\"}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+	write_file(conf, "{\"currentContext\":\"\"}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+	write_file(conf, "{\"auths\":{\"ghcr.io\":{}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+	write_file(conf, "{\"currentContext\":null}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+
+	/* DOCKER_CONFIG replaces $HOME/.docker */
+	char *other = xasprintf("%s/otherconf", tmp);
+	rm_rf(other);
+	make_context(other, "x", "{\"Name\":\"elsewhere\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///else.sock\"}}}");
+	char *oconf = xasprintf("%s/config.json", other);
+	write_file(oconf, "{\"currentContext\":\"elsewhere\"}");
+	env.docker_config = other;
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_CONFIG);
+	CHECK_STR(ep.url, "unix:///else.sock");
+	env.docker_context = "foo";   /* foo lives in $HOME/.docker, not here */
+	resolve_fails(&env, "DOCKER_CONTEXT: context 'foo' not found in ");
+	env.docker_context = NULL;
+	env.docker_config = NULL;
+
+	/* no HOME, no DOCKER_CONFIG */
+	struct endpoint_env bare = { 0 };
+	CHECK_INT(resolve(&ep, &bare, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+	bare.docker_context = "foo";
+	resolve_fails(&bare, "DOCKER_CONTEXT: context 'foo': no docker config directory");
+
+	endpoint_free(&ep);
+	free(oconf);
+	free(other);
+	free(conf);
+	free(cfg);
+	free(home);
+}
+
+static void test_tls_env(void)
+{
+	struct endpoint ep;
+	struct err e;
+	char *home = fresh_home("tls");
+	char *cfg = xasprintf("%s/.docker", home);
+	char *certs = xasprintf("%s/certs", tmp);
+	struct endpoint_env env = { .home = home };
+
+	rm_rf(certs);
+	mkdir_p(certs);
+	endpoint_init(&ep);
+
+	/* tcp://HOST without a port is 2375, even with TLS */
+	env.docker_host = "tcp://tls.example";
+	env.docker_tls_verify = "1";
+	env.docker_cert_path = certs;
+	resolve_fails(&env, "DOCKER_CERT_PATH: ");
+	resolve_fails(&env, "/certs/ca.pem is missing");
+	char *ca = path_of(certs, "ca.pem");
+	char *cert = path_of(certs, "cert.pem");
+	char *key = path_of(certs, "key.pem");
+	write_file(ca, "x");
+	CHECK_INT(resolve(&ep, &env, &e), 0);   /* ca alone: server-verify only */
+	CHECK_INT(ep.port, 2375);
+	CHECK_STR(ep.url, "tcp://tls.example:2375");
+	CHECK_INT(ep.tls, 1);
+	CHECK_INT(ep.tls_verify, 1);
+	CHECK_STR(ep.ca_file, ca);
+	CHECK(ep.cert_file == NULL);
+	CHECK_STR(ep.cert_dir, certs);
+	write_file(cert, "x");
+	resolve_fails(&env, "DOCKER_CERT_PATH: ");
+	resolve_fails(&env, "/certs/key.pem is missing");
+	write_file(key, "x");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_STR(ep.cert_file, cert);
+	CHECK_STR(ep.key_file, key);
+	unlink(cert);
+	resolve_fails(&env, "/certs/cert.pem is missing");
+	write_file(cert, "x");
+
+	/* DOCKER_TLS_VERIFY=0 still means verify */
+	env.docker_tls_verify = "0";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.tls_verify, 1);
+
+	/* DOCKER_TLS alone: TLS without verification, files optional */
+	env.docker_tls_verify = NULL;
+	env.docker_tls = "1";
+	env.docker_cert_path = NULL;   /* config dir: empty */
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.tls, 1);
+	CHECK_INT(ep.tls_verify, 0);
+	CHECK(ep.ca_file == NULL);
+
+	/* the default with TLS env is tcp://localhost:2376, certs in the config dir */
+	env.docker_host = NULL;
+	env.docker_tls = NULL;
+	env.docker_tls_verify = "1";
+	resolve_fails(&env, "DOCKER_TLS_VERIFY: ");
+	resolve_fails(&env, "/.docker/ca.pem is missing");
+	char *cca = path_of(cfg, "ca.pem");
+	write_file(cca, "x");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.source, SRC_DEFAULT);
+	CHECK_STR(ep.url, "tcp://localhost:2376");
+	CHECK_INT(ep.port, 2376);
+	CHECK_STR(ep.ca_file, cca);
+	CHECK_STR(ep.cert_dir, cfg);
+
+	/* a unix DOCKER_HOST ignores TLS env */
+	env.docker_host = "unix:///tmp/x.sock";
+	env.docker_cert_path = "/nonexistent";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.tls, 0);
+	CHECK(ep.ca_file == NULL);
+	/* ssh too */
+	env.docker_host = "ssh://me@remote";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.kind, EP_SSH);
+	CHECK_INT(ep.tls, 0);
+
+	/* no config dir and no DOCKER_CERT_PATH but verify on */
+	struct endpoint_env bare = { .docker_host = "tcp://h:2376", .docker_tls_verify = "1" };
+	resolve_fails(&bare, "DOCKER_TLS_VERIFY is set but there is no certificate directory");
+
+	endpoint_free(&ep);
+	free(cca);
+	free(ca);
+	free(cert);
+	free(key);
+	free(certs);
+	free(cfg);
+	free(home);
+}
+
+static void test_contexts(void)
+{
+	struct endpoint ep;
+	struct err e;
+	char *home = fresh_home("ctx");
+	char *cfg = xasprintf("%s/.docker", home);
+	struct endpoint_env env = { .home = home };
+
+	endpoint_init(&ep);
+	/* contexts dir missing */
+	env.docker_context = "remote";
+	resolve_fails(&env, "DOCKER_CONTEXT: context 'remote' not found (");
+	resolve_fails(&env, "/contexts/meta does not exist)");
+
+	const char *id = "fe9c6bd7a66301f49ca9b6a70b217107cd1284598bfc254700c989b916da791e";
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Metadata\":{},\"Endpoints\":{\"docker\":"
+		     "{\"Host\":\"tcp://remote.example:2376\",\"SkipTLSVerify\":false}}}");
+	/* TLS material in contexts/tls/<same id>/docker */
+	make_tls(cfg, id, 1, 1, 1);
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.kind, EP_TCP);
+	CHECK_INT(ep.tls, 1);
+	CHECK_INT(ep.tls_verify, 1);
+	CHECK_CONTAINS(ep.ca_file, "/contexts/tls/fe9c6bd7");
+	CHECK_CONTAINS(ep.ca_file, "/docker/ca.pem");
+	CHECK_CONTAINS(ep.cert_file, "/docker/cert.pem");
+	CHECK_CONTAINS(ep.key_file, "/docker/key.pem");
+	/* env TLS does not apply to named contexts */
+	env.docker_tls_verify = "1";
+	env.docker_cert_path = "/nonexistent";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_CONTAINS(ep.ca_file, "/contexts/tls/");
+	env.docker_tls_verify = NULL;
+	env.docker_cert_path = NULL;
+
+	/* SkipTLSVerify */
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":"
+		     "{\"Host\":\"tcp://remote.example:2376\",\"SkipTLSVerify\":true}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.tls, 1);
+	CHECK_INT(ep.tls_verify, 0);
+
+	/* half a client pair */
+	char *key = xasprintf("%s/contexts/tls/%s/docker/key.pem", cfg, id);
+	unlink(key);
+	resolve_fails(&env, "DOCKER_CONTEXT: context TLS: ");
+	resolve_fails(&env, "/docker/key.pem is missing");
+	free(key);
+
+	/* no TLS material: plain tcp, or TLS without verify when skipping */
+	char *tlsdir = xasprintf("%s/contexts/tls", cfg);
+	rm_rf(tlsdir);
+	free(tlsdir);
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.tls, 1);
+	CHECK_INT(ep.tls_verify, 0);
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":"
+		     "{\"Host\":\"tcp://remote.example\",\"SkipTLSVerify\":false}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.tls, 0);
+	CHECK_INT(ep.port, 2375);
+
+	/* unix endpoints never use TLS even with material */
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":"
+		     "{\"Host\":\"unix:///home/u/.docker/desktop/docker.sock\",\"SkipTLSVerify\":false}}}");
+	make_tls(cfg, id, 1, 1, 1);
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.kind, EP_UNIX);
+	CHECK_INT(ep.tls, 0);
+	CHECK(ep.ca_file == NULL);
+
+	/* no Host: the default socket */
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"SkipTLSVerify\":false}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_STR(ep.url, "unix:///var/run/docker.sock");
+
+	/* ssh context */
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":"
+		     "{\"Host\":\"ssh://deploy@build.example:2222\",\"SkipTLSVerify\":false}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.kind, EP_SSH);
+	CHECK_STR(ep.user, "deploy");
+	CHECK_STR(ep.host, "build.example");
+	CHECK_INT(ep.port, 2222);
+	CHECK_STR(ep.context, "remote");
+
+	/* bad Host in meta.json: names the variable, the file and the field */
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"tcp://\"}}}");
+	resolve_fails(&env, "DOCKER_CONTEXT: ");
+	resolve_fails(&env, "/meta.json: Endpoints.docker.Host: 'tcp://' has no host");
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":42}}}");
+	resolve_fails(&env, "/meta.json:1:48: Endpoints.docker.Host: expected a string");
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{}}");
+	resolve_fails(&env, "/meta.json: context has no Endpoints.docker");
+
+	/* an unknown name, with a broken meta.json elsewhere mentioned */
+	env.docker_context = "ghost";
+	resolve_fails(&env, "DOCKER_CONTEXT: context 'ghost' not found in ");
+	make_context(cfg, "broken", "{\"Name\": \"half");
+	resolve_fails(&env, "/contexts/meta/broken/meta.json:1:");
+	/* the broken file does not hide a good match */
+	env.docker_context = "remote";
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///r.sock\"}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_STR(ep.path, "/r.sock");
+
+	/* hostile names are shown quoted and escaped */
+	env.docker_context = "evil\n\x1b[31m";
+	resolve_fails(&env, "context 'evil\\n\\x1b[31m' not found");
+
+	/* currentContext naming a missing context names config.json */
+	env.docker_context = NULL;
+	char *conf = xasprintf("%s/config.json", cfg);
+	write_file(conf, "{\"currentContext\":\"ghost\"}");
+	resolve_fails(&env, "/.docker/config.json: currentContext: context 'ghost' not found");
+
+	/* config.json problems: file:line:col */
+	write_file(conf, "{\n\t\"currentContext\": \"x\",\n\t\"auths\": {\n}");
+	resolve_fails(&env, "/.docker/config.json:");
+	write_file(conf, "{\n  \"currentContext\" \"x\"\n}\n");
+	resolve_fails(&env, "/.docker/config.json:2:");
+	write_file(conf, "{\"currentContext\": 7}");
+	resolve_fails(&env, "/.docker/config.json:1:20: currentContext: expected a string");
+	write_file(conf, "[\"currentContext\"]");
+	resolve_fails(&env, "/.docker/config.json: expected a JSON object");
+	write_file(conf, "");
+	resolve_fails(&env, "/.docker/config.json:1:1: no JSON value");
+	/* a FIFO or a directory instead of a file: an error, not a hang */
+	unlink(conf);
+	CHECK_INT(mkfifo(conf, 0600), 0);
+	resolve_fails(&env, "/.docker/config.json: not a regular file");
+	unlink(conf);
+	mkdir_p(conf);
+	resolve_fails(&env, "/.docker/config.json: not a regular file");
+	rmdir(conf);
+	/* DOCKER_HOST never reads config.json */
+	env.docker_host = "unix:///x.sock";
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	env.docker_host = NULL;
+	unlink(conf);
+	free(conf);
+
+	endpoint_free(&ep);
+	free(cfg);
+	free(home);
+}
+
+/* endpoint_parse_url on its own, and DOCKER_HOST errors through resolve. */
+static void test_urls(void)
+{
+	struct endpoint ep;
+	struct err e;
+	endpoint_init(&ep);
+
+	CHECK_INT(endpoint_parse_url("tcp://[::1]:2376", &ep, &e), 0);
+	CHECK_STR(ep.host, "::1");
+	CHECK_INT(ep.port, 2376);
+	CHECK_STR(ep.url, "tcp://[::1]:2376");
+	CHECK_INT(endpoint_parse_url("tcp://[fe80::1]", &ep, &e), 0);
+	CHECK_STR(ep.url, "tcp://[fe80::1]:2375");
+	CHECK_INT(endpoint_parse_url("docker.example:4243", &ep, &e), 0);   /* no scheme: tcp */
+	CHECK_INT(ep.kind, EP_TCP);
+	CHECK_STR(ep.url, "tcp://docker.example:4243");
+	CHECK_INT(endpoint_parse_url("  tcp://h:1/  ", &ep, &e), 0);
+	CHECK_STR(ep.url, "tcp://h:1");
+	CHECK_INT(endpoint_parse_url("unix://", &ep, &e), 0);
+	CHECK_STR(ep.path, "/var/run/docker.sock");
+	CHECK_INT(endpoint_parse_url("unix:///run/user/1000/docker.sock", &ep, &e), 0);
+	CHECK_STR(ep.path, "/run/user/1000/docker.sock");
+	CHECK(ep.host == NULL);
+	CHECK_INT(endpoint_parse_url("ssh://host", &ep, &e), 0);
+	CHECK_INT(ep.kind, EP_SSH);
+	CHECK(ep.user == NULL);
+	CHECK_INT(ep.port, 0);
+	CHECK_STR(ep.url, "ssh://host");
+	CHECK_INT(endpoint_parse_url("ssh://me@10.0.0.5:2222/run/docker.sock", &ep, &e), 0);
+	CHECK_STR(ep.user, "me");
+	CHECK_STR(ep.host, "10.0.0.5");
+	CHECK_INT(ep.port, 2222);
+	CHECK_STR(ep.path, "/run/docker.sock");
+	CHECK_STR(ep.url, "ssh://me@10.0.0.5:2222/run/docker.sock");
+	CHECK_INT(endpoint_parse_url("ssh://build_box", &ep, &e), 0);   /* an ~/.ssh/config alias */
+	CHECK_STR(ep.host, "build_box");
+
+	struct {
+		const char *url, *want;
+	} bad[] = {
+		{ "tcp://", "DOCKER_HOST: 'tcp://' has no host" },
+		{ "tcp://:2375", "DOCKER_HOST: 'tcp://:2375' has no host" },
+		{ "http://docker.example", "DOCKER_HOST: 'http://docker.example' is invalid (expected unix://, tcp:// or ssh://)" },
+		{ "tcpp://h", "is invalid" },
+		{ "fd://", "DOCKER_HOST: 'fd://' is not supported (fd://" },
+		{ "npipe:////./pipe/docker_engine", "is not supported (npipe:// is a Windows named pipe)" },
+		{ "tcp://h:99999", "DOCKER_HOST: 'tcp://h:99999' has an invalid port" },
+		{ "tcp://h:0", "has an invalid port" },
+		{ "tcp://h:abc", "has an invalid port" },
+		{ "tcp://bad_host!:1", "has an invalid host" },
+		{ "tcp://[::1", "unterminated [IPv6]" },
+		{ "tcp://::1:2375", "without [brackets]" },
+		{ "tcp://h:1/base", "has a path" },
+		{ "tcp://h:1?x=1", "has a query" },
+		{ "tcp://u@h:1", "has a user name" },
+		{ "ssh://me:secret@h", "has a password" },
+		{ "ssh://", "has no host" },
+		{ "ssh://me@", "has no host" },
+		{ "ssh://-oProxyCommand=x@h", "has an invalid user" },
+		{ "ssh://h?x", "has a query" },
+		{ "ssh://-oProxyCommand=x", "has an invalid host" },
+		{ "tcp://my_host:1", "has an invalid host" },
+		{ "tcp://h\n:1", "has control characters" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct endpoint_env env = { .docker_host = bad[i].url, .home = "/nonexistent" };
+		resolve_fails(&env, bad[i].want);
+	}
+	CHECK_INT(endpoint_parse_url("", &ep, &e), -1);
+	CHECK_CONTAINS(e.msg, "empty host URL");
+	CHECK_INT(endpoint_parse_url(NULL, &ep, &e), -1);
+	CHECK(ep.url == NULL);
+	endpoint_free(&ep);
+
+	CHECK_STR(endpoint_source_name(SRC_DOCKER_HOST), "DOCKER_HOST");
+	CHECK_STR(endpoint_source_name(SRC_DOCKER_CONTEXT), "DOCKER_CONTEXT");
+	CHECK_STR(endpoint_source_name(SRC_CONFIG), "config.json currentContext");
+	CHECK_STR(endpoint_source_name(SRC_DEFAULT), "default");
+}
+
+static void make_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	mkdir_p(dir);
+	free(dir);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, "cannot bind %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	close(fd);   /* the inode stays: enough for stat() */
+}
+
+static void test_local_socket(void)
+{
+	struct stat st;
+	int rootful = !stat("/var/run/docker.sock", &st) && S_ISSOCK(st.st_mode);
+	char *home = fresh_home("sock");
+	char *xdg = xasprintf("%s/xdg", tmp);
+	char *desk = xasprintf("%s/.docker/desktop/docker.sock", home);
+	char *mac = xasprintf("%s/.docker/run/docker.sock", home);
+	char *xs = xasprintf("%s/docker.sock", xdg);
+	struct endpoint_env env = { .home = home, .xdg_runtime_dir = xdg };
+	char *s;
+
+	rm_rf(xdg);
+	mkdir_p(xdg);
+	s = endpoint_local_socket_env(&env);
+	CHECK_STR(s, "/var/run/docker.sock");   /* none exists (or the real one) */
+	free(s);
+	make_socket(mac);
+	s = endpoint_local_socket_env(&env);
+	CHECK_STR(s, rootful ? "/var/run/docker.sock" : mac);
+	free(s);
+	make_socket(desk);
+	s = endpoint_local_socket_env(&env);
+	CHECK_STR(s, rootful ? "/var/run/docker.sock" : desk);
+	free(s);
+	make_socket(xs);
+	s = endpoint_local_socket_env(&env);
+	CHECK_STR(s, rootful ? "/var/run/docker.sock" : xs);
+	free(s);
+	/* a regular file is not a socket */
+	unlink(xs);
+	write_file(xs, "not a socket");
+	s = endpoint_local_socket_env(&env);
+	CHECK_STR(s, rootful ? "/var/run/docker.sock" : desk);
+	free(s);
+
+	/* the environ wrappers */
+	setenv("HOME", home, 1);
+	setenv("XDG_RUNTIME_DIR", xdg, 1);
+	unsetenv("DOCKER_HOST");
+	unsetenv("DOCKER_CONTEXT");
+	unsetenv("DOCKER_CONFIG");
+	unsetenv("DOCKER_TLS_VERIFY");
+	unsetenv("DOCKER_TLS");
+	unsetenv("DOCKER_CERT_PATH");
+	s = endpoint_local_socket();
+	CHECK_STR(s, rootful ? "/var/run/docker.sock" : desk);
+	free(s);
+	struct endpoint ep;
+	struct err e;
+	endpoint_init(&ep);
+	setenv("DOCKER_HOST", "tcp://envhost:1234", 1);
+	CHECK_INT(endpoint_resolve(&ep, &e), 0);
+	CHECK_STR(ep.url, "tcp://envhost:1234");
+	CHECK_INT(ep.source, SRC_DOCKER_HOST);
+	unsetenv("DOCKER_HOST");
+	endpoint_free(&ep);
+
+	free(xs);
+	free(mac);
+	free(desk);
+	free(xdg);
+	free(home);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_precedence();
+	test_tls_env();
+	test_contexts();
+	test_urls();
+	test_local_socket();
+	rm_rf(tmp);
+	return t_done("test_endpoint");
+}

@@ -1,0 +1,134 @@
+/* cli.c - command table, dispatch, messages and help. */
+#include "cli.h"
+#include "modes.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_modes(struct cli *cli, int argc, char **argv);
+int cmd_print(struct cli *cli, int argc, char **argv);
+int cmd_profile(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+
+const struct command cli_commands[] = {
+	{ "modes", cmd_modes, "ws-launch modes [--json]", "the six modes and their trade-offs",
+	  "Lists the six ways of giving the workspace Docker, what each needs on this\n"
+	  "host and what each risks.", 0 },
+	{ "check", cmd_check, "ws-launch check [MODE] [OPTIONS] [--json] [--timeout SECONDS]",
+	  "check what this host can run",
+	  "Runs the prerequisite checks concurrently: the docker client and engine, the\n"
+	  "endpoint (DOCKER_HOST, DOCKER_CONTEXT, the current context), the image and a\n"
+	  "newer tag in its registry, names and the web port, and each mode's own needs\n"
+	  "(sysbox runtime, privileges, socket group, remote TCP/TLS, ssh).  With no MODE\n"
+	  "it checks all six and recommends the most isolated ready one.  Exit 0 when\n"
+	  "the mode (or, without MODE, some mode) is ready, 1 otherwise, 2 on bad input.", 1 },
+	{ "print", cmd_print, "ws-launch print [MODE] [OPTIONS] [--format shell|json]",
+	  "print the commands of a launch",
+	  "Prints the plan: the exact docker commands, one per step, quoted for bash and\n"
+	  "sh (--format shell, the default), or the plan as JSON (--format json).\n"
+	  "Warnings go to stderr.  --profile NAME starts from a saved profile.", 1 },
+	{ "profile", cmd_profile,
+	  "ws-launch profile list | show NAME | save NAME [MODE] [OPTIONS] [--force] | rm NAME",
+	  "manage saved launches",
+	  "Profiles are YAML files in $XDG_CONFIG_HOME/ws-launch/profiles (default\n"
+	  "~/.config/ws-launch/profiles).  They store options, not commands: a relaunch\n"
+	  "re-detects the socket group and re-checks the host.  'save' refuses to\n"
+	  "replace an existing profile unless --force is given or --profile names it.", 1 },
+	{ "help", cmd_help, "ws-launch help [COMMAND]", "help on a command", NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct command *cli_command(const char *name)
+{
+	for (const struct command *c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void vmsg(const char *what, const char *fmt, va_list ap)
+{
+	fputs("ws-launch: ", stderr);
+	if (what)
+		fprintf(stderr, "%s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(what, fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int cli_fail(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(what, fmt, ap);
+	va_end(ap);
+	return EXIT_FAIL;
+}
+
+static void tagged(const struct cli *cli, const char *tag, const char *color, const char *fmt,
+		   va_list ap)
+{
+	if (cli->color_err)
+		fprintf(stderr, "\033[%sm%s:\033[0m ", color, tag);
+	else
+		fprintf(stderr, "%s: ", tag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tagged(cli, "warning", "1;33", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tagged(cli, "note", "36", fmt, ap);
+	va_end(ap);
+}
+
+void cli_print_help(FILE *out)
+{
+	fprintf(out, "ws-launch %s - launch Kloud Workspace with working Docker inside\n\n", WS_VERSION);
+	fprintf(out, "Usage:\n  ws-launch                 the wizard (needs a terminal)\n");
+	for (const struct command *c = cli_commands; c->name; c++)
+		fprintf(out, "  ws-launch %-15s %s\n", c->name, c->summary);
+	fprintf(out, "  ws-launch --help | --version\n\n");
+	fprintf(out, "Modes: %s (see 'ws-launch modes').\n", mode_names());
+	fprintf(out, "Global options: --config DIR, --theme NAME, --no-color.\n");
+	fprintf(out, "Exit codes: 0 success, 1 a check or step failed, 2 usage or bad input,\n"
+		     "130 interrupted.  'ws-launch help COMMAND' for a command's options.\n");
+}
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc < 2) {
+		cli_print_help(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return cli_usage_error("help", "takes one command name");
+	const struct command *c = cli_command(argv[1]);
+	if (!c)
+		return cli_usage_error("help", "no command named '%s'", argv[1]);
+	printf("Usage: %s\n\n%s\n", c->usage, c->help ? c->help : c->summary);
+	if (c->launch_options)
+		cli_print_launch_options(stdout, NULL);
+	return EXIT_OK;
+}

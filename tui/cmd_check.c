@@ -1,0 +1,235 @@
+/* cmd_check.c - `ws-launch check [MODE] [OPTIONS] [--json]`. */
+#include "checks.h"
+#include "cli.h"
+#include "jsonw.h"
+#include "modes.h"
+#include "net.h"
+#include "strbuf.h"
+#include "validate.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct check_opts {
+	int json;
+	int offline;
+	const char *timeout;
+	const char *registry;
+};
+
+static const char *symbol(enum check_status s, int utf8)
+{
+	switch (s) {
+	case CHECK_PASS: return utf8 ? "✓" : "ok";
+	case CHECK_WARN: return utf8 ? "!" : "!!";
+	case CHECK_FAIL: return utf8 ? "✗" : "XX";
+	case CHECK_SKIP: return utf8 ? "–" : "--";
+	case CHECK_PENDING: return utf8 ? "…" : "..";
+	}
+	return "?";
+}
+
+static const char *color(enum check_status s)
+{
+	switch (s) {
+	case CHECK_PASS: return "32";
+	case CHECK_WARN: return "33";
+	case CHECK_FAIL: return "1;31";
+	default: return "2";
+	}
+}
+
+static void print_json(struct checker *c, enum mode_id mode)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &sb);
+	jsonw_obj_begin(&w);
+	jsonw_kint(&w, "version", 1);
+	jsonw_kstr(&w, "endpoint", checker_endpoint(c));
+	jsonw_key(&w, "checks");
+	jsonw_arr_begin(&w);
+	for (int i = 0; i < CK__COUNT; i++) {
+		const struct check *k = checker_get(c, (enum check_id)i);
+		if (!k)
+			continue;
+		jsonw_obj_begin(&w);
+		jsonw_kstr(&w, "id", k->def->name);
+		jsonw_kstr(&w, "status", check_status_name(k->status));
+		jsonw_kstr(&w, "finding", k->finding);
+		jsonw_kstr(&w, "remedy", k->remedy);
+		jsonw_kbool(&w, "needs_input", k->needs_input);
+		jsonw_kint(&w, "elapsed_ms", k->ended_ms ? k->ended_ms - k->started_ms : 0);
+		jsonw_key(&w, "data");
+		jsonw_obj_begin(&w);
+		for (size_t j = 0; j < k->data.n; j++) {
+			const char *kv = k->data.v[j];
+			size_t n = strcspn(kv, "=");
+			char *key = xstrndup(kv, n);
+			jsonw_kstr(&w, key, kv + n + 1);
+			free(key);
+		}
+		jsonw_obj_end(&w);
+		jsonw_obj_end(&w);
+	}
+	jsonw_arr_end(&w);
+	jsonw_key(&w, "modes");
+	jsonw_arr_begin(&w);
+	for (int m = 0; m < MODE__COUNT; m++) {
+		if (mode != MODE_NONE && m != (int)mode)
+			continue;
+		struct readiness r;
+		checker_readiness(c, (enum mode_id)m, &r);
+		jsonw_obj_begin(&w);
+		jsonw_kstr(&w, "id", mode_table[m].name);
+		jsonw_kbool(&w, "ready", r.ready);
+		jsonw_kint(&w, "rank", checker_rank(c, (enum mode_id)m));
+		jsonw_key(&w, "missing");
+		jsonw_arr_begin(&w);
+		for (size_t j = 0; j < r.missing.n; j++)
+			jsonw_str(&w, r.missing.v[j]);
+		jsonw_arr_end(&w);
+		jsonw_obj_end(&w);
+		readiness_free(&r);
+	}
+	jsonw_arr_end(&w);
+	enum mode_id rec = checker_recommend(c);
+	jsonw_kstr(&w, "recommended", rec == MODE_NONE ? NULL : mode_table[rec].name);
+	jsonw_obj_end(&w);
+	fwrite(sb.buf, 1, sb.len, stdout);
+	strbuf_free(&sb);
+}
+
+static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
+{
+	setlocale(LC_CTYPE, "");
+	int utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	int col = cli->color_out;
+	int w = 6;
+	for (int i = 0; i < CK__COUNT; i++)
+		if (checker_get(c, (enum check_id)i) && (int)strlen(check_defs[i].name) > w)
+			w = (int)strlen(check_defs[i].name);
+	for (int i = 0; i < CK__COUNT; i++) {
+		const struct check *k = checker_get(c, (enum check_id)i);
+		if (!k)
+			continue;
+		if (col)
+			printf("\033[%sm%s\033[0m %-*s  %s\n", color(k->status), symbol(k->status, utf8), w,
+			       k->def->name, k->finding ? k->finding : "");
+		else
+			printf("%s %-*s  %s\n", symbol(k->status, utf8), w, k->def->name, k->finding ? k->finding : "");
+		if (k->remedy && (k->status == CHECK_FAIL || k->status == CHECK_WARN || k->status == CHECK_PASS))
+			printf("  %-*s  %s %s\n", w, "", utf8 ? "→" : "->", k->remedy);
+	}
+	if (mode != MODE_NONE)
+		return;
+	printf("\n");
+	for (int m = 0; m < MODE__COUNT; m++) {
+		struct readiness r;
+		checker_readiness(c, (enum mode_id)m, &r);
+		const char *state = r.ready ? "ready" : "not ready";
+		if (col)
+			printf("%-11s \033[%sm%-9s\033[0m", mode_table[m].name, r.ready ? "32" : "31", state);
+		else
+			printf("%-11s %-9s", mode_table[m].name, state);
+		if (r.missing.n)
+			printf("  %s%s", r.missing.v[0], r.missing.n > 1 ? " (+more)" : "");
+		printf("\n");
+		readiness_free(&r);
+	}
+	enum mode_id rec = checker_recommend(c);
+	if (rec == MODE_NONE)
+		printf("\nNo mode is ready on this host: fix one of the findings above.\n");
+	else
+		printf("\nRecommended: %s (%s). 'ws-launch print %s' shows the commands.\n", mode_table[rec].name,
+		       mode_table[rec].title, mode_table[rec].name);
+}
+
+/* Shared with print/up: runs the checks of MODES for SPEC. */
+struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigned modes, long timeout_ms,
+			       const char *registry, int offline, struct net **netp)
+{
+	struct err e;
+	struct net *net = net_new(&e);
+	if (!net) {
+		cli_fail("check", "%s", e.msg);
+		return NULL;
+	}
+	if (!registry)
+		registry = getenv("WS_LAUNCH_REGISTRY");
+	struct checker_config cfg = {
+		.spec = spec, .modes = modes, .registry_url = registry, .remote_timeout_ms = timeout_ms,
+		.offline = offline,
+	};
+	(void)cli;
+	struct checker *c = checker_new(net, &cfg, &e);
+	if (!c) {
+		net_free(net);
+		cli_fail("check", "%s", e.msg);
+		return NULL;
+	}
+	checker_run(c, timeout_ms > 0 ? timeout_ms * 4 + 5000 : 60000);
+	*netp = net;
+	return c;
+}
+
+int cli_parse_timeout(const char *s, long *ms)
+{
+	long v;
+	struct err e;
+	if (parse_long(s, 1, 600, &v, &e))
+		return cli_usage_error("--timeout", "%s (seconds)", e.msg);
+	*ms = v * 1000;
+	return 0;
+}
+
+int cmd_check(struct cli *cli, int argc, char **argv)
+{
+	struct check_opts o = { 0 };
+	const struct extra_flag extras[] = {
+		{ "json", EX_FLAG, &o.json, NULL, "machine-readable output (see README)" },
+		{ "timeout", EX_STRING, &o.timeout, "SECONDS", "timeout of each remote check [5]" },
+		{ "registry", EX_STRING, &o.registry, "URL", "registry base URL for the tag lookup" },
+		{ "offline", EX_FLAG, &o.offline, NULL, "skip the registry lookup" },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct launch_args la;
+	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
+	if (rc)
+		goto out;
+	if (la.npositional) {
+		rc = cli_usage_error("check", "unexpected argument '%s'", la.positional[0]);
+		goto out;
+	}
+	long timeout = 0;
+	if (o.timeout && (rc = cli_parse_timeout(o.timeout, &timeout)))
+		goto out;
+	enum mode_id mode = la.spec.mode;
+	struct net *net = NULL;
+	struct checker *c = cli_run_checks(cli, &la.spec, mode == MODE_NONE ? MODES_ALL : MODE_BIT(mode),
+					   timeout, o.registry, o.offline, &net);
+	if (!c) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (o.json)
+		print_json(c, mode);
+	else
+		print_table(cli, c, mode);
+	if (mode != MODE_NONE) {
+		struct readiness r;
+		checker_readiness(c, mode, &r);
+		rc = r.ready ? EXIT_OK : EXIT_FAIL;
+		readiness_free(&r);
+	} else {
+		rc = checker_recommend(c) == MODE_NONE ? EXIT_FAIL : EXIT_OK;
+	}
+	checker_free(c);
+	net_free(net);
+out:
+	launch_args_free(&la);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* cmd_modes.c - `ws-launch modes`: the six modes and their trade-offs. */
+#include "cli.h"
+#include "jsonw.h"
+#include "modes.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const short_titles[TO__COUNT] = {
+	[TO_PRIVILEGED] = "PRIVILEGED", [TO_TAKEOVER] = "HOST TAKEOVER", [TO_ISOLATED] = "ISOLATED",
+	[TO_NEEDS] = "NEEDS", [TO_PERSIST] = "INNER IMAGES",
+};
+
+int cmd_modes(struct cli *cli, int argc, char **argv)
+{
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else
+			return cli_usage_error("modes", "unexpected argument '%s'", argv[i]);
+	}
+	if (json) {
+		struct strbuf sb = STRBUF_INIT;
+		struct jsonw w;
+		jsonw_init(&w, &sb);
+		jsonw_arr_begin(&w);
+		for (int m = 0; m < MODE__COUNT; m++) {
+			const struct mode *md = &mode_table[m];
+			jsonw_obj_begin(&w);
+			jsonw_kstr(&w, "id", md->name);
+			jsonw_kstr(&w, "title", md->title);
+			jsonw_kstr(&w, "summary", md->summary);
+			jsonw_kint(&w, "rank", md->rank);
+			jsonw_key(&w, "tradeoffs");
+			jsonw_obj_begin(&w);
+			for (int t = 0; t < TO__COUNT; t++)
+				jsonw_kstr(&w, tradeoff_titles[t], md->tradeoffs[t]);
+			jsonw_obj_end(&w);
+			jsonw_key(&w, "checks");
+			jsonw_arr_begin(&w);
+			for (const char *const *c = md->checks; *c; c++)
+				jsonw_str(&w, *c);
+			jsonw_arr_end(&w);
+			jsonw_obj_end(&w);
+		}
+		jsonw_arr_end(&w);
+		fputs(sb.buf, stdout);
+		strbuf_free(&sb);
+		return EXIT_OK;
+	}
+	const char *bold = cli->color_out ? "\033[1m" : "", *red = cli->color_out ? "\033[31m" : "",
+		   *off = cli->color_out ? "\033[0m" : "";
+	for (int m = 0; m < MODE__COUNT; m++)
+		printf("%s%-11s%s %s\n", bold, mode_table[m].name, off, mode_table[m].summary);
+	int width[TO__COUNT];
+	for (int t = 0; t < TO__COUNT; t++) {
+		width[t] = (int)strlen(short_titles[t]);
+		for (int m = 0; m < MODE__COUNT; m++) {
+			int w = (int)strlen(mode_table[m].tradeoffs[t]);
+			if (w > width[t])
+				width[t] = w;
+		}
+	}
+	printf("\n%s%-11s", bold, "MODE");
+	for (int t = 0; t < TO__COUNT; t++)
+		printf(" %-*s", t + 1 < TO__COUNT ? width[t] : 0, short_titles[t]);
+	printf("%s\n", off);
+	for (int m = 0; m < MODE__COUNT; m++) {
+		printf("%-11s", mode_table[m].name);
+		for (int t = 0; t < TO__COUNT; t++) {
+			const char *v = mode_table[m].tradeoffs[t];
+			int w = t + 1 < TO__COUNT ? width[t] : 0;
+			if (mode_table[m].bad[t])
+				printf(" %s%-*s%s", red, w, v, off);
+			else
+				printf(" %-*s", w, v);
+		}
+		printf("\n");
+	}
+	printf("\nRecommended when ready, most isolated first: sysbox, ssh, tcp (TLS), dind,\n"
+	       "privileged, socket, tcp (plain).  'ws-launch print MODE' shows the commands.\n");
+	return EXIT_OK;
+}

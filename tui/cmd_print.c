@@ -1,0 +1,77 @@
+/* cmd_print.c - `ws-launch print`: the plan as shell commands or JSON. */
+#include "cli.h"
+#include "facts.h"
+#include "modes.h"
+#include "plan.h"
+#include "render.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_build_plan(struct cli *cli, const struct spec *spec, struct facts *facts, struct plan *plan)
+{
+	(void)cli;
+	struct err e;
+	if (plan_build(plan, spec, facts, &e))
+		return cli_usage_error(NULL, "%s", e.msg);
+	return 0;
+}
+
+void cli_print_plan_notes(struct cli *cli, const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->warnings.n; i++)
+		cli_warn(cli, "%s", plan->warnings.v[i]);
+	for (size_t i = 0; i < plan->notes.n; i++)
+		cli_note(cli, "%s", plan->notes.v[i]);
+}
+
+int cmd_print(struct cli *cli, int argc, char **argv)
+{
+	const char *format = "shell";
+	const struct extra_flag extras[] = {
+		{ "format", EX_STRING, &format, "shell|json", "output format (compose and kube: later)" },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct launch_args la;
+	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
+	if (rc)
+		goto out;
+	if (la.npositional) {
+		rc = cli_usage_error("print", "unexpected argument '%s'", la.positional[0]);
+		goto out;
+	}
+	if (strcmp(format, "shell") && strcmp(format, "json")) {
+		rc = cli_usage_error("--format", "'%s' is not one of shell, json", format);
+		goto out;
+	}
+	if (!la.have_mode) {
+		rc = cli_usage_error("print", "which mode? one of %s (or --profile NAME)", mode_names());
+		goto out;
+	}
+	if ((rc = cli_apply_password(cli, &la)))
+		goto out;
+	struct facts facts;
+	struct plan plan;
+	facts_init(&facts);
+	facts_detect_local(&facts, &la.spec);
+	rc = cli_build_plan(cli, &la.spec, &facts, &plan);
+	facts_free(&facts);
+	if (rc)
+		goto out;
+	struct strbuf out = STRBUF_INIT;
+	if (!strcmp(format, "json")) {
+		render_json(&out, &plan);
+	} else {
+		render_shell(&out, &plan);
+		cli_print_plan_notes(cli, &plan);
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	if (fflush(stdout))
+		rc = cli_fail("print", "cannot write to standard output");
+	strbuf_free(&out);
+	plan_free(&plan);
+out:
+	launch_args_free(&la);
+	return rc;
+}

@@ -1,0 +1,153 @@
+/* cmd_profile.c - `ws-launch profile list|show|save|rm`. */
+#include "cli.h"
+#include "modes.h"
+#include "profile.h"
+#include "show.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int profile_list_cmd(struct cli *cli, int argc)
+{
+	if (argc > 2)
+		return cli_usage_error("profile list", "takes no arguments");
+	struct profile_entry *list;
+	struct err e;
+	long n = profile_list(cli->config, &list, &e);
+	if (n < 0)
+		return cli_fail("profile list", "%s", e.msg);
+	if (n == 0) {
+		fprintf(stderr, "no profiles yet; save one with 'ws-launch profile save NAME MODE [OPTIONS]'\n");
+		return EXIT_OK;
+	}
+	int w = 4;
+	for (long i = 0; i < n; i++)
+		if ((int)strlen(list[i].name) > w)
+			w = (int)strlen(list[i].name);
+	printf("%-*s  %-10s  %-16s  %s\n", w, "NAME", "MODE", "SAVED", "IMAGE");
+	int broken = 0;
+	for (long i = 0; i < n; i++) {
+		char when[32] = "-";
+		struct tm tm;
+		if (list[i].mtime && localtime_r(&list[i].mtime, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		if (list[i].error) {
+			printf("%-*s  %-10s  %-16s  %s\n", w, list[i].name, "(broken)", when, "-");
+			fprintf(stderr, "ws-launch: %s\n", list[i].error);
+			broken = 1;
+		} else {
+			printf("%-*s  %-10s  %-16s  %s\n", w, list[i].name, list[i].mode, when, list[i].image);
+		}
+	}
+	profile_list_free(list, n);
+	return broken ? EXIT_FAIL : EXIT_OK;
+}
+
+static int profile_show_cmd(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3)
+		return cli_usage_error("profile show", "takes one profile name");
+	struct spec s;
+	struct err e;
+	spec_init(&s);
+	if (profile_load(cli->config, argv[2], &s, &e))
+		return cli_usage_error(NULL, "%s", e.msg);
+	struct strbuf out = STRBUF_INIT;
+	int rc = EXIT_OK;
+	if (profile_format(&s, &out, &e))
+		rc = cli_fail("profile show", "%s", e.msg);
+	else
+		fwrite(out.buf, 1, out.len, stdout);
+	strbuf_free(&out);
+	spec_free(&s);
+	return rc;
+}
+
+static int profile_save_cmd(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 3 || argv[2][0] == '-')
+		return cli_usage_error("profile save", "needs a profile name: profile save NAME MODE [OPTIONS]");
+	const char *name = argv[2];
+	struct err e;
+	char *path = profile_path(cli->config, name, &e);
+	if (!path)
+		return cli_usage_error("profile save", "%s", e.msg);
+	free(path);
+	int force = 0;
+	const struct extra_flag extras[] = {
+		{ "force", EX_FLAG, &force, NULL, "replace an existing profile" },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct launch_args la;
+	/* argv[2] (NAME) is skipped: parse "save [MODE] [OPTIONS]". */
+	char **sub = argv + 2;
+	sub[0] = argv[1];
+	int rc = cli_parse_launch(cli, argc - 2, sub, extras, 1, &la);
+	if (rc)
+		goto out;
+	if (la.npositional) {
+		rc = cli_usage_error("profile save", "unexpected argument '%s'", la.positional[0]);
+		goto out;
+	}
+	if (!la.have_mode) {
+		rc = cli_usage_error("profile save", "which mode? one of %s", mode_names());
+		goto out;
+	}
+	if (profile_exists(cli->config, name) && !force &&
+	    !(la.profile && !strcmp(la.profile, name))) {
+		rc = cli_usage_error("profile save", "profile %s exists; use --force to replace it", name);
+		goto out;
+	}
+	if ((rc = cli_apply_password(cli, &la)))
+		goto out;
+	if (profile_save(cli->config, name, &la.spec, &e)) {
+		rc = cli_fail("profile save", "%s", e.msg);
+		goto out;
+	}
+	path = profile_path(cli->config, name, NULL);
+	fprintf(stderr, "saved profile %s (%s)\n", name, path);
+	free(path);
+	rc = EXIT_OK;
+out:
+	launch_args_free(&la);
+	return rc;
+}
+
+static int profile_rm_cmd(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3)
+		return cli_usage_error("profile rm", "takes one profile name");
+	struct err e;
+	char *path = profile_path(cli->config, argv[2], &e);
+	if (!path)
+		return cli_usage_error("profile rm", "%s", e.msg);
+	free(path);
+	if (!profile_exists(cli->config, argv[2]))
+		return cli_usage_error("profile rm", "no profile named %s; see 'ws-launch profile list'", argv[2]);
+	if (profile_remove(cli->config, argv[2], &e))
+		return cli_fail("profile rm", "%s", e.msg);
+	fprintf(stderr, "removed profile %s\n", argv[2]);
+	return EXIT_OK;
+}
+
+int cmd_profile(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error("profile", "needs a subcommand: list, show NAME, save NAME ..., rm NAME");
+	const char *sub = argv[1];
+	if (!strcmp(sub, "list") || !strcmp(sub, "ls"))
+		return profile_list_cmd(cli, argc);
+	if (!strcmp(sub, "show"))
+		return profile_show_cmd(cli, argc, argv);
+	if (!strcmp(sub, "save"))
+		return profile_save_cmd(cli, argc, argv);
+	if (!strcmp(sub, "rm") || !strcmp(sub, "remove"))
+		return profile_rm_cmd(cli, argc, argv);
+	char *sv = show_dup(sub, 40);
+	int rc = cli_usage_error("profile", "unknown subcommand %s (list, show, save, rm)", sv);
+	free(sv);
+	return rc;
+}
