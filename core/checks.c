@@ -973,6 +973,8 @@ static void start_tcp(struct checker *c)
 	int v6 = strchr(host, ':') && host[0] != '[';
 	c->tcp_url = xasprintf("tcp://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
 	data(c, CK_TCP_REACH, "url", "%s", c->tcp_url);
+	if (!c->tcp_tls)
+		set(c, CK_TLS_HANDSHAKE, CHECK_SKIP, NULL, "TLS is off");
 	if (c->tcp_tls && c->checks[CK_TLS_FILES].status == CHECK_FAIL) {
 		set(c, CK_TCP_REACH, CHECK_SKIP, NULL, "the TLS files are missing");
 		set(c, CK_TLS_HANDSHAKE, CHECK_SKIP, NULL, "the TLS files are missing");

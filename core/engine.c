@@ -418,7 +418,7 @@ static void call_release(void *p)
 	free(c);
 }
 
-static void request_for(const struct engine_target *t, struct net_request *req, const char *url)
+void engine_request_init(const struct engine_target *t, struct net_request *req, const char *url)
 {
 	memset(req, 0, sizeof(*req));
 	req->method = NET_GET;
@@ -471,7 +471,7 @@ static void start_main(struct net *net, unsigned id, struct engine_call *c)
 {
 	struct net_request req;
 	char *url = engine_url(c->t, c->path);
-	request_for(c->t, &req, url);
+	engine_request_init(c->t, &req, url);
 	if (id)
 		net_continue(net, id, &req, on_main, c);
 	free(url);
@@ -522,11 +522,11 @@ static unsigned call_start(struct net *net, struct engine_target *t, enum call_k
 	c->ctx = ctx;
 	if (kind == CALL_PING || !t->api_version) {
 		url = xasprintf("%s/_ping", t->base_url);
-		request_for(t, &req, url);
+		engine_request_init(t, &req, url);
 		id = net_start(net, &req, on_ping, call_release, c);
 	} else {
 		url = engine_url(t, path);
-		request_for(t, &req, url);
+		engine_request_init(t, &req, url);
 		id = net_start(net, &req, on_main, call_release, c);
 	}
 	free(url);
@@ -565,6 +565,12 @@ static unsigned object_call(struct net *net, struct engine_target *t, const char
 	id = call_start(net, t, CALL_OBJECT, sb.buf, done, ctx);
 	strbuf_free(&sb);
 	return id;
+}
+
+unsigned engine_volume(struct net *net, struct engine_target *t, const char *name,
+		       engine_done_fn done, void *ctx)
+{
+	return object_call(net, t, "/volumes/", name, "", done, ctx);
 }
 
 unsigned engine_container(struct net *net, struct engine_target *t, const char *name,

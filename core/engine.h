@@ -144,6 +144,13 @@ unsigned engine_container(struct net *net, struct engine_target *t, const char *
 			  engine_done_fn done, void *ctx);
 unsigned engine_network(struct net *net, struct engine_target *t, const char *name,
 			engine_done_fn done, void *ctx);
+/* GET /volumes/NAME: exists, labels (name/status/id are NULL). */
+unsigned engine_volume(struct net *net, struct engine_target *t, const char *name,
+		       engine_done_fn done, void *ctx);
+/* Fills REQ (GET, URL, socket, TLS files, timeouts, ceiling) for a request
+ * to T that the caller starts itself (e.g. a POST with a streamed reply).
+ * URL is borrowed. */
+void engine_request_init(const struct engine_target *t, struct net_request *req, const char *url);
 unsigned engine_image(struct net *net, struct engine_target *t, const char *name,
 		      engine_done_fn done, void *ctx);
 

@@ -624,7 +624,7 @@ const char *jdoc_string(const struct jdoc *doc, int node, const char *def)
 
 long long jdoc_int(const struct jdoc *doc, int node, long long def)
 {
-	size_t len;
+	size_t len = 0;
 	const char *s;
 	char *end;
 	long long v;

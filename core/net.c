@@ -25,6 +25,9 @@ struct net_req {
 	char errbuf[CURL_ERROR_SIZE];
 	size_t max_reply;
 	long connect_ms, timeout_ms;
+	int (*on_data)(void *ctx, const char *data, size_t len);
+	void *data_ctx;
+	int aborted;          /* on_data asked to stop */
 	int toobig;
 	int cancelled;        /* cancelled while queued for delivery */
 	int continued;        /* net_continue() took over the RELEASE */
@@ -170,6 +173,13 @@ static size_t on_body(char *data, size_t size, size_t n, void *p)
 {
 	struct net_req *r = p;
 	size_t len = size * n;
+	if (r->on_data) {
+		if (r->on_data(r->data_ctx, data, len)) {
+			r->aborted = 1;
+			return 0;
+		}
+		return len;
+	}
 	if (len > r->max_reply || r->reply.body.len > r->max_reply - len) {
 		r->toobig = 1;
 		return 0;   /* aborts the transfer: CURLE_WRITE_ERROR */
@@ -282,6 +292,11 @@ static void describe_failure(struct net_req *r)
 		r->errbuf[--n] = '\0';
 	if (r->easy) {
 		curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+	}
+	if (r->aborted) {
+		r->errbuf[0] = '\0';
+		fail(r, NET_ERR_OTHER, "aborted by the reader");
+		return;
 	}
 	if (r->toobig || c == CURLE_FILESIZE_EXCEEDED) {
 		char *sz = net_size_str(r->max_reply);
@@ -428,6 +443,8 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 	r->connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms : NET_CONNECT_TIMEOUT_MS;
 	r->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : NET_TIMEOUT_MS;
 	r->max_reply = req->max_reply ? req->max_reply : NET_MAX_REPLY;
+	r->on_data = req->on_data;
+	r->data_ctx = req->data_ctx;
 	r->reply.url = xstrdup(req->url ? req->url : "");
 	if (!req->url || !*req->url) {
 		r->start_error = xstrdup("no URL to request");
@@ -461,10 +478,22 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 	SETOPT(r, CURLOPT_WRITEDATA, (void *)r);
 	SETOPT(r, CURLOPT_HEADERFUNCTION, on_header);
 	SETOPT(r, CURLOPT_HEADERDATA, (void *)r);
-	if (req->method == NET_HEAD)
+	if (req->method == NET_HEAD) {
 		SETOPT(r, CURLOPT_NOBODY, 1L);
-	else
+	} else if (req->method == NET_POST) {
+		SETOPT(r, CURLOPT_POST, 1L);
+		SETOPT(r, CURLOPT_POSTFIELDS, "");
+		SETOPT(r, CURLOPT_POSTFIELDSIZE, 0L);
+	} else {
 		SETOPT(r, CURLOPT_HTTPGET, 1L);
+	}
+	if (req->on_data) {
+		SETOPT(r, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+		if (req->stall_ms > 0) {
+			SETOPT(r, CURLOPT_LOW_SPEED_LIMIT, 1L);
+			SETOPT(r, CURLOPT_LOW_SPEED_TIME, (req->stall_ms + 999) / 1000);
+		}
+	}
 	if (r->headers)
 		SETOPT(r, CURLOPT_HTTPHEADER, r->headers);
 	if (req->follow_redirects) {

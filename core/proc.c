@@ -156,8 +156,12 @@ int proc_start(struct proc *p, const char *const *argv, const struct proc_opts *
 	p->ctx = o ? o->ctx : NULL;
 	char *path = proc_which(argv[0]);
 	if (!path) {
+		int err = errno;
 		p->state = PROC_EXEC_FAILED;
-		snprintf(p->error, sizeof(p->error), "%s: not found on PATH", argv[0]);
+		if (strchr(argv[0], '/'))
+			snprintf(p->error, sizeof(p->error), "%s: %s", argv[0], strerror(err ? err : ENOENT));
+		else
+			snprintf(p->error, sizeof(p->error), "%s: not found on PATH", argv[0]);
 		return err_set(e, "could not run %s", p->error);
 	}
 	int op[2] = { -1, -1 }, ep[2] = { -1, -1 }, sp[2] = { -1, -1 }, ip[2] = { -1, -1 };

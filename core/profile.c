@@ -240,7 +240,7 @@ int profile_parse(const char *data, size_t len, const char *file, struct spec *o
 	s.mode = m->id;
 	for (size_t i = 0; i < npend; i++) {
 		const struct option_def *def = option_get(pend[i].id);
-		const char *val;
+		const char *val = NULL;
 		struct err ve;
 		if (!option_applies(def, s.mode)) {
 			node_err(e, file, pend[i].node, pend[i].key, "does not apply to mode %s", m->name);

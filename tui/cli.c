@@ -11,6 +11,8 @@ int cmd_print(struct cli *cli, int argc, char **argv);
 int cmd_profile(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_up(struct cli *cli, int argc, char **argv);
+int cmd_down(struct cli *cli, int argc, char **argv);
 
 const struct command cli_commands[] = {
 	{ "modes", cmd_modes, "ws-launch modes [--json]", "the six modes and their trade-offs",
@@ -29,6 +31,21 @@ const struct command cli_commands[] = {
 	  "Prints the plan: the exact docker commands, one per step, quoted for bash and\n"
 	  "sh (--format shell, the default), or the plan as JSON (--format json).\n"
 	  "Warnings go to stderr.  --profile NAME starts from a saved profile.", 1 },
+	{ "up", cmd_up,
+	  "ws-launch up [MODE | --profile NAME] [OPTIONS] [--yes] [--dry-run] [--force] [--keep] [--save NAME]",
+	  "check, then run the plan and verify docker inside",
+	  "Runs the checks (a failing check stops the launch; --force overrides), shows\n"
+	  "the plan and asks on a terminal (--yes skips), runs each step, then verifies\n"
+	  "that the workspace runs, that `docker version` inside reaches a daemon and that\n"
+	  "the web port answers.  Objects of the same launch are reused; objects with the\n"
+	  "same name that ws-launch did not create stop the launch untouched.  A failing\n"
+	  "step rolls back what this run created (--keep keeps it); Ctrl-C cancels the\n"
+	  "step, rolls back and exits 130.  Without MODE the recommended mode is used.", 1 },
+	{ "down", cmd_down, "ws-launch down [--profile NAME | --name NAME] [--volumes]",
+	  "remove what a launch created",
+	  "Removes the containers and networks labelled ws-launch.launch=NAME (default\n"
+	  "NAME: workspace), newest first; volumes only with --volumes.  Nothing without\n"
+	  "the label is touched.", 0 },
 	{ "profile", cmd_profile,
 	  "ws-launch profile list | show NAME | save NAME [MODE] [OPTIONS] [--force] | rm NAME",
 	  "manage saved launches",

@@ -299,7 +299,7 @@ int cli_apply_password(struct cli *cli, struct launch_args *la)
 
 static void flag_line(FILE *out, const char *flag, const char *meta, const char *help)
 {
-	char left[64];
+	char left[160];
 	snprintf(left, sizeof(left), "--%s%s%s", flag, meta ? " " : "", meta ? meta : "");
 	fprintf(out, "  %-30s %s\n", left, help);
 }

@@ -1,5 +1,7 @@
 /* cmd_print.c - `ws-launch print`: the plan as shell commands or JSON. */
+#include "checks.h"
 #include "cli.h"
+#include "net.h"
 #include "facts.h"
 #include "modes.h"
 #include "plan.h"
@@ -46,8 +48,20 @@ int cmd_print(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (!la.have_mode) {
-		rc = cli_usage_error("print", "which mode? one of %s (or --profile NAME)", mode_names());
-		goto out;
+		/* No mode: the one the checks recommend for this host. */
+		struct net *net = NULL;
+		struct checker *c = cli_run_checks(cli, &la.spec, MODES_ALL, 0, NULL, 1, &net);
+		enum mode_id m = c ? checker_recommend(c) : MODE_NONE;
+		checker_free(c);
+		net_free(net);
+		if (m == MODE_NONE) {
+			rc = cli_fail("print", "no mode is ready on this host (see 'ws-launch check'); name one of %s",
+				      mode_names());
+			goto out;
+		}
+		la.spec.mode = m;
+		cli_note(cli, "mode %s: the most isolated mode this host can run ('ws-launch check' says why)",
+			 mode_table[m].name);
 	}
 	if ((rc = cli_apply_password(cli, &la)))
 		goto out;

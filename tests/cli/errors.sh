@@ -34,7 +34,10 @@ usage_error "bool" "ws-launch: --tls: 'maybe' is not a boolean (true or false)" 
 usage_error "missing host" "ws-launch: tcp.host (--host) is required for mode tcp" print tcp
 usage_error "tls without certs" "ws-launch: tcp.cert_dir (--cert-dir) is required with TLS: a directory with ca.pem, cert.pem and key.pem" print tcp --host h.example --tls
 usage_error "unknown mode" "ws-launch: unknown mode 'kvm' (one of sysbox, privileged, socket, tcp, ssh, dind)" print kvm
-usage_error "no mode" "ws-launch: print: which mode? one of sysbox, privileged, socket, tcp, ssh, dind (or --profile NAME)" print
+run print
+expect_rc 1 "no mode and no ready mode"
+expect_err_has "ws-launch: print: no mode is ready on this host" "no mode"
+[ -z "$out" ] && ok || bad "no mode: stdout not empty"
 usage_error "unknown option" "ws-launch: unknown option '--colour-scheme'; see 'ws-launch help print'" print sysbox --colour-scheme x
 usage_error "option of another mode" "ws-launch: --host: does not apply to mode sysbox (it is for: tcp, ssh)" print sysbox --host h.example
 usage_error "missing value" "ws-launch: --image: needs a value" print sysbox --image

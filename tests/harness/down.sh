@@ -48,7 +48,7 @@ wait "$c1" "$c2" "$c3"
 step "containers and networks removed"
 
 # --- 3. fronts, blackhole, sshd, agent, registry --------------------------------------------------------
-for n in socat-a-tcp socat-a-tls socat-a-tls-cn socat-b-tcp blackhole sshd ssh-agent registry; do
+for n in socat-a-tcp socat-a-tls socat-a-tls-cn socat-b-tcp blackhole sysbox-mgr sysbox-fs sshd ssh-agent registry; do
   stop_recorded "$D" "$n" 5 &
 done
 wait
@@ -215,8 +215,10 @@ if [ -d "$B4" ]; then
       grep -v '^dockremap:' "/etc/$f" >"$D/state/$f.new"; cat "$D/state/$f.new" >"/etc/$f"; rm -f "$D/state/$f.new"
     fi
   done
-  # useradd/usermod/userdel rewrite the "-" backup files: put back exactly what was there (or nothing)
+  # useradd/usermod/userdel rewrite the "-" backup files: put back exactly what was there (or nothing) --
+  # only when this run's dockerd created the account (otherwise nothing of ours touched them)
   for f in passwd- group- shadow- gshadow- subuid- subgid-; do
+    [ -f "$D/state/dockremap.absent-before" ] || break
     if [ -f "$B4/$f" ]; then
       cmp -s "$B4/$f" "/etc/$f" || cp -p "$B4/$f" "/etc/$f"
     elif [ -f "$B4/$f.absent" ]; then
@@ -250,7 +252,7 @@ fi
 if grep -qF " $D/" /proc/self/mountinfo; then
   warn "mounts remain below $D: not deleting its data"
 else
-  rm -rf "${D:?}"/{a,b,c,img,certs,ssh,agent,reg,bin,pids,peers.env}
+  rm -rf "${D:?}"/{a,b,c,img,certs,ssh,agent,reg,bin,sysbox-run,pids,peers.env}
 fi
 step "teardown done"
 

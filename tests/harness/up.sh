@@ -11,6 +11,7 @@
 # Peers (see README.md for the details and the traps each step avoids):
 #   A  dockerd, host netns, own bridge, runtimes runc-nosysres (default) + sysbox-runc stand-in, registry
 #      mirror -> F; socat plain-TCP and TLS fronts on A's bridge IP (reachable from containers)
+#      (+ two sockets standing in for sysbox-mgr/sysbox-fs in DIR/sysbox-run)
 #   B  dockerd, host netns, second bridge, real --tlsverify listener on 127.0.0.1 + socat plain front
 #   C  dockerd in its own netns with --userns-remap=default
 #   D  sshd on 127.0.0.1 and on A's bridge IP (remote docker = A), ssh wrapper, known_hosts (good/wrong),
@@ -321,6 +322,11 @@ start_session socat-a-tls-cn /usr/bin/socat \
   "OPENSSL-LISTEN:$P_A_TLS_CN,bind=$BR_A_IP,reuseaddr,fork,cert=$D/certs/cn-only/cert.pem,key=$D/certs/cn-only/key.pem,cafile=$D/certs/cn-only/ca.pem,verify=1" \
   "UNIX-CONNECT:$A_SOCK"
 start_session socat-b-tcp /usr/bin/socat "TCP-LISTEN:$P_B_TCP,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$B_SOCK"
+# Stand-ins for sysbox's service sockets (/run/sysbox/sysmgr.sock, /run/sysbox/sysfs.sock) inside DIR: they
+# accept connections, nothing more. For ws-launch's "sysbox.services" check when its directory is configurable.
+mkdir -p "$D/sysbox-run"
+start_session sysbox-mgr /usr/bin/socat "UNIX-LISTEN:$D/sysbox-run/sysmgr.sock,fork" "EXEC:/bin/sleep 3600"
+start_session sysbox-fs /usr/bin/socat "UNIX-LISTEN:$D/sysbox-run/sysfs.sock,fork" "EXEC:/bin/sleep 3600"
 start_session blackhole /usr/bin/socat "TCP-LISTEN:$P_BH,bind=127.0.0.1,reuseaddr,fork" "EXEC:/bin/sleep 3600"
 
 # sshd (D): key-only, remote docker = daemon A
@@ -397,9 +403,10 @@ wait_until 10 curl -sf --max-time 1 "http://$REG/v2/" || die "registry not ready
 for p in "$P_A_TCP" "$P_A_TLS" "$P_A_TLS_CN" "$P_B_TCP" "$P_BH" "$P_SSH"; do
   wait_until 10 port_listening "$p" || die "nothing listening on port $p (see $D/logs)"
 done
-for n in socat-a-tcp socat-a-tls socat-a-tls-cn socat-b-tcp blackhole sshd ssh-agent registry; do
+for n in socat-a-tcp socat-a-tls socat-a-tls-cn socat-b-tcp blackhole sysbox-mgr sysbox-fs sshd ssh-agent registry; do
   recorded_pid "$D" "$n" >/dev/null || die "$n exited (see $D/logs/$n.log)"
 done
+wait_until 10 test -S "$D/sysbox-run/sysmgr.sock" -a -S "$D/sysbox-run/sysfs.sock" || die "sysbox stand-in sockets missing"
 wait_until 10 test -S "$AG/agent.sock" || die "ssh-agent socket missing"
 SSH_AUTH_SOCK=$AG/agent.sock ssh-add -q "$S/id_ed25519" 2>/dev/null || die "ssh-add failed"
 for h in 127.0.0.1 "$BR_A_IP"; do
@@ -455,6 +462,7 @@ pe() { printf "export %s='%s'\n" "$1" "$2"; }
   pe WSL_SUBNET "$SUBNET"
   pe WSL_PORT_BASE "$PB"
   pe WSL_SNAPSHOT_BEFORE "$D/snapshot.before"
+  pe WSL_OWN_CONTAINERD "$OWN_CTRD"
   # daemon A
   pe WSL_A_SOCK "$A_SOCK"
   pe WSL_A_HOST "unix://$A_SOCK"
@@ -470,6 +478,7 @@ pe() { printf "export %s='%s'\n" "$1" "$2"; }
   pe WSL_A_DEFAULT_RUNTIME runc-nosysres
   pe WSL_A_SYSBOX_RUNTIME_PATH "$D/bin/sysbox-runc"
   pe WSL_A_MIRROR "http://$REG"
+  pe WSL_SYSBOX_RUN_DIR "$D/sysbox-run"
   pe WSL_A_TCP_PORT "$P_A_TCP"
   pe WSL_A_TCP_HOST "tcp://$BR_A_IP:$P_A_TCP"
   pe WSL_A_TLS_PORT "$P_A_TLS"

@@ -1,0 +1,85 @@
+#!/bin/bash
+# Issue 4: name clashes, a failing middle step, an image that cannot be
+# pulled, SIGINT during a step, --keep, and "could not run" vs "failed".
+. "$(dirname "$0")/../lib/peers.sh"
+port=$WSL_FREE_PORT_2
+eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
+has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
+up() { "$WS_BIN" up "$@" >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?; out=$(cat "$T_TMP/out"); err=$(cat "$T_TMP/err"); }
+
+# --- a foreign container with the launch's name: the check stops the launch ...
+n=$(uname_ clash)
+DK run -d --name "$n" "$WSL_WS_IMAGE" >/dev/null
+id=$(DK inspect -f '{{.Id}}' "$n")
+up socket --yes --offline --name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK"
+eq "$rc" 1 "clash (checks)"
+has "$err" "names: a container named $n exists and is not from this launch" "clash finding"
+# ... and with --force the runner refuses before touching it, rolling back the volume it made
+up socket --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK"
+eq "$rc" 1 "clash (--force)"
+has "$err" "a container named $n exists and was not created by this launch; it was not touched" "clash message"
+eq "$(DK inspect -f '{{.Id}} {{.State.Running}}' "$n")" "$id true" "foreign container untouched"
+eq "$(labelled "$n")" "" "clash left no labelled objects"
+DK rm -f "$n" >/dev/null
+
+# --- a failing middle step (the sidecar cannot start) rolls back network and volumes
+n=$(uname_ mid)
+printf '' | tar -cf "$T_TMP/empty.tar" -T -
+DK import -c 'CMD ["/no/such/dockerd"]' "$T_TMP/empty.tar" "wsl-broken-$n:dind" >/dev/null
+up dind --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" --sidecar "$n-side" \
+  --data-volume "$n-dd" --certs-volume "$n-dc" --dind-image "wsl-broken-$n:dind" --pull never
+eq "$rc" 1 "middle step failure"
+has "$err" "failed: exited with code" "names the exit code"
+has "$err" "start the sidecar $n-side" "names the step"
+has "$err" "rolled back" "says it rolled back"
+eq "$(labelled "$n")" "" "middle failure left nothing"
+DK network inspect "$n-net" >/dev/null 2>&1 && bad "network left" || ok
+DK rmi "wsl-broken-$n:dind" >/dev/null
+
+# --- --keep keeps what was done
+up dind --yes --offline --force --keep --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" \
+  --sidecar "$n-side" --dind-image "wsl-nonexistent-$n:dind" --pull never --no-data-volume
+eq "$rc" 1 "keep: failure"
+DK network inspect "$n-net" >/dev/null 2>&1 && ok || bad "--keep removed the network"
+"$WS_BIN" down --name "$n" --volumes >/dev/null 2>&1
+eq "$(labelled "$n")" "" "down after --keep"
+
+# --- an image that cannot be pulled fails cleanly, no leftovers
+n=$(uname_ pull)
+up sysbox --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --image "$WSL_REGISTRY/nope/nope:v1"
+eq "$rc" 1 "unpullable image"
+has "$err" "pull $WSL_REGISTRY/nope/nope:v1" "names the pull step"
+has "$err" "rolled back" "pull rollback"
+eq "$(labelled "$n")" "" "pull failure left nothing"
+
+# --- SIGINT during a step: the step is cancelled, what was done is rolled back, exit 130
+n=$(uname_ sigint)
+cat > "$T_TMP/slow-docker" <<'SH'
+#!/bin/sh
+case " $* " in *" run -d "*) sleep 60 ;; esac
+exec /usr/bin/docker "$@"
+SH
+chmod +x "$T_TMP/slow-docker"
+WS_LAUNCH_DOCKER=$T_TMP/slow-docker "$WS_BIN" up privileged --yes --offline --name "$n" --volume "$n-ws" \
+  --port "$port" >"$T_TMP/out" 2>"$T_TMP/err" &
+pid=$!
+for _ in $(seq 300); do pgrep -f "$T_TMP/slow-docker run -d" >/dev/null && break; sleep 0.05; done
+pgrep -f "$T_TMP/slow-docker run -d" >/dev/null && ok || bad "the slow step never started: $(cat "$T_TMP/err")"
+sleep 0.2
+kill -INT $pid
+wait $pid; rc=$?
+eq "$rc" 130 "SIGINT exit code"
+has "$(cat "$T_TMP/err")" "cancelled" "SIGINT message"
+eq "$(labelled "$n")" "" "SIGINT rolled back"
+pgrep -f "$T_TMP/slow-docker" >/dev/null && bad "the cancelled step is still running" || ok
+
+# --- "could not run" is not "ran and failed"
+n=$(uname_ exec)
+WS_LAUNCH_DOCKER=$T_TMP/no-such-docker up sysbox --yes --offline --name "$n" --volume "$n-ws" --port "$port"
+eq "$rc" 1 "missing client"
+has "$err" "could not run $T_TMP/no-such-docker: No such file or directory" "could not run"
+printf '#!/bin/sh\necho "boom" >&2\nexit 3\n' > "$T_TMP/bad-docker"; chmod +x "$T_TMP/bad-docker"
+WS_LAUNCH_DOCKER=$T_TMP/bad-docker up sysbox --yes --offline --name "$n" --volume "$n-ws" --port "$port"
+eq "$rc" 1 "failing client"
+has "$err" "exited with code 3: boom" "ran and failed"
+eq "$(labelled "$n")" "" "nothing left"

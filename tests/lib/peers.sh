@@ -1,0 +1,30 @@
+# tests/lib/peers.sh - for integration and terminal tests: load the
+# harness's peers.env (WS_PEERS_ENV, set by tests/run.sh).  A test that
+# needs the peers and does not get them FAILS; it never skips.
+. "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
+if [ -z "${WS_PEERS_ENV:-}" ] || [ ! -r "$WS_PEERS_ENV" ]; then
+  bad "WS_PEERS_ENV is not set or unreadable: run through tests/run.sh (the harness must be up)"
+  exit 1
+fi
+# shellcheck disable=SC1090
+. "$WS_PEERS_ENV"
+# Debian's CLI first (trap 7), and an isolated docker/XDG configuration.
+export PATH=/usr/bin:/usr/sbin:/bin:/sbin
+export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_CONFIG=$T_TMP/docker-config
+mkdir -p "$HOME" "$DOCKER_CONFIG"
+unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_TLS SSH_AUTH_SOCK NO_COLOR
+export DOCKER_HOST=$WSL_A_HOST
+# sysbox-mgr/sysbox-fs stand-in sockets of the harness (real ones: /run/sysbox)
+export WS_LAUNCH_SYSBOX_DIR=$WSL_SYSBOX_RUN_DIR
+DK() { "$WSL_DOCKER" "$@"; }
+# A unique name per test run, so tests never collide with each other.
+uname_() { echo "t$(basename "$T_TMP" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z' | tail -c 7)-$1"; }
+# Objects labelled for launch $1 on daemon $2 (default A), one per line.
+labelled() {
+  local host=${2:-$WSL_A_HOST}
+  { "$WSL_DOCKER" -H "$host" ps -aq --filter "label=ws-launch.launch=$1"
+    "$WSL_DOCKER" -H "$host" network ls -q --filter "label=ws-launch.launch=$1"
+    "$WSL_DOCKER" -H "$host" volume ls -q --filter "label=ws-launch.launch=$1"; } 2>/dev/null
+}
+# json FILE EXPR: a jq query (jq is one of the harness packages).
+jqf() { jq -r "$2" "$1"; }

@@ -1,0 +1,196 @@
+/* cli_progress.c - a runner's progress on stderr: step states, streamed
+ * output, and on a terminal a pull progress bar redrawn in place. */
+#include "cli_progress.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *state_text(enum run_state s)
+{
+	switch (s) {
+	case RS_WAITING: return "waiting";
+	case RS_RUNNING: return "running";
+	case RS_DONE: return "done";
+	case RS_SKIPPED: return "skipped";
+	case RS_FAILED: return "FAILED";
+	case RS_CANCELLED: return "cancelled";
+	case RS_UNDONE: return "rolled back";
+	case RS_UNDO_FAILED: return "rollback FAILED";
+	}
+	return "?";
+}
+
+static const char *state_color(enum run_state s)
+{
+	switch (s) {
+	case RS_DONE: return "32";
+	case RS_SKIPPED: return "36";
+	case RS_FAILED:
+	case RS_UNDO_FAILED: return "1;31";
+	case RS_CANCELLED:
+	case RS_UNDONE: return "33";
+	default: return "0";
+	}
+}
+
+void progress_init(struct progress *pg, const struct cli *cli)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->color = cli->color_err;
+	pg->tty = isatty(STDERR_FILENO);
+}
+
+static void clear_bar(struct progress *pg)
+{
+	if (pg->bar_shown) {
+		fputs("\r\033[2K", stderr);
+		pg->bar_shown = 0;
+	}
+}
+
+static void human(long long b, char *buf, size_t n)
+{
+	if (b >= 1000LL * 1000 * 1000)
+		snprintf(buf, n, "%.1f GB", (double)b / 1e9);
+	else if (b >= 1000LL * 1000)
+		snprintf(buf, n, "%.1f MB", (double)b / 1e6);
+	else if (b >= 1000)
+		snprintf(buf, n, "%.1f kB", (double)b / 1e3);
+	else
+		snprintf(buf, n, "%lld B", b);
+}
+
+void progress_bar_text(const struct run_pull *p, int width, struct strbuf *out)
+{
+	double frac = 0;
+	if (p->bytes_total > 0)
+		frac = (double)p->bytes_done / (double)p->bytes_total;
+	else if (p->layers_total > 0)
+		frac = (double)p->layers_done / (double)p->layers_total;
+	if (frac > 1)
+		frac = 1;
+	int fill = (int)(frac * width + 0.5);
+	strbuf_addch(out, '[');
+	for (int i = 0; i < width; i++)
+		strbuf_addch(out, i < fill ? '#' : '.');
+	char a[32], b[32];
+	human(p->bytes_done, a, sizeof(a));
+	human(p->bytes_total, b, sizeof(b));
+	strbuf_addf(out, "] %3d%%", (int)(frac * 100 + 0.5));
+	if (p->bytes_total > 0)
+		strbuf_addf(out, "  %s / %s", a, b);
+	strbuf_addf(out, "  %d/%d layers", p->layers_done, p->layers_total);
+}
+
+/* Output lines that only echo what was created (an id, a name) are noise. */
+static int is_echo(const char *line)
+{
+	const char *p = strchr(line, ']');
+	p = p ? p + 2 : line;
+	if (p > line + strlen(line))
+		return 0;
+	size_t n = strlen(p), hex = strspn(p, "0123456789abcdef");
+	if (n == 64 && hex == 64)
+		return 1;
+	return 0;
+}
+
+static int is_echo_name(const char *line, const struct runner *r)
+{
+	for (size_t i = 0; i < runner_nsteps(r); i++) {
+		const char *obj = runner_step(r, i)->step->object;
+		const char *p = strchr(line, ']');
+		if (obj && p && !strcmp(p + 2, obj))
+			return 1;
+	}
+	return 0;
+}
+
+static void print_state(struct progress *pg, const struct runner *r, size_t i)
+{
+	const struct run_step *s = runner_step(r, i);
+	size_t n = runner_nsteps(r);
+	pg->shown[i] = (int)s->state;
+	clear_bar(pg);
+	char el[32] = "";
+	if (s->ended_ms && s->started_ms)
+		snprintf(el, sizeof(el), " (%.1f s)", (double)(s->ended_ms - s->started_ms) / 1000.0);
+	if (pg->color)
+		fprintf(stderr, "[%zu/%zu] %s: \033[%sm%s\033[0m%s%s%s\n", i + 1, n, s->step->desc,
+			state_color(s->state), state_text(s->state), el, s->note ? " - " : "", s->note ? s->note : "");
+	else
+		fprintf(stderr, "[%zu/%zu] %s: %s%s%s%s\n", i + 1, n, s->step->desc, state_text(s->state), el,
+			s->note ? " - " : "", s->note ? s->note : "");
+}
+
+/* Prints the settled states of steps before index LIMIT not printed yet. */
+static void flush_states(struct progress *pg, const struct runner *r, size_t limit)
+{
+	size_t n = runner_nsteps(r);
+	for (size_t i = 0; i < n && i < limit && i < PROGRESS_MAX_STEPS; i++) {
+		const struct run_step *s = runner_step(r, i);
+		if ((int)s->state != pg->shown[i] && s->state != RS_WAITING && s->state != RS_RUNNING)
+			print_state(pg, r, i);
+	}
+}
+
+void progress_update(struct progress *pg, struct runner *r)
+{
+	size_t n = runner_nsteps(r);
+	const struct strvec *log = runner_log(r);
+	if (pg->log_seen > log->n)
+		pg->log_seen = 0;
+	for (; pg->log_seen < log->n; pg->log_seen++) {
+		const char *line = log->v[pg->log_seen];
+		/* A line of step k comes after the states of the steps before it. */
+		size_t k = line[0] == '[' ? (size_t)strtoul(line + 1, NULL, 10) : 0;
+		flush_states(pg, r, k ? k - 1 : n);
+		if (is_echo(line) || is_echo_name(line, r))
+			continue;
+		clear_bar(pg);
+		if (pg->color)
+			fprintf(stderr, "\033[2m    %s\033[0m\n", line);
+		else
+			fprintf(stderr, "    %s\n", line);
+	}
+	flush_states(pg, r, n);
+	const struct run_step *running = NULL;
+	size_t running_i = 0;
+	for (size_t i = 0; i < n; i++)
+		if (runner_step(r, i)->state == RS_RUNNING) {
+			running = runner_step(r, i);
+			running_i = i;
+		}
+	const char *act = runner_activity(r);
+	enum run_phase ph = runner_phase(r);
+	if ((ph == PHASE_VERIFY || ph == PHASE_ROLLBACK) && strcmp(act, pg->last_activity) && *act) {
+		snprintf(pg->last_activity, sizeof(pg->last_activity), "%s", act);
+		clear_bar(pg);
+		fprintf(stderr, "%s\n", act);
+	}
+	/* On a terminal: the running step (and the pull) as one line redrawn in place. */
+	if (pg->tty && running) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "[%zu/%zu] %s ...", running_i + 1, n, running->step->desc);
+		const struct run_pull *p = runner_pull(r);
+		if (p->active && p->layers_total > 0) {
+			strbuf_addstr(&sb, "  ");
+			progress_bar_text(p, 24, &sb);
+		}
+		fprintf(stderr, "\r\033[2K%s", sb.buf);
+		pg->bar_shown = 1;
+		strbuf_free(&sb);
+	} else {
+		clear_bar(pg);
+	}
+	fflush(stderr);
+}
+
+void progress_done(struct progress *pg)
+{
+	clear_bar(pg);
+	fflush(stderr);
+}

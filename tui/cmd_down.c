@@ -1,0 +1,155 @@
+/* cmd_down.c - `ws-launch down`: remove what a launch created (by label). */
+#include "cli.h"
+#include "cli_progress.h"
+#include "endpoint.h"
+#include "engine.h"
+#include "net.h"
+#include "plan.h"
+#include "profile.h"
+#include "runner.h"
+#include "teardown.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct found_ctx {
+	struct plan plan;
+	struct err err;
+	int done, failed;
+};
+
+static void on_found(struct plan *p, const struct err *error, void *ctx)
+{
+	struct found_ctx *f = ctx;
+	f->done = 1;
+	if (error) {
+		f->failed = 1;
+		f->err = *error;
+		plan_free(p);
+		return;
+	}
+	f->plan = *p;
+}
+
+static void on_change(struct runner *r, void *ctx)
+{
+	progress_update(ctx, r);
+}
+
+int cmd_down(struct cli *cli, int argc, char **argv)
+{
+	const char *profile = NULL, *name = NULL;
+	int volumes = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = !strcmp(a, "--profile") ? &profile : !strcmp(a, "--name") ? &name : NULL;
+		if (slot) {
+			if (i + 1 >= argc)
+				return cli_usage_error(a, "needs a value");
+			*slot = argv[++i];
+		} else if (!strncmp(a, "--profile=", 10)) {
+			profile = a + 10;
+		} else if (!strncmp(a, "--name=", 7)) {
+			name = a + 7;
+		} else if (!strcmp(a, "--volumes")) {
+			volumes = 1;
+		} else {
+			return cli_usage_error("down", "unexpected argument '%s' (--profile NAME | --name NAME, --volumes)", a);
+		}
+	}
+	if (profile && name)
+		return cli_usage_error("down", "give --profile or --name, not both");
+	struct err e;
+	struct spec s;
+	spec_init(&s);
+	char *label = NULL;
+	if (profile) {
+		if (profile_load(cli->config, profile, &s, &e)) {
+			spec_free(&s);
+			return cli_usage_error("--profile", "%s", e.msg);
+		}
+		if (spec_is_none(&s, OPT_NAME)) {
+			spec_free(&s);
+			return cli_usage_error("--profile", "%s has no container name: nothing is labelled for it", profile);
+		}
+		label = xstrdup(spec_get(&s, OPT_NAME));
+	} else {
+		const char *n = name ? name : "workspace";
+		if (validate_docker_name(n, "container", &e)) {
+			spec_free(&s);
+			return cli_usage_error("--name", "%s", e.msg);
+		}
+		label = xstrdup(n);
+	}
+	spec_free(&s);
+
+	int rc = EXIT_FAIL;
+	struct endpoint ep;
+	struct engine_target t;
+	struct net *net = NULL;
+	struct teardown *td = NULL;
+	struct runner *r = NULL;
+	int target_ok = 0;
+	struct found_ctx f = { .done = 0 };
+	plan_init(&f.plan);
+	endpoint_init(&ep);
+	if (endpoint_resolve(&ep, &e)) {
+		rc = cli_usage_error(NULL, "%s", e.msg);
+		goto out;
+	}
+	if (engine_target_init(&t, &ep, getenv("DOCKER_API_VERSION"), &e)) {
+		rc = cli_fail("down", "%s", e.msg);
+		goto out;
+	}
+	target_ok = 1;
+	if (!(net = net_new(&e))) {
+		rc = cli_fail("down", "%s", e.msg);
+		goto out;
+	}
+	td = teardown_start(net, &t, label, volumes, on_found, &f);
+	if (net_run_all(net, 15000, &e) || !f.done) {
+		rc = cli_fail("down", "the engine did not answer: %s", e.msg);
+		goto out;
+	}
+	if (f.failed) {
+		rc = cli_fail("down", "%s", f.err.msg);
+		goto out;
+	}
+	if (!f.plan.n) {
+		fprintf(stderr, "nothing to remove: no %s labelled %s=%s\n", volumes ? "container, network or volume" : "container or network",
+			"ws-launch.launch", label);
+		rc = EXIT_OK;
+		goto out;
+	}
+	struct runner_config rcfg = { .plan = &f.plan, .down = 1, .docker = getenv("WS_LAUNCH_DOCKER") };
+	r = runner_new(net, &rcfg, &e);
+	if (!r) {
+		rc = cli_fail("down", "%s", e.msg);
+		goto out;
+	}
+	struct progress pg;
+	progress_init(&pg, cli);
+	runner_run(r, on_change, &pg, NULL);
+	progress_done(&pg);
+	const struct run_result *res = runner_result(r);
+	if (res->ok) {
+		printf("%s of launch %s\n", res->message, label);
+		if (!volumes)
+			fprintf(stderr, "volumes were kept; 'ws-launch down --volumes' removes them too\n");
+		rc = EXIT_OK;
+	} else {
+		rc = cli_fail("down", "%s", res->message);
+	}
+out:
+	runner_free(r);
+	teardown_free(td);
+	net_free(net);
+	if (target_ok)
+		engine_target_free(&t);
+	endpoint_free(&ep);
+	plan_free(&f.plan);
+	free(label);
+	return rc;
+}
