@@ -7,11 +7,9 @@
 
 #define MESSAGE_SHOW_MAX 200
 
-enum call_kind { CALL_PING, CALL_JSON, CALL_VERSION, CALL_INFO, CALL_OBJECT };
-
 struct engine_call {
 	struct engine_target *t;
-	enum call_kind kind;
+	enum engine_call_kind kind;
 	char *path;            /* unversioned path */
 	engine_done_fn done;
 	void *ctx;
@@ -441,29 +439,38 @@ static void deliver(struct engine_call *c, struct engine_result *r)
 	result_free(r);
 }
 
-static void on_main(struct net *net, unsigned id, struct net_reply *rp, void *p)
+/* The main stage of a call (negotiation done): R from RP. */
+static void decode_main(struct engine_target *t, enum engine_call_kind kind, const struct net_reply *rp,
+			struct engine_result *r)
 {
-	struct engine_call *c = p;
-	struct engine_result r = { .status = ENGINE_OK };
-	(void)net;
-	(void)id;
-	int ok = result_from_reply(&r, rp, c->t, 1);
-	switch (c->kind) {
-	case CALL_VERSION:
+	memset(r, 0, sizeof(*r));
+	r->status = ENGINE_OK;
+	int ok = result_from_reply(r, rp, t, 1);
+	switch (kind) {
+	case ENGINE_CALL_VERSION:
 		if (ok)
-			fill_version(&r, c->t);
+			fill_version(r, t);
 		break;
-	case CALL_INFO:
+	case ENGINE_CALL_INFO:
 		if (ok)
-			fill_info(&r, c->t);
+			fill_info(r, t);
 		break;
-	case CALL_OBJECT:
-		if (ok || r.status == ENGINE_NOT_FOUND)
-			fill_object(&r, c->t);
+	case ENGINE_CALL_OBJECT:
+		if (ok || r->status == ENGINE_NOT_FOUND)
+			fill_object(r, t);
 		break;
 	default:
 		break;
 	}
+}
+
+static void on_main(struct net *net, unsigned id, struct net_reply *rp, void *p)
+{
+	struct engine_call *c = p;
+	struct engine_result r;
+	(void)net;
+	(void)id;
+	decode_main(c->t, c->kind, rp, &r);
 	deliver(c, &r);
 }
 
@@ -477,37 +484,64 @@ static void start_main(struct net *net, unsigned id, struct engine_call *c)
 	free(url);
 }
 
-static void on_ping(struct net *net, unsigned id, struct net_reply *rp, void *p)
+/* The /_ping stage: negotiates T's API version from RP.  Returns 1 when a
+ * call of KIND goes on to its main request (R is then empty), 0 when R is
+ * the final result (the ping's own, or the error that ends the call). */
+static int decode_ping(struct engine_target *t, enum engine_call_kind kind, const struct net_reply *rp,
+		       struct engine_result *r)
 {
-	struct engine_call *c = p;
-	struct engine_result r = { .status = ENGINE_OK };
-	int ok = result_from_reply(&r, rp, c->t, 0);
+	memset(r, 0, sizeof(*r));
+	r->status = ENGINE_OK;
+	int ok = result_from_reply(r, rp, t, 0);
 
-	if (ok && engine_target_negotiate(c->t, rp->api_version, &r.err)) {
-		r.status = ENGINE_BAD_REPLY;
+	if (ok && engine_target_negotiate(t, rp->api_version, &r->err)) {
+		r->status = ENGINE_BAD_REPLY;
 		ok = 0;
 	}
 	if (!ok) {
-		if (c->kind != CALL_PING && r.status != ENGINE_UNREACHABLE)
-			err_prefix(&r.err, "/_ping");
-		deliver(c, &r);
-		return;
+		if (kind != ENGINE_CALL_PING && r->status != ENGINE_UNREACHABLE)
+			err_prefix(&r->err, "/_ping");
+		return 0;
 	}
-	if (c->kind != CALL_PING) {
+	if (kind != ENGINE_CALL_PING) {
 		/* The negotiation was only the first stage. */
-		result_free(&r);
-		start_main(net, id, c);
-		return;
+		result_free(r);
+		return 1;
 	}
-	r.ping = xcalloc(1, sizeof(*r.ping));
-	r.ping->server_api = dup_or_null(rp->api_version);
-	r.ping->api_version = dup_or_null(c->t->api_version);
-	r.ping->server = dup_or_null(rp->server);
-	r.ping->os_type = dup_or_null(rp->ostype);
-	deliver(c, &r);
+	r->ping = xcalloc(1, sizeof(*r->ping));
+	r->ping->server_api = dup_or_null(rp->api_version);
+	r->ping->api_version = dup_or_null(t->api_version);
+	r->ping->server = dup_or_null(rp->server);
+	r->ping->os_type = dup_or_null(rp->ostype);
+	return 0;
 }
 
-static unsigned call_start(struct net *net, struct engine_target *t, enum call_kind kind,
+static void on_ping(struct net *net, unsigned id, struct net_reply *rp, void *p)
+{
+	struct engine_call *c = p;
+	struct engine_result r;
+	if (decode_ping(c->t, c->kind, rp, &r))
+		start_main(net, id, c);
+	else
+		deliver(c, &r);
+}
+
+void engine_result_from_reply(struct engine_target *t, enum engine_call_kind kind,
+			      const struct net_reply *rp, struct engine_result *r)
+{
+	if (kind == ENGINE_CALL_PING)
+		decode_ping(t, kind, rp, r);
+	else
+		decode_main(t, kind, rp, r);
+}
+
+void engine_result_release(struct engine_result *r)
+{
+	result_free(r);
+	memset(r, 0, sizeof(*r));
+}
+
+static unsigned call_start(struct net *net, struct engine_target *t, enum engine_call_kind kind,
 			   const char *path, engine_done_fn done, void *ctx)
 {
 	struct engine_call *c = xcalloc(1, sizeof(*c));
@@ -520,7 +554,7 @@ static unsigned call_start(struct net *net, struct engine_target *t, enum call_k
 	c->path = xstrdup(path);
 	c->done = done;
 	c->ctx = ctx;
-	if (kind == CALL_PING || !t->api_version) {
+	if (kind == ENGINE_CALL_PING || !t->api_version) {
 		url = xasprintf("%s/_ping", t->base_url);
 		engine_request_init(t, &req, url);
 		id = net_start(net, &req, on_ping, call_release, c);
@@ -535,23 +569,23 @@ static unsigned call_start(struct net *net, struct engine_target *t, enum call_k
 
 unsigned engine_ping(struct net *net, struct engine_target *t, engine_done_fn done, void *ctx)
 {
-	return call_start(net, t, CALL_PING, "/_ping", done, ctx);
+	return call_start(net, t, ENGINE_CALL_PING, "/_ping", done, ctx);
 }
 
 unsigned engine_get_json(struct net *net, struct engine_target *t, const char *path,
 			 engine_done_fn done, void *ctx)
 {
-	return call_start(net, t, CALL_JSON, path, done, ctx);
+	return call_start(net, t, ENGINE_CALL_JSON, path, done, ctx);
 }
 
 unsigned engine_version(struct net *net, struct engine_target *t, engine_done_fn done, void *ctx)
 {
-	return call_start(net, t, CALL_VERSION, "/version", done, ctx);
+	return call_start(net, t, ENGINE_CALL_VERSION, "/version", done, ctx);
 }
 
 unsigned engine_info(struct net *net, struct engine_target *t, engine_done_fn done, void *ctx)
 {
-	return call_start(net, t, CALL_INFO, "/info", done, ctx);
+	return call_start(net, t, ENGINE_CALL_INFO, "/info", done, ctx);
 }
 
 static unsigned object_call(struct net *net, struct engine_target *t, const char *prefix,
@@ -562,7 +596,7 @@ static unsigned object_call(struct net *net, struct engine_target *t, const char
 	strbuf_addstr(&sb, prefix);
 	engine_path_escape(&sb, name ? name : "");
 	strbuf_addstr(&sb, suffix);
-	id = call_start(net, t, CALL_OBJECT, sb.buf, done, ctx);
+	id = call_start(net, t, ENGINE_CALL_OBJECT, sb.buf, done, ctx);
 	strbuf_free(&sb);
 	return id;
 }

@@ -154,6 +154,26 @@ void engine_request_init(const struct engine_target *t, struct net_request *req,
 unsigned engine_image(struct net *net, struct engine_target *t, const char *name,
 		      engine_done_fn done, void *ctx);
 
+/* ---- reply handling without a network (fuzzers, unit tests) ----------- */
+
+enum engine_call_kind {
+	ENGINE_CALL_PING,     /* engine_ping */
+	ENGINE_CALL_JSON,     /* engine_get_json */
+	ENGINE_CALL_VERSION,  /* engine_version */
+	ENGINE_CALL_INFO,     /* engine_info */
+	ENGINE_CALL_OBJECT,   /* engine_container/network/volume/image */
+};
+
+/* Fills R exactly as DONE would see it when a call of KIND to T ended with
+ * the transfer RP (any status, headers and body).  ENGINE_CALL_PING runs the
+ * version negotiation (T's api_version may change, as for a real ping); the
+ * other kinds decode RP as the reply of their main request.  R is
+ * overwritten; it owns what it points to until engine_result_release(). */
+void engine_result_from_reply(struct engine_target *t, enum engine_call_kind kind,
+			      const struct net_reply *rp, struct engine_result *r);
+/* Frees everything R owns and zeroes it. */
+void engine_result_release(struct engine_result *r);
+
 /* The value of label KEY, or NULL. */
 const char *engine_labels_get(const struct engine_labels *l, const char *key);
 /* 1 when SV has the string S. */

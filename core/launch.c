@@ -81,12 +81,14 @@ void container_add(struct container *c, enum run_kind kind, const char *a, const
 	o->a = a ? xstrdup(a) : NULL;
 	o->b = b ? xstrdup(b) : NULL;
 	o->ro = 0;
+	o->use = MNT_WORKSPACE;
 }
 
-void container_add_mount(struct container *c, const char *src, const char *dst, int ro)
+void container_add_mount(struct container *c, const char *src, const char *dst, int ro, enum mount_use use)
 {
 	container_add(c, RK_MOUNT, src, dst);
 	c->opts[c->nopts - 1].ro = ro;
+	c->opts[c->nopts - 1].use = use;
 }
 
 void container_add_env(struct container *c, const char *name, const char *value)

@@ -33,11 +33,25 @@ enum run_kind {
 	RK_LABEL,         /* --label A=B */
 };
 
+/* What a mount is for: the compose and kube renderers need the meaning
+ * (a Kubernetes cluster has no host socket or ssh agent to bind). */
+enum mount_use {
+	MNT_WORKSPACE,     /* the /workspace volume or directory */
+	MNT_DATA,          /* an inner /var/lib/docker */
+	MNT_DOCKER_SOCKET, /* the host's docker socket */
+	MNT_TLS_CERTS,     /* client certificates from the host (tcp) */
+	MNT_DIND_CERTS,    /* the sidecar's generated certificates */
+	MNT_SSH_AGENT,     /* the ssh-agent socket */
+	MNT_SSH_KEY,       /* a private key file */
+	MNT_KNOWN_HOSTS,   /* known_hosts */
+};
+
 struct run_opt {
 	enum run_kind kind;
 	char *a;
 	char *b;
 	int ro;
+	enum mount_use use; /* RK_MOUNT only */
 };
 
 enum container_role { ROLE_SIDECAR, ROLE_WORKSPACE };
@@ -79,7 +93,7 @@ struct container *launch_add_container(struct launch *l, enum container_role rol
 struct container *launch_workspace(struct launch *l);
 void launch_add_volume(struct launch *l, const char *name, enum volume_use use);
 void container_add(struct container *c, enum run_kind kind, const char *a, const char *b);
-void container_add_mount(struct container *c, const char *src, const char *dst, int ro);
+void container_add_mount(struct container *c, const char *src, const char *dst, int ro, enum mount_use use);
 void container_add_env(struct container *c, const char *name, const char *value);
 /* Inserts an option right after the first option of kind AFTER (at the
  * front when there is none). */

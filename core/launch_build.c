@@ -78,7 +78,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	}
 	if (!m->places_volume && !spec_is_none(s, OPT_VOLUME)) {
 		const char *vol = spec_get(s, OPT_VOLUME);
-		container_add_mount(ws, vol, "/workspace", 0);
+		container_add_mount(ws, vol, "/workspace", 0, MNT_WORKSPACE);
 		if (vol[0] != '/')
 			launch_add_volume(l, vol, VOL_WORKSPACE);
 	}

@@ -38,21 +38,21 @@ int mode_dind_build(const struct mode_ctx *ctx, struct launch *l, struct contain
 	if (ctx->minimal && !tls) {
 		/* Kloud docs order: --net, -v workspace:ro, -e DOCKER_TLS_CERTDIR="" */
 		if (vol)
-			container_add_mount(sc, vol, "/workspace", 1);
+			container_add_mount(sc, vol, "/workspace", 1, MNT_WORKSPACE);
 		container_add_env(sc, "DOCKER_TLS_CERTDIR", "");
 	} else {
 		if (tls)
 			container_add(sc, RK_NETWORK_ALIAS, "docker", NULL);
 		container_add_env(sc, "DOCKER_TLS_CERTDIR", tls ? "/certs" : "");
 		if (tls) {
-			container_add_mount(sc, certs, "/certs/client", 0);
+			container_add_mount(sc, certs, "/certs/client", 0, MNT_DIND_CERTS);
 			launch_add_volume(l, certs, VOL_CERTS);
 		}
 		if (vol)
-			container_add_mount(sc, vol, "/workspace", 1);
+			container_add_mount(sc, vol, "/workspace", 1, MNT_WORKSPACE);
 	}
 	if (data) {
-		container_add_mount(sc, data, "/var/lib/docker", 0);
+		container_add_mount(sc, data, "/var/lib/docker", 0, MNT_DATA);
 		launch_add_volume(l, data, VOL_DATA);
 	}
 	if (!tls && !ctx->minimal) {
@@ -65,7 +65,7 @@ int mode_dind_build(const struct mode_ctx *ctx, struct launch *l, struct contain
 		container_add_env(ws, "DOCKER_HOST", "tcp://docker:2376");
 		container_add_env(ws, "DOCKER_TLS_VERIFY", "1");
 		container_add_env(ws, "DOCKER_CERT_PATH", "/certs/client");
-		container_add_mount(ws, certs, "/certs/client", 1);
+		container_add_mount(ws, certs, "/certs/client", 1, MNT_DIND_CERTS);
 	} else {
 		char *url = xasprintf("tcp://%s:2375", side);
 		container_add_env(ws, "DOCKER_HOST", url);
@@ -75,7 +75,7 @@ int mode_dind_build(const struct mode_ctx *ctx, struct launch *l, struct contain
 					   "authentication", net);
 	}
 	if (vol) {
-		container_add_mount(ws, vol, "/workspace", 0);
+		container_add_mount(ws, vol, "/workspace", 0, MNT_WORKSPACE);
 		if (vol[0] != '/')
 			launch_add_volume(l, vol, VOL_WORKSPACE);
 	}

@@ -14,7 +14,7 @@ int mode_privileged_build(const struct mode_ctx *ctx, struct launch *l, struct c
 	container_add_env(ws, "WS_DOCKER_ENABLE_CLIENT", "1");
 	if (!spec_is_none(ctx->spec, OPT_DATA_VOLUME)) {
 		const char *vol = spec_get(ctx->spec, OPT_DATA_VOLUME);
-		container_add_mount(ws, vol, "/var/lib/docker", 0);
+		container_add_mount(ws, vol, "/var/lib/docker", 0, MNT_DATA);
 		launch_add_volume(l, vol, VOL_DATA);
 	}
 	strvec_push(&l->warnings, "--privileged gives the workspace root over this host");

@@ -28,7 +28,7 @@ int mode_socket_build(const struct mode_ctx *ctx, struct launch *l, struct conta
 		group = gid;
 	}
 	container_add(ws, RK_GROUP_ADD, group, NULL);
-	container_add_mount(ws, sock, "/var/run/docker.sock", 1);
+	container_add_mount(ws, sock, "/var/run/docker.sock", 1, MNT_DOCKER_SOCKET);
 	container_add_env(ws, "WS_DOCKER_ENABLE_CLIENT", "1");
 
 	if (group[0] == '0' && group[1] == '\0')

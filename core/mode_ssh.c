@@ -50,14 +50,14 @@ int mode_ssh_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 		if (strchr(f->ssh_auth_sock, ':') || f->ssh_auth_sock[0] != '/')
 			return err_set(e, "SSH_AUTH_SOCK: '%s' cannot be mounted (needs an absolute path "
 					  "without ':')", f->ssh_auth_sock);
-		container_add_mount(ws, f->ssh_auth_sock, "/run/ssh-agent.sock", 0);
+		container_add_mount(ws, f->ssh_auth_sock, "/run/ssh-agent.sock", 0, MNT_SSH_AGENT);
 		container_add_env(ws, "SSH_AUTH_SOCK", "/run/ssh-agent.sock");
 	} else if (!strcmp(auth, "key")) {
 		if (spec_is_none(s, OPT_SSH_KEY))
 			return err_set(e, "ssh.key (--ssh-key) is required with --ssh-auth key");
 		const char *key = spec_get(s, OPT_SSH_KEY);
 		char *target = key_target(key);
-		container_add_mount(ws, key, target, 1);
+		container_add_mount(ws, key, target, 1, MNT_SSH_KEY);
 		free(target);
 		strvec_push(&l->notes, "the key file is mounted read-only; it must be unencrypted "
 				       "(ssh in the workspace cannot ask for a passphrase)");
@@ -70,7 +70,7 @@ int mode_ssh_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 	if (!kh)
 		kh = f ? f->known_hosts : NULL;
 	if (kh && strcmp(kh, "none"))
-		container_add_mount(ws, kh, KLOUD_SSH "/known_hosts", 1);
+		container_add_mount(ws, kh, KLOUD_SSH "/known_hosts", 1, MNT_KNOWN_HOSTS);
 	else if (!ctx->minimal)
 		strvec_push(&l->warnings, "no known_hosts mounted: ssh inside the workspace cannot "
 					  "confirm the remote's host key and docker will fail");

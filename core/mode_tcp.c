@@ -36,7 +36,7 @@ int mode_tcp_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 	if (tls) {
 		container_add_env(ws, "DOCKER_TLS_VERIFY", "1");
 		container_add_env(ws, "DOCKER_CERT_PATH", "/certs/client");
-		container_add_mount(ws, certs, "/certs/client", 1);
+		container_add_mount(ws, certs, "/certs/client", 1, MNT_TLS_CERTS);
 		strvec_push(&l->notes, "the client key in the certificate directory must be readable "
 				       "by uid 1000 inside the workspace");
 	} else {

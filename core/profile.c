@@ -4,6 +4,7 @@
 #include "paths.h"
 #include "show.h"
 #include "validate.h"
+#include "yemit.h"
 #include "ytree.h"
 
 #include <dirent.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 static const char *const sections[] = { "privileged", "socket", "tcp", "ssh", "dind", NULL };
 
@@ -267,57 +267,6 @@ out:
 
 /* ---- writing ---- */
 
-static int emit_write(void *data, unsigned char *buf, size_t size)
-{
-	strbuf_add(data, buf, size);
-	return 1;
-}
-
-static int looks_typed(const char *v)
-{
-	/* Plain scalars YAML would not read back as the same string. */
-	static const char *const words[] = { "", "~", "null", "Null", "NULL", "true", "True", "TRUE",
-					     "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
-					     "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y",
-					     "n", "N", NULL };
-	for (const char *const *w = words; *w; w++)
-		if (!strcmp(v, *w))
-			return 1;
-	char *end;
-	strtod(v, &end);
-	return *end == '\0';
-}
-
-static int emit_scalar(yaml_emitter_t *em, const char *v, int plain)
-{
-	yaml_event_t ev;
-	yaml_scalar_style_t style = plain ? YAML_PLAIN_SCALAR_STYLE
-				    : looks_typed(v) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-						     : YAML_ANY_SCALAR_STYLE;
-	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)v, (int)strlen(v), 1, 1, style))
-		return -1;
-	return yaml_emitter_emit(em, &ev) ? 0 : -1;
-}
-
-static int emit_simple(yaml_emitter_t *em, yaml_event_type_t t)
-{
-	yaml_event_t ev;
-	int ok = 0;
-	switch (t) {
-	case YAML_MAPPING_START_EVENT:
-		ok = yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-		break;
-	case YAML_MAPPING_END_EVENT:
-		ok = yaml_mapping_end_event_initialize(&ev);
-		break;
-	default:
-		return -1;
-	}
-	if (!ok)
-		return -1;
-	return yaml_emitter_emit(em, &ev) ? 0 : -1;
-}
-
 static int should_write(const struct spec *s, const struct option_def *def)
 {
 	if (!option_applies(def, s->mode))
@@ -331,14 +280,15 @@ static int should_write(const struct spec *s, const struct option_def *def)
 	return 1;
 }
 
-static int emit_option(yaml_emitter_t *em, const struct spec *s, const struct option_def *def)
+static void emit_option(struct yemit *y, const struct spec *s, const struct option_def *def)
 {
 	const char *dot = strchr(def->key, '.');
 	const char *v = spec_get(s, def->id);
-	if (emit_scalar(em, dot ? dot + 1 : def->key, 1))
-		return -1;
-	int plain = def->type == OT_BOOL || (def->type == OT_PORT && strcmp(v, "none"));
-	return emit_scalar(em, v, plain);
+	yemit_plain(y, dot ? dot + 1 : def->key);
+	if (def->type == OT_BOOL || (def->type == OT_PORT && strcmp(v, "none")))
+		yemit_plain(y, v);
+	else
+		yemit_str(y, v);
 }
 
 int profile_format(const struct spec *s, struct strbuf *out, struct err *e)
@@ -346,42 +296,31 @@ int profile_format(const struct spec *s, struct strbuf *out, struct err *e)
 	const struct mode *m = mode_get(s->mode);
 	if (!m)
 		return err_set(e, "no mode to save");
-	yaml_emitter_t em;
-	yaml_event_t ev;
-	if (!yaml_emitter_initialize(&em))
+	struct yemit y;
+	if (yemit_init(&y, out, 0))
 		return err_set(e, "out of memory");
-	yaml_emitter_set_output(&em, emit_write, out);
-	yaml_emitter_set_unicode(&em, 1);
-	yaml_emitter_set_width(&em, -1);
-	int rc = -1;
-	char ver[8];
-	snprintf(ver, sizeof(ver), "%d", PROFILE_VERSION);
-	if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) || !yaml_emitter_emit(&em, &ev))
-		goto out;
-	if (!yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) || !yaml_emitter_emit(&em, &ev))
-		goto out;
-	if (emit_simple(&em, YAML_MAPPING_START_EVENT) || emit_scalar(&em, "version", 1) ||
-	    emit_scalar(&em, ver, 1) || emit_scalar(&em, "mode", 1) || emit_scalar(&em, m->name, 1))
-		goto out;
+	yemit_map(&y);
+	yemit_plain(&y, "version");
+	yemit_int(&y, PROFILE_VERSION);
+	yemit_plain(&y, "mode");
+	yemit_plain(&y, m->name);
 	for (int i = 0; i < OPT__COUNT; i++) {
 		const struct option_def *def = &option_table[i];
-		if (!strchr(def->key, '.') && should_write(s, def) && emit_option(&em, s, def))
-			goto out;
+		if (!strchr(def->key, '.') && should_write(s, def))
+			emit_option(&y, s, def);
 	}
 	if (s->env.n) {
-		if (emit_scalar(&em, "env", 1) || emit_simple(&em, YAML_MAPPING_START_EVENT))
-			goto out;
+		yemit_plain(&y, "env");
+		yemit_map(&y);
 		for (size_t i = 0; i < s->env.n; i++) {
 			const char *kv = s->env.v[i];
 			size_t n = strcspn(kv, "=");
 			char *name = xstrndup(kv, n);
-			int bad = emit_scalar(&em, name, 1) || emit_scalar(&em, kv + n + 1, 0);
+			yemit_plain(&y, name);
+			yemit_str(&y, kv + n + 1);
 			free(name);
-			if (bad)
-				goto out;
 		}
-		if (emit_simple(&em, YAML_MAPPING_END_EVENT))
-			goto out;
+		yemit_end_map(&y);
 	}
 	for (const char *const *sec = sections; *sec; sec++) {
 		size_t sl = strlen(*sec);
@@ -390,27 +329,18 @@ int profile_format(const struct spec *s, struct strbuf *out, struct err *e)
 			const struct option_def *def = &option_table[i];
 			if (strncmp(def->key, *sec, sl) || def->key[sl] != '.' || !should_write(s, def))
 				continue;
-			if (!opened && (emit_scalar(&em, *sec, 1) || emit_simple(&em, YAML_MAPPING_START_EVENT)))
-				goto out;
+			if (!opened) {
+				yemit_plain(&y, *sec);
+				yemit_map(&y);
+			}
 			opened = 1;
-			if (emit_option(&em, s, def))
-				goto out;
+			emit_option(&y, s, def);
 		}
-		if (opened && emit_simple(&em, YAML_MAPPING_END_EVENT))
-			goto out;
+		if (opened)
+			yemit_end_map(&y);
 	}
-	if (emit_simple(&em, YAML_MAPPING_END_EVENT))
-		goto out;
-	if (!yaml_document_end_event_initialize(&ev, 1) || !yaml_emitter_emit(&em, &ev))
-		goto out;
-	if (!yaml_stream_end_event_initialize(&ev) || !yaml_emitter_emit(&em, &ev))
-		goto out;
-	rc = 0;
-out:
-	if (rc)
-		err_set(e, "cannot write YAML: %s", em.problem ? em.problem : "emitter error");
-	yaml_emitter_delete(&em);
-	return rc;
+	yemit_end_map(&y);
+	return yemit_finish(&y, e);
 }
 
 /* ---- files ---- */

@@ -6,6 +6,7 @@
 #include "modes.h"
 #include "plan.h"
 #include "render.h"
+#include "render_export.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -32,7 +33,7 @@ int cmd_print(struct cli *cli, int argc, char **argv)
 {
 	const char *format = "shell";
 	const struct extra_flag extras[] = {
-		{ "format", EX_STRING, &format, "shell|json", "output format (compose and kube: later)" },
+		{ "format", EX_STRING, &format, "shell|json|compose|kube", "output format [shell]" },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct launch_args la;
@@ -43,8 +44,8 @@ int cmd_print(struct cli *cli, int argc, char **argv)
 		rc = cli_usage_error("print", "unexpected argument '%s'", la.positional[0]);
 		goto out;
 	}
-	if (strcmp(format, "shell") && strcmp(format, "json")) {
-		rc = cli_usage_error("--format", "'%s' is not one of shell, json", format);
+	if (strcmp(format, "shell") && strcmp(format, "json") && strcmp(format, "compose") && strcmp(format, "kube")) {
+		rc = cli_usage_error("--format", "'%s' is not one of shell, json, compose, kube", format);
 		goto out;
 	}
 	if (!la.have_mode) {
@@ -69,6 +70,23 @@ int cmd_print(struct cli *cli, int argc, char **argv)
 	struct plan plan;
 	facts_init(&facts);
 	facts_detect_local(&facts, &la.spec);
+	if (!strcmp(format, "compose") || !strcmp(format, "kube")) {
+		struct strbuf text = STRBUF_INIT;
+		struct strvec warnings = STRVEC_INIT;
+		struct err e;
+		if (render_export(&text, format, &la.spec, &facts, &warnings, &e)) {
+			rc = cli_usage_error(NULL, "%s", e.msg);
+		} else {
+			fwrite(text.buf, 1, text.len, stdout);
+			for (size_t i = 0; i < warnings.n; i++)
+				cli_warn(cli, "%s", warnings.v[i]);
+			rc = fflush(stdout) ? cli_fail("print", "cannot write to standard output") : EXIT_OK;
+		}
+		strbuf_free(&text);
+		strvec_free(&warnings);
+		facts_free(&facts);
+		goto out;
+	}
 	rc = cli_build_plan(cli, &la.spec, &facts, &plan);
 	facts_free(&facts);
 	if (rc)

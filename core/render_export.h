@@ -1,0 +1,26 @@
+/* render_export.h - the launch for other runners: Compose and Kubernetes.
+ *
+ * Both render the launch model (launch.h), not the docker argv, so every
+ * item keeps its meaning (a socket mount becomes a hostPath, a sidecar
+ * alias a hostAlias...).  YAML goes through libyaml's emitter (yemit.h);
+ * header lines are YAML comments, because libyaml cannot emit comments
+ * inside a document.  What a target cannot express is said in such a
+ * comment and appended to WARNINGS (may be NULL).  OUT is appended to;
+ * -1 with E only when the emitter fails. */
+#ifndef WS_RENDER_EXPORT_H
+#define WS_RENDER_EXPORT_H
+
+#include "err.h"
+#include "facts.h"
+#include "launch.h"
+#include "spec.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+int render_compose(struct strbuf *out, const struct launch *l, struct strvec *warnings, struct err *e);
+int render_kube(struct strbuf *out, const struct launch *l, struct strvec *warnings, struct err *e);
+/* Builds the launch of S with F and renders FORMAT ("compose" or "kube"). */
+int render_export(struct strbuf *out, const char *format, const struct spec *s, const struct facts *f,
+		  struct strvec *warnings, struct err *e);
+
+#endif
