@@ -19,7 +19,8 @@
 #define LOG_MAX 2000
 #define VERIFY_DEFAULT_MS 90000L
 #define GRACE_DEFAULT_MS 3000L
-#define VERIFY_RETRY_MS 1000L
+#define VERIFY_RETRY_MIN_MS 100L  /* first retry; doubles up to the max */
+#define VERIFY_RETRY_MAX_MS 1000L
 #define EXEC_TRY_MS 20000L
 #define PULL_STALL_MS 120000L
 #define PULL_TIMEOUT_MS (60L * 60 * 1000)
@@ -586,6 +587,14 @@ static void verify_fail(struct runner *r, const char *fmt, ...)
 
 static void verify_next(struct runner *r);
 
+/* Retries come fast while a daemon or web server is starting, then slower. */
+static long retry_delay(struct runner *r)
+{
+	long d = VERIFY_RETRY_MIN_MS << (r->vtries < 5 ? r->vtries : 5);
+	r->vtries++;
+	return d < VERIFY_RETRY_MAX_MS ? d : VERIFY_RETRY_MAX_MS;
+}
+
 static void on_inspect(struct engine_result *res, void *ctx)
 {
 	struct runner *r = ctx;
@@ -643,7 +652,7 @@ static void on_http(struct net *net, unsigned id, struct net_reply *rp, void *ct
 		return;
 	}
 	r->sub = SUB_WAIT;
-	r->wake_ms = proc_now_ms() + VERIFY_RETRY_MS;
+	r->wake_ms = proc_now_ms() + retry_delay(r);
 }
 
 static void verify_next(struct runner *r)
@@ -655,8 +664,7 @@ static void verify_next(struct runner *r)
 		r->sub = SUB_PROBE;
 		return;
 	case V_EXEC: {
-		r->vtries++;
-		activity(r, "verifying: docker version inside the workspace (try %d)", r->vtries);
+		activity(r, "verifying: docker version inside the workspace (try %d)", r->vtries + 1);
 		const char *argv[] = { "docker", "exec", r->ws_name, "docker", "version", "--format",
 				       "{{.Server.Version}}", NULL };
 		if (start_child(r, CH_EXEC, argv, "verify"))
@@ -791,6 +799,7 @@ static void child_finished(struct runner *r)
 			r->result.inner_version = last_line(&p->out);
 			logf_(r, "[verify] docker inside the workspace reaches Docker %s", r->result.inner_version);
 			r->vstage = V_HTTP;
+			r->vtries = 0;
 			verify_next(r);
 			break;
 		}
@@ -808,7 +817,7 @@ static void child_finished(struct runner *r)
 				    r->verify_ms / 1000, r->last_error);
 		} else {
 			r->sub = SUB_WAIT;
-			r->wake_ms = proc_now_ms() + VERIFY_RETRY_MS;
+			r->wake_ms = proc_now_ms() + retry_delay(r);
 		}
 		break;
 	case CH_LOGS:
