@@ -55,13 +55,12 @@ struct launch_args {
 	struct spec spec;
 	const char *profile;       /* --profile NAME */
 	int have_mode;             /* a MODE or a profile gave the mode */
-	char **positional;         /* non-option words after MODE */
-	int npositional;
 	int password_stdin;        /* --password-stdin */
 };
 
 /* Parses ARGV[1..] (argv[0] is the command): [MODE] [launch options]
- * [EXTRAS] [--profile NAME].  MODE_ARG: 1 = the first word may be a mode.
+ * [EXTRAS] [--profile NAME].  MODE_ARG: 1 = the first word may be a mode;
+ * any other word is an error.
  * Prints the error and returns EXIT_USAGE on bad input, 0 on success. */
 int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_flag *extras,
 		     int mode_arg, struct launch_args *la);

@@ -148,9 +148,6 @@ static int apply_flag(struct launch_args *la, const char *name, const char *valu
 void launch_args_free(struct launch_args *la)
 {
 	spec_free(&la->spec);
-	free(la->positional);
-	la->positional = NULL;
-	la->npositional = 0;
 }
 
 int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_flag *extras,
@@ -158,9 +155,6 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 {
 	memset(la, 0, sizeof(*la));
 	spec_init(&la->spec);
-	la->positional = calloc((size_t)argc + 1, sizeof(char *));
-	if (!la->positional)
-		abort();
 	const char *mode_word = NULL;
 	int dashdash = 0;
 
@@ -168,11 +162,14 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (dashdash || a[0] != '-' || !a[1]) {
-			if (mode_arg && !mode_word && la->npositional == 0)
+			if (mode_arg && !mode_word) {
 				mode_word = a;
-			else
-				la->positional[la->npositional++] = argv[i];
-			continue;
+				continue;
+			}
+			char *sv = show_dup(a, 40);
+			int rc = cli_usage_error(argv[0], "unexpected argument %s", sv);
+			free(sv);
+			return rc;
 		}
 		if (!strcmp(a, "--")) {
 			dashdash = 1;

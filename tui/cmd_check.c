@@ -200,10 +200,6 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
 	if (rc)
 		goto out;
-	if (la.npositional) {
-		rc = cli_usage_error("check", "unexpected argument '%s'", la.positional[0]);
-		goto out;
-	}
 	long timeout = 0;
 	if (o.timeout && (rc = cli_parse_timeout(o.timeout, &timeout)))
 		goto out;

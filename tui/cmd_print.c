@@ -40,10 +40,6 @@ int cmd_print(struct cli *cli, int argc, char **argv)
 	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
 	if (rc)
 		goto out;
-	if (la.npositional) {
-		rc = cli_usage_error("print", "unexpected argument '%s'", la.positional[0]);
-		goto out;
-	}
 	if (strcmp(format, "shell") && strcmp(format, "json") && strcmp(format, "compose") && strcmp(format, "kube")) {
 		rc = cli_usage_error("--format", "'%s' is not one of shell, json, compose, kube", format);
 		goto out;

@@ -88,10 +88,6 @@ static int profile_save_cmd(struct cli *cli, int argc, char **argv)
 	int rc = cli_parse_launch(cli, argc - 2, sub, extras, 1, &la);
 	if (rc)
 		goto out;
-	if (la.npositional) {
-		rc = cli_usage_error("profile save", "unexpected argument '%s'", la.positional[0]);
-		goto out;
-	}
 	if (!la.have_mode) {
 		rc = cli_usage_error("profile save", "which mode? one of %s", mode_names());
 		goto out;

@@ -96,10 +96,6 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
 	if (rc)
 		goto out;
-	if (la.npositional) {
-		rc = cli_usage_error("up", "unexpected argument '%s'", la.positional[0]);
-		goto out;
-	}
 	if (spec_minimal(&la.spec)) {
 		rc = cli_usage_error("--minimal", "is the docs form for printing; 'up' needs a named, detached workspace");
 		goto out;

@@ -44,6 +44,7 @@ usage_error "missing value" "ws-launch: --image: needs a value" print sysbox --i
 usage_error "flag with value" "ws-launch: --no-volume: takes no value" print sysbox --no-volume=x
 usage_error "short option" "ws-launch: unknown option '-x'; see 'ws-launch help print'" print sysbox -x
 usage_error "extra argument" "ws-launch: print: unexpected argument 'extra'" print sysbox extra
+usage_error "extra argument (profile save)" "ws-launch: save: unexpected argument 'x'" profile save p1 sysbox x
 usage_error "format" "ws-launch: --format: 'yaml' is not one of shell, json, compose, kube" print sysbox --format yaml
 usage_error "unknown command" "ws-launch: unknown command 'lanch'; see 'ws-launch --help'" lanch
 usage_error "unknown global option" "ws-launch: unknown option '--verbose'; see 'ws-launch --help'" --verbose
