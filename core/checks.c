@@ -797,7 +797,6 @@ static void on_name(struct engine_result *r, void *ctx)
 				 op == OP_NETWORK ? "reused" : r->object->running ? "running" : r->object->status ? r->object->status : "exists");
 			if (op == OP_CONTAINER) {
 				data(c, CK_NAMES, "workspace", "%s", r->object->running ? "running" : "exists");
-				c->facts.image_present = c->facts.image_present; /* unchanged */
 			}
 		} else {
 			snprintf(buf, sizeof(buf), "a %s named %s exists and is not from this launch", kind, name);
@@ -1009,10 +1008,12 @@ static void start_ssh(struct checker *c)
 		needs_input(c, CK_SSH_REMOTE, "--host HOST", "no remote host given");
 		return;
 	}
-	if (c->checks[CK_SSH_CLIENT].status == CHECK_FAIL && !proc_which(c->ssh_bin)) {
+	char *ssh = proc_which(c->ssh_bin);
+	if (!ssh) {
 		set(c, CK_SSH_REMOTE, CHECK_SKIP, NULL, "no ssh client");
 		return;
 	}
+	free(ssh);
 	const char *user = spec_get(&c->spec, OPT_SSH_USER);
 	if (!user)
 		user = c->facts.user;

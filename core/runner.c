@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "show.h"
 #include "strbuf.h"
+#include "ytree.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -353,26 +354,17 @@ static int pull_needs_cli(const struct runner *r, const char *image)
 	struct err e;
 	size_t len;
 	int cli = 0;
-	FILE *f = fopen(path, "r");
-	if (f) {
-		struct strbuf sb = STRBUF_INIT;
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (1 << 20))
-			strbuf_add(&sb, buf, n);
-		fclose(f);
-		len = sb.len;
-		struct jdoc *d = jdoc_parse(sb.buf, len, 1 << 20, &e);
-		if (d) {
-			int root = jdoc_root(d);
-			const char *dom = !strcmp(ref.domain, "docker.io") ? "https://index.docker.io/v1/" : ref.domain;
-			if (jdoc_member(d, root, "credsStore") || jdoc_member(d, root, "credHelpers") ||
-			    jdoc_get(d, root, "auths", dom, NULL))
-				cli = 1;
-			jdoc_free(d);
-		}
-		strbuf_free(&sb);
+	char *text = file_read_limited(path, 1 << 20, &len, &e);
+	struct jdoc *d = text ? jdoc_parse(text, len, 1 << 20, &e) : NULL;
+	if (d) {
+		int root = jdoc_root(d);
+		const char *dom = !strcmp(ref.domain, "docker.io") ? "https://index.docker.io/v1/" : ref.domain;
+		if (jdoc_member(d, root, "credsStore") || jdoc_member(d, root, "credHelpers") ||
+		    jdoc_get(d, root, "auths", dom, NULL))
+			cli = 1;
+		jdoc_free(d);
 	}
+	free(text);
 	free(path);
 	imageref_free(&ref);
 	return cli;
