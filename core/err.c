@@ -1,5 +1,6 @@
 /* err.c - one-line error messages as values. */
 #include "err.h"
+#include "show.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,10 +8,12 @@
 
 static void flatten(char *s)
 {
-	/* One line, always: control characters from data become spaces. */
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
+	/* One line, always: line breaks and tabs become spaces, other control
+	 * characters (C0, DEL, C1) and invalid UTF-8 from data become '?'. */
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	show_sanitize(s, strlen(s));
 }
 
 int err_set(struct err *e, const char *fmt, ...)

@@ -195,10 +195,6 @@ int imageref_parse(const char *input, struct imageref *out, struct err *e)
 		why = "has no repository name";
 		goto bad;
 	}
-	if (strlen(s) > NAME_MAX_TOTAL) {
-		why = "has a name longer than 255 characters";
-		goto bad;
-	}
 	const char *domain = NULL;
 	size_t dlen = 0;
 	const char *path = s;
@@ -235,6 +231,14 @@ int imageref_parse(const char *input, struct imageref *out, struct err *e)
 	} else {
 		out->domain = xstrdup("docker.io");
 		out->path = strchr(path, '/') ? xstrdup(path) : xasprintf("library/%s", path);
+	}
+	/* docker checks the length of the normalised name
+	 * ("docker.io/library/x"), not of what was typed. */
+	if (strlen(out->domain) + 1 + strlen(out->path) > NAME_MAX_TOTAL) {
+		why = domain ? "has a name longer than 255 characters"
+			     : "has a name longer than 255 characters (counting its docker.io/ prefix)";
+		imageref_free(out);
+		goto bad;
 	}
 	out->tag = tag ? xstrdup(tag) : NULL;
 	out->digest = digest ? xstrdup(digest) : NULL;

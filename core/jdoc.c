@@ -227,6 +227,33 @@ static size_t prep_escape(struct prep *p, size_t i, struct err *e)
 	return 6;
 }
 
+/* Characters valid raw in a JSON string that libyaml's reader refuses as
+ * "control characters" (U+007F, U+0080-U+009F, U+FFFE, U+FFFF) or folds
+ * into a space (U+0085, U+2028, U+2029; YAML line breaks).  Returns the
+ * length of the UTF-8 sequence at S (AVAIL bytes) when it is one of them,
+ * with its code point in *CP; 0 otherwise. */
+static size_t raw_to_escape(const char *s, size_t avail, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] == 0x7f) {
+		*cp = 0x7f;
+		return 1;
+	}
+	if (u[0] == 0xc2 && avail >= 2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+		*cp = u[1];
+		return 2;
+	}
+	if (u[0] == 0xe2 && avail >= 3 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9)) {
+		*cp = 0x2000 | (u[2] & 0x3f);
+		return 3;
+	}
+	if (u[0] == 0xef && avail >= 3 && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)) {
+		*cp = 0xfffe + (u[2] - 0xbe);
+		return 3;
+	}
+	return 0;
+}
+
 static int prep_run(struct prep *p, struct err *e)
 {
 	const char *in = p->in;
@@ -253,18 +280,14 @@ static int prep_run(struct prep *p, struct err *e)
 				in_string = 0;
 			if ((unsigned char)c < 0x20)
 				return fail_at_in(p, i, e, "unescaped control character in a string");
-			/* libyaml folds NEL, LS and PS like line breaks: escape them. */
-			if ((unsigned char)c == 0xc2 && i + 1 < len && (unsigned char)in[i + 1] == 0x85) {
-				add_rewrite(p, 2, 6);
-				strbuf_addstr(&p->out, "\\u0085");
-				i += 2;
-				continue;
-			}
-			if ((unsigned char)c == 0xe2 && i + 2 < len && (unsigned char)in[i + 1] == 0x80 &&
-			    ((unsigned char)in[i + 2] == 0xa8 || (unsigned char)in[i + 2] == 0xa9)) {
-				add_rewrite(p, 3, 6);
-				strbuf_addstr(&p->out, (unsigned char)in[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
-				i += 3;
+			/* Raw characters libyaml folds (NEL, LS, PS) or refuses
+			 * (DEL, C1 controls, U+FFFE, U+FFFF): hand them over escaped. */
+			unsigned cp;
+			size_t raw = raw_to_escape(in + i, len - i, &cp);
+			if (raw) {
+				add_rewrite(p, raw, 6);
+				strbuf_addf(&p->out, "\\u%04X", cp);
+				i += raw;
 				continue;
 			}
 			strbuf_addch(&p->out, c);

@@ -10,8 +10,10 @@
  *    pairs into UTF-8 and turns lone surrogates into U+FFFD, as
  *    encoding/json does.
  *  - Raw U+0085, U+2028, U+2029 are valid inside JSON strings, but libyaml
- *    takes them for line breaks and folds them into spaces: the pre-pass
- *    hands them to libyaml escaped, so they come back unchanged.
+ *    takes them for line breaks and folds them into spaces; raw U+007F,
+ *    U+0080-U+009F, U+FFFE and U+FFFF are valid too, but libyaml's reader
+ *    refuses them ("control characters are not allowed"): the pre-pass
+ *    hands all of them to libyaml escaped, so they come back unchanged.
  *  - YAML-only escapes ("\x41", "\a", "\e", "\N", "\_", "\L", "\P", "\U",
  *    "\0", "\v", "\ ", escaped line breaks) and raw control characters in
  *    strings (YAML folds a raw line break) are refused by the same pre-pass,

@@ -273,6 +273,13 @@ static int should_write(const struct spec *s, const struct option_def *def)
 		return 0;
 	if (s->val[def->id])
 		return 1;
+	/* Under --minimal an unset option means the docs form, which a mode may
+	 * read differently from the same value given explicitly (dind keeps
+	 * the workspace volume when --volume is not given): keep it unset, so
+	 * the profile plans what it was saved from (found by
+	 * tests/fuzz/fuzz_profile). */
+	if (spec_minimal(s) && def->minimal_def)
+		return 0;
 	if (def->id == OPT_IMAGE || def->id == OPT_NAME || def->id == OPT_PUBLISH || def->id == OPT_VOLUME)
 		return 1;
 	if (def->modes == MODES_ALL || (def->flags & OF_ADVANCED) || !def->def || !strcmp(def->def, "none"))

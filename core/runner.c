@@ -24,6 +24,7 @@
 #define VERIFY_RETRY_MAX_MS 1000L
 #define EXEC_TRY_MS 20000L
 #define PULL_STALL_MS 120000L
+#define PULL_LINE_MAX (1 << 20)
 #define PULL_TIMEOUT_MS (60L * 60 * 1000)
 
 enum sub {
@@ -116,9 +117,7 @@ static void logf_(struct runner *r, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	/* Control characters from children never reach the screen raw. */
-	for (size_t i = 0; i < sb.len; i++)
-		if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
-			sb.buf[i] = ' ';
+	show_sanitize(sb.buf, sb.len);
 	if (r->log.n >= LOG_MAX) {
 		free(r->log.v[0]);
 		memmove(r->log.v, r->log.v + 1, (r->log.n - 1) * sizeof(char *));
@@ -308,6 +307,11 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 {
 	struct runner *r = ctx;
 	strbuf_add(&r->pullbuf, data, len);
+	if (r->pullbuf.len > PULL_LINE_MAX && !memchr(r->pullbuf.buf, '\n', r->pullbuf.len)) {
+		free(r->pull_error);
+		r->pull_error = xasprintf("the daemon sent a progress line longer than %d bytes", PULL_LINE_MAX);
+		return 1;
+	}
 	char *nl;
 	while ((nl = memchr(r->pullbuf.buf, '\n', r->pullbuf.len))) {
 		size_t ll = (size_t)(nl - r->pullbuf.buf);

@@ -84,3 +84,26 @@ char *show_dup(const char *value, size_t max)
 	show_value(&sb, value, max);
 	return strbuf_detach(&sb, NULL);
 }
+
+void show_sanitize(char *s, size_t len)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			if (p[i] != '\t')
+				p[i] = '?';
+			i++;
+			continue;
+		}
+		size_t n = utf8_seqlen(p + i, len - i);
+		if (!n) {
+			p[i++] = '?';
+			continue;
+		}
+		if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) {
+			p[i] = p[i + 1] = '?';
+		}
+		i += n;
+	}
+}

@@ -15,6 +15,9 @@ struct strbuf;
 void show_value(struct strbuf *sb, const char *value, size_t max);
 /* Convenience: returns a static-free, caller-owned (free()) shown copy. */
 char *show_dup(const char *value, size_t max);
+/* Makes text from another program safe to print in place: C0 controls
+ * (but tab), DEL, C1 controls and invalid UTF-8 bytes become '?'. */
+void show_sanitize(char *s, size_t len);
 /* Length in bytes of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
 size_t utf8_seqlen(const unsigned char *s, size_t avail);
 

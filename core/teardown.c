@@ -57,7 +57,10 @@ static void finish(struct teardown *td)
 		return;
 	}
 	p.label = xstrdup(td->label);
-	qsort(td->objs[Q_CONTAINERS], td->nobjs[Q_CONTAINERS], sizeof(struct found), newest_first);
+	/* qsort's base must not be NULL, even for 0 items (UBSan caught it when
+	 * only volumes and networks were left to remove). */
+	if (td->nobjs[Q_CONTAINERS] > 1)
+		qsort(td->objs[Q_CONTAINERS], td->nobjs[Q_CONTAINERS], sizeof(struct found), newest_first);
 	static const char *const what[] = { "container", "network", "volume" };
 	for (int q = 0; q < Q__COUNT; q++)
 		for (size_t i = 0; i < td->nobjs[q]; i++) {

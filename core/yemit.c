@@ -1,5 +1,6 @@
 /* yemit.c - libyaml emitter helpers. */
 #include "yemit.h"
+#include "show.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +112,16 @@ int yemit_looks_typed(const char *v)
 static void scalar(struct yemit *y, const char *s, yaml_scalar_style_t style)
 {
 	yaml_event_t ev;
-	emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1, style));
+	size_t len = strlen(s);
+	/* libyaml's emitter checks the shape of UTF-8 only: it writes code
+	 * points above U+10FFFF and surrogates as \U/\u escapes that its own
+	 * parser refuses (found by tests/fuzz/fuzz_render).  Refuse them. */
+	for (size_t i = 0, n; i < len && !y->failed; i += n)
+		if (!(n = utf8_seqlen((const unsigned char *)s + i, len - i))) {
+			y->failed = 1;
+			y->problem = "a value is not valid UTF-8";
+		}
+	emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1, style));
 }
 
 void yemit_str(struct yemit *y, const char *s)
@@ -161,7 +171,8 @@ int yemit_finish(struct yemit *y, struct err *e)
 	emit(y, &ev, yaml_stream_end_event_initialize(&ev));
 	int rc = 0;
 	if (y->failed)
-		rc = err_set(e, "cannot write YAML: %s", y->em.problem ? y->em.problem : "emitter error");
+		rc = err_set(e, "cannot write YAML: %s",
+			     y->problem ? y->problem : y->em.problem ? y->em.problem : "emitter error");
 	if (y->open)
 		yaml_emitter_delete(&y->em);
 	y->open = 0;

@@ -5,6 +5,8 @@
  * and ask yemit_finish() once.  Strings are emitted so they read back as the
  * same string: a value YAML would take for a bool, null or number ("yes",
  * "8080", "~") is double-quoted; yemit_plain() is for real numbers/bools.
+ * A string that is not valid UTF-8 (libyaml would write some such strings
+ * as escapes it cannot read back) is a failure too.
  * Ownership: OUT is the caller's; yemit_finish() releases the emitter (also
  * after a failure) and returns 0 or -1 with E. */
 #ifndef WS_YEMIT_H
@@ -19,6 +21,7 @@ struct yemit {
 	yaml_emitter_t em;
 	int failed;
 	int open;
+	const char *problem;   /* our own first failure (libyaml's is in em) */
 };
 
 /* Starts a stream with one document (explicit "---" when EXPLICIT). */

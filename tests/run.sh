@@ -2,31 +2,52 @@
 # tests/run.sh - the whole test suite, from a fresh Debian 12 machine (root).
 #
 #   1. installs the build and test dependencies (Debian packages);
-#   2. builds ws-launch twice: normal and ASan+UBSan;
+#   2. builds ws-launch twice: normal and ASan+UBSan (each also generates
+#      the man page and the shell completions);
 #   3. source checks: banned calls, core/ must not include curses;
-#   4. unit tests (normal, ASan+UBSan, valgrind) and CLI tests;
-#   5. starts the real peers (tests/harness/up.sh: isolated dockerds, TLS,
-#      sshd, registry), runs the integration and terminal tests against
+#   4. unit tests (normal, ASan+UBSan, valgrind; they include the replay of
+#      the fuzz corpus) and CLI tests, then the CLI tests again with the
+#      ASan+UBSan binary and under valgrind (stages asan-cli, valgrind-cli);
+#   5. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
+#      under ASan+UBSan;
+#   6. deb: cpack's Debian package, installed with dpkg -i, checked, removed
+#      (tests/package/deb.sh);
+#   7. starts the real peers (tests/harness/up.sh: isolated dockerds, TLS,
+#      sshd, registry), runs the integration tests (normal, then with the
+#      ASan+UBSan binary: asan-integration) and the terminal tests against
 #      them, and tears everything down, failing on any leftover.
 #
-# Environment: WS_TEST_STAGES (default "deps build static unit cli integration tui")
-# selects stages; WS_BUILD_DIR (default build-test).
+# Sanitizer stages fail on any report: ASan/LSan exit 97 and UBSan 96 (so
+# a test expecting 1 or 2 sees it), and every report is also written under
+# <build>-asan/sanitizer-logs/ (checked after each stage; the sanitizer
+# build uses clang, whose UBSan honours log_path).  Valgrind stages check
+# every run's memcheck log.  Each stage's duration is printed at the end.
+#
+# Environment: WS_TEST_STAGES (default "deps build static unit cli asan-cli
+# valgrind-cli fuzz deb integration asan-integration tui") selects stages;
+# WS_BUILD_DIR (default build-test); WS_FUZZ_SECONDS (default 20).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-STAGES=${WS_TEST_STAGES:-deps build static unit cli integration tui}
+STAGES=${WS_TEST_STAGES:-deps build static unit cli asan-cli valgrind-cli fuzz deb integration asan-integration tui}
 BUILD=${WS_BUILD_DIR:-$ROOT/build-test}
 ASAN=$BUILD-asan
 FAILED=()
 has() { case " $STAGES " in *" $1 "*) return 0 ;; esac; return 1; }
-step() { printf '\n==== %s\n' "$*"; }
+TIMES=() stage= stage_t0=
+step() {
+  local now; now=$(date +%s)
+  [ -n "$stage" ] && TIMES+=("$(printf '%5d s  %s' $((now - stage_t0)) "$stage")")
+  stage=$* stage_t0=$now
+  printf '\n==== %s\n' "$*"
+}
 fail() { FAILED+=("$1"); printf 'FAILED: %s\n' "$1"; }
 t0=$(date +%s)
 
 if has deps; then
   step "dependencies"
-  pkgs=(build-essential cmake pkg-config clang libncurses-dev libcurl4-openssl-dev libyaml-dev
-        valgrind tmux bash dash procps)
+  pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev libncurses-dev libcurl4-openssl-dev
+        libyaml-dev valgrind tmux bash dash procps zsh fish groff-base file)
   [ -f tests/harness/PACKAGES ] && mapfile -t -O ${#pkgs[@]} pkgs < <(grep -v '^#' tests/harness/PACKAGES | grep .)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -47,14 +68,22 @@ fi
 
 if has build; then
   step "build"
-  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build "$BUILD" -j2 || { echo "build failed"; exit 1; }
-  cmake -S . -B "$ASAN" -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON >/dev/null && cmake --build "$ASAN" -j2 || { echo "ASan build failed"; exit 1; }
+  # Prefix /usr: the build the "deb" stage packages (cpack installs under it).
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr >/dev/null &&
+    cmake --build "$BUILD" -j2 || { echo "build failed"; exit 1; }
+  # clang for the sanitizer build: its UBSan honours log_path (gcc's split
+  # runtimes print to stderr only), so no report can hide in a test that
+  # ignores the binary's stderr and exit status; and a second compiler's
+  # warnings.
+  cmake -S . -B "$ASAN" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON >/dev/null &&
+    cmake --build "$ASAN" -j2 || { echo "ASan build failed"; exit 1; }
 fi
 export WS_BIN=$BUILD/ws-launch
 
 if has static; then
   step "source checks"
-  banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok)\s*\(' core/*.[ch] tui/*.[ch])
+  banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok)\s*\(' core/*.[ch] tui/*.[ch] \
+           tools/*.c tests/fuzz/*.[ch])
   [ -z "$banned" ] || { echo "$banned"; fail "banned calls"; }
   curses=$(grep -lE '#include [<"](n?curses|ncursesw/)' core/*.[ch])
   [ -z "$curses" ] || { echo "$curses"; fail "core/ includes curses"; }
@@ -67,16 +96,67 @@ if has unit; then
   step "unit tests (ASan+UBSan)"
   (cd "$ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -L unit --output-on-failure) || fail "unit-asan"
   step "unit tests (valgrind)"
-  for t in "$BUILD"/tests/test_*; do
+  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
     [ -x "$t" ] || continue
+    args=()
+    case $t in */replay_*) args=("$ROOT/tests/fuzz/corpus/${t##*/replay_}") ;; esac
     WS_CASES=500 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-      "$t" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
+      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
   done
 fi
 
+# Runs "ctest ARGS..." in the ASan+UBSan build with sanitizer reports made
+# fatal and distinct; fails NAME on a test failure or on any report logged.
+SANLOGS=$ASAN/sanitizer-logs
+asan_ctest() {
+  local name=$1; shift
+  rm -rf "$SANLOGS"; mkdir -p "$SANLOGS"
+  (cd "$ASAN" &&
+    ASAN_OPTIONS=detect_leaks=1:exitcode=97:log_path=$SANLOGS/asan \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=96:log_path=$SANLOGS/ubsan \
+    ctest "$@" --output-on-failure) || fail "$name"
+  if [ -n "$(ls -A "$SANLOGS")" ]; then
+    head -c 20000 "$SANLOGS"/*
+    fail "$name: sanitizer reports"
+  fi
+}
+
 if has cli; then
   step "CLI tests"
-  (cd "$BUILD" && ctest -L cli --output-on-failure) || fail "cli"
+  (cd "$BUILD" && ctest -L '^cli$' --output-on-failure) || fail "cli"
+fi
+if has asan-cli; then
+  step "CLI tests (ASan+UBSan binary)"
+  asan_ctest asan-cli -L '^cli$'
+fi
+if has valgrind-cli; then
+  # Label "valgrind": the CLI tests with WS_BIN = <build>/valgrind-ws-launch
+  # (exceptions: WS_VALGRIND_SKIP in tests/CMakeLists.txt).
+  step "CLI tests (valgrind)"
+  vglogs=$BUILD/valgrind-logs
+  rm -rf "$vglogs"
+  (cd "$BUILD" && WS_VALGRIND_LOGS=$vglogs ctest -L '^valgrind$' -j2 --output-on-failure) || fail "valgrind-cli"
+  runs=$(find "$vglogs" -name 'vg.*.log' 2>/dev/null | wc -l)
+  reports=$(find "$vglogs" -name 'vg.*.log' -size +0 2>/dev/null)
+  echo "valgrind: $runs runs of ws-launch"
+  [ "$runs" -gt 0 ] || fail "valgrind-cli: ws-launch never ran under valgrind"
+  if [ -n "$reports" ]; then
+    head -c 20000 $reports
+    fail "valgrind-cli: memcheck reports"
+  fi
+fi
+if has fuzz; then
+  step "fuzz (${WS_FUZZ_SECONDS:-20} s per harness)"
+  WS_FUZZ_BUILD=$BUILD-fuzz tests/fuzz/run.sh "${WS_FUZZ_SECONDS:-20}" || fail "fuzz"
+fi
+if has deb; then
+  step "Debian package"
+  rm -f "$BUILD"/ws-launch_*.deb
+  if (cd "$BUILD" && cpack -G DEB >cpack.log 2>&1); then
+    bash tests/package/deb.sh "$BUILD"/ws-launch_*.deb || fail "deb"
+  else
+    tail -20 "$BUILD/cpack.log"; fail "deb: cpack"
+  fi
 fi
 
 HARNESS=
@@ -90,8 +170,10 @@ stop_harness() {
 trap 'stop_harness' EXIT
 trap 'exit 130' INT TERM
 
-if has integration || has tui; then
-  if [ -x tests/harness/up.sh ]; then
+if has integration || has asan-integration || has tui; then
+  if [ ! -x tests/harness/up.sh ]; then
+    fail "no harness (tests/harness/up.sh)"
+  else
     step "harness up"
     HARNESS=$(mktemp -d /tmp/wsl-XXXX)
     if tests/harness/up.sh "$HARNESS"; then
@@ -106,6 +188,10 @@ if has integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests"
   (cd "$BUILD" && ctest -L integration --output-on-failure) || fail "integration"
 fi
+if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
+  step "integration tests (ASan+UBSan binary)"
+  asan_ctest asan-integration -L integration
+fi
 if has tui && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "terminal tests"
   (cd "$BUILD" && ctest -L tui --output-on-failure) || fail "tui"
@@ -113,6 +199,7 @@ fi
 stop_harness
 
 step "done in $(( $(date +%s) - t0 )) s"
+printf '%s\n' "${TIMES[@]}"
 if [ ${#FAILED[@]} -gt 0 ]; then
   echo "FAILED: ${FAILED[*]}"
   exit 1

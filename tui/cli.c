@@ -3,6 +3,7 @@
 #include "modes.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,10 +27,11 @@ const struct command cli_commands[] = {
 	  "(sysbox runtime, privileges, socket group, remote TCP/TLS, ssh).  With no MODE\n"
 	  "it checks all six and recommends the most isolated ready one.  Exit 0 when\n"
 	  "the mode (or, without MODE, some mode) is ready, 1 otherwise, 2 on bad input.", 1 },
-	{ "print", cmd_print, "ws-launch print [MODE] [OPTIONS] [--format shell|json]",
+	{ "print", cmd_print, "ws-launch print [MODE] [OPTIONS] [--format shell|json|compose|kube]",
 	  "print the commands of a launch",
 	  "Prints the plan: the exact docker commands, one per step, quoted for bash and\n"
-	  "sh (--format shell, the default), or the plan as JSON (--format json).\n"
+	  "sh (--format shell, the default), or the plan as JSON (--format json), or the\n"
+	  "launch as a Compose file or a Kubernetes manifest (--format compose, kube).\n"
 	  "Warnings go to stderr.  --profile NAME starts from a saved profile.", 1 },
 	{ "up", cmd_up,
 	  "ws-launch up [MODE | --profile NAME] [OPTIONS] [--yes] [--dry-run] [--force] [--keep] [--save NAME]",
@@ -65,6 +67,7 @@ const struct command *cli_command(const char *name)
 	return NULL;
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(const char *what, const char *fmt, va_list ap)
 {
 	fputs("ws-launch: ", stderr);
@@ -92,6 +95,7 @@ int cli_fail(const char *what, const char *fmt, ...)
 	return EXIT_FAIL;
 }
 
+__attribute__((format(printf, 4, 0)))
 static void tagged(const struct cli *cli, const char *tag, const char *color, const char *fmt,
 		   va_list ap)
 {
@@ -145,7 +149,10 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 	if (!c)
 		return cli_usage_error("help", "no command named '%s'", argv[1]);
 	printf("Usage: %s\n\n%s\n", c->usage, c->help ? c->help : c->summary);
-	if (c->launch_options)
-		cli_print_launch_options(stdout, NULL);
+	if (c->launch_options) {
+		struct extra_flag *extras = cli_command_extras(c);
+		cli_print_launch_options(stdout, extras);
+		free(extras);
+	}
 	return EXIT_OK;
 }

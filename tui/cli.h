@@ -12,12 +12,18 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
+struct extra_flag;
+
 struct cli {
 	const char *config; /* --config DIR */
 	const char *theme;  /* --theme NAME */
 	int no_color;       /* --no-color or NO_COLOR */
 	int color_out;      /* colour on stdout */
 	int color_err;      /* colour on stderr */
+	/* Introspection (cli_command_extras): when set, cli_parse_launch hands
+	 * the command's EXTRAS to it and returns EXIT_USAGE before parsing. */
+	void (*describe)(void *ctx, const struct extra_flag *extras);
+	void *describe_ctx;
 };
 
 struct command {
@@ -70,6 +76,23 @@ void launch_args_free(struct launch_args *la);
 int cli_apply_password(struct cli *cli, struct launch_args *la);
 /* Help text for the launch options (generated from the option table). */
 void cli_print_launch_options(FILE *out, const struct extra_flag *extras);
+
+/* Flags every launch command takes besides the option table (--profile,
+ * --env, --port, --bind, --password-stdin); a NULL name ends the table. */
+struct cli_flag {
+	const char *name;    /* without "--" */
+	int takes_value;
+	const char *meta;
+	const char *help;
+};
+extern const struct cli_flag cli_launch_flags[];
+
+/* The command-specific flags of C (the EXTRAS it gives cli_parse_launch),
+ * for help and tools/gen-docs: a malloc'd copy ending with a NULL name,
+ * targets NULL; an empty one when C takes no launch options.  Runs C with
+ * cli->describe set, which stops it before it parses or does anything.
+ * The caller free()s it. */
+struct extra_flag *cli_command_extras(const struct command *c);
 
 
 

@@ -12,18 +12,15 @@
 #include <unistd.h>
 
 /* Flags the parser knows besides the option table. */
-static const struct {
-	const char *name;
-	int takes_value;
-	const char *meta;
-	const char *help;
-} builtin_flags[] = {
+const struct cli_flag cli_launch_flags[] = {
 	{ "profile", 1, "NAME", "load a saved profile first; other options override it" },
 	{ "env", 1, "NAME=VALUE", "extra environment variable for the workspace (repeatable; -e)" },
 	{ "port", 1, "PORT", "host port of the web UI (edits --publish)" },
 	{ "bind", 1, "IP", "address the web port is published on (edits --publish)" },
 	{ "password-stdin", 0, NULL, "read the workspace password from stdin into a 0600 env file" },
+	{ NULL, 0, NULL, NULL },
 };
+#define NBUILTIN (sizeof(cli_launch_flags) / sizeof(cli_launch_flags[0]) - 1)
 
 static const struct extra_flag *find_extra(const struct extra_flag *extras, const char *name)
 {
@@ -35,8 +32,8 @@ static const struct extra_flag *find_extra(const struct extra_flag *extras, cons
 
 static int builtin_index(const char *name)
 {
-	for (size_t i = 0; i < sizeof(builtin_flags) / sizeof(builtin_flags[0]); i++)
-		if (!strcmp(builtin_flags[i].name, name))
+	for (size_t i = 0; i < NBUILTIN; i++)
+		if (!strcmp(cli_launch_flags[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -60,7 +57,7 @@ static int takes_value(const char *name, const struct extra_flag *extras)
 		return x->type == EX_STRING;
 	int b = builtin_index(name);
 	if (b >= 0)
-		return builtin_flags[b].takes_value;
+		return cli_launch_flags[b].takes_value;
 	if (!strcmp(name, "no-publish") || negatable(name, MODE_NONE))
 		return 0;
 	const struct option_def *def = option_by_flag(name, MODE_NONE);
@@ -155,6 +152,10 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 {
 	memset(la, 0, sizeof(*la));
 	spec_init(&la->spec);
+	if (cli->describe) {
+		cli->describe(cli->describe_ctx, extras);
+		return EXIT_USAGE;
+	}
 	const char *mode_word = NULL;
 	int dashdash = 0;
 
@@ -309,8 +310,8 @@ void cli_print_launch_options(FILE *out, const struct extra_flag *extras)
 			flag_line(out, x->name, x->type == EX_STRING ? x->meta : NULL, x->help);
 	}
 	fprintf(out, "\nCommon options:\n");
-	for (size_t i = 0; i < sizeof(builtin_flags) / sizeof(builtin_flags[0]); i++)
-		flag_line(out, builtin_flags[i].name, builtin_flags[i].meta, builtin_flags[i].help);
+	for (size_t i = 0; i < NBUILTIN; i++)
+		flag_line(out, cli_launch_flags[i].name, cli_launch_flags[i].meta, cli_launch_flags[i].help);
 	for (int i = 0; i < OPT__COUNT; i++) {
 		const struct option_def *d = &option_table[i];
 		if (d->modes != MODES_ALL)
@@ -336,4 +337,35 @@ void cli_print_launch_options(FILE *out, const struct extra_flag *extras)
 	}
 	fprintf(out, "\nBooleans take --no-FLAG; options that can be off take --no-FLAG or 'none';\n"
 		     "detected options take 'auto'.\n");
+}
+
+static void copy_extras(void *ctx, const struct extra_flag *extras)
+{
+	struct extra_flag **out = ctx;
+	size_t n = 0;
+	while (extras && extras[n].name)
+		n++;
+	free(*out);
+	*out = xcalloc(n + 1, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		(*out)[i] = extras[i];
+		(*out)[i].target = NULL;
+	}
+}
+
+struct extra_flag *cli_command_extras(const struct command *c)
+{
+	struct extra_flag *out = NULL;
+	/* An absolute --config keeps "profile save" from looking at $HOME. */
+	struct cli cli = { .config = "/nonexistent/ws-launch", .describe = copy_extras, .describe_ctx = &out };
+	/* Commands parse their launch options at once; "profile" only under
+	 * "save NAME". */
+	char *argv[] = { (char *)c->name, "save", "NAME", NULL };
+	int argc = strcmp(c->name, "profile") ? 1 : 3;
+	if (c->launch_options) {
+		c->run(&cli, argc, argv);
+	}
+	if (!out)
+		out = xcalloc(1, sizeof(*out));
+	return out;
 }

@@ -1,6 +1,7 @@
 /* main.c - entry point: global options, then a command or the wizard. */
 #include "cli.h"
 #include "show.h"
+#include "wizard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,8 @@ int main(int argc, char **argv)
 	cli.color_err = !cli.no_color && isatty(STDERR_FILENO);
 
 	if (argc < 2) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return wizard_main(&cli);
 		cli_print_help(stdout);
 		return EXIT_OK;
 	}

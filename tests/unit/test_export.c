@@ -199,6 +199,51 @@ int main(void)
 	CHECK_STR(val(yget(dep, "spec", "selector", "matchLabels", "app.kubernetes.io/instance", NULL)), "workspace");
 	ytree_free(r);
 
+	/* libyaml's emitter writes code points above U+10FFFF and surrogates as
+	 * escapes its parser refuses: such values are an error, not a file
+	 * nobody can read (found by tests/fuzz/fuzz_render) */
+	{
+		static const char *const bad[] = { "X=\xf4\x94\x9a\x91", "X=a\xed\xa0\x80", "X=\xff" };
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			for (int k = 0; k < 2; k++) {
+				struct spec s;
+				struct facts f;
+				struct err e = { { 0 } };
+				struct strbuf out = STRBUF_INIT;
+				spec_init(&s);
+				facts_init(&f);
+				s.mode = MODE_SYSBOX;
+				CHECK(spec_env_set(&s, bad[i], &e) == 0);
+				CHECK(render_export(&out, k ? "kube" : "compose", &s, &f, NULL, &e) == -1);
+				CHECK_CONTAINS(e.msg, "not valid UTF-8");
+				strbuf_free(&out);
+				spec_free(&s);
+				facts_free(&f);
+			}
+	}
+
+	/* a newline in a path must not end a header comment and inject YAML;
+	 * the path itself stays intact in its scalar (found by
+	 * tests/fuzz/fuzz_render) */
+	strvec_clear(&warn);
+	r = render(MODE_PRIVILEGED, "kube", (const char *const[]){ "volume", "/srv/x\ninjected- [1]", NULL }, &warn,
+		   &text);
+	CHECK(strstr(text.buf, "\ninjected") == NULL);
+	CHECK(strstr(text.buf, "# NOTE: /workspace is the host directory /srv/x\\x0ainjected- [1]: ") != NULL);
+	CHECK(yget(r, "injected- [1]", NULL) == NULL);
+	pod = yget(item(r, "Deployment", NULL), "spec", "template", "spec", NULL);
+	CHECK_STR(val(yget(kvol(pod, "workspace"), "hostPath", "path", NULL)), "/srv/x\ninjected- [1]");
+	for (size_t i = 0; i < warn.n; i++)
+		CHECK(strchr(warn.v[i], '\n') == NULL);
+	ytree_free(r);
+
+	/* Kubernetes expands $(VAR) and turns $$ into $ in env values: written
+	 * with every $ doubled (found by tests/fuzz/fuzz_render) */
+	r = render(MODE_SYSBOX, "kube", (const char *const[]){ "env", "PRICE=$5 and $(x) $$", NULL }, &warn, &text);
+	ws = yget(item(r, "Deployment", "workspace"), "spec", "template", "spec", "containers", "#0", NULL);
+	CHECK_STR(kenv(ws, "PRICE"), "$$5 and $$(x) $$$$");
+	ytree_free(r);
+
 	r = render(MODE_PRIVILEGED, "kube", none, &warn, &text);
 	pod = yget(item(r, "Deployment", NULL), "spec", "template", "spec", NULL);
 	ws = yget(pod, "containers", "#0", NULL);

@@ -242,6 +242,14 @@ static void test_strings(void)
 	CHECK_STR(jdoc_string(d, jdoc_at(d, 1, 1), NULL), "c\xe2\x80\xa8" "d\xe2\x80\xa9" "e");
 	jdoc_free(d);
 	bad("[\"\xe2\x80\xa8\", x]", "1:7:");
+
+	/* raw DEL, C1 controls, U+FFFE and U+FFFF are valid JSON in strings;
+	 * libyaml's reader refused them (found by tests/fuzz/fuzz_render) */
+	d = ok("[\"\x7f\xc2\x80\xc2\x9f\",\"x\xef\xbf\xbe\xef\xbf\xbfy\"]");
+	CHECK_STR(jdoc_string(d, jdoc_at(d, 1, 0), NULL), "\x7f\xc2\x80\xc2\x9f");
+	CHECK_STR(jdoc_string(d, jdoc_at(d, 1, 1), NULL), "x\xef\xbf\xbe\xef\xbf\xbfy");
+	jdoc_free(d);
+	bad("[\"\x7f\xc2\x80\", x]", "1:8:");
 }
 
 static void test_whitespace(void)

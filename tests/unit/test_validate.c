@@ -196,6 +196,15 @@ int main(void)
 		memset(longname, 'a', sizeof(longname) - 1);
 		longname[sizeof(longname) - 1] = '\0';
 		image(longname, 0, "longer than 255");
+		/* docker counts the normalised name: "docker.io/library/" is 18
+		 * characters (found by tests/fuzz/fuzz_imageref) */
+		longname[237] = '\0';
+		image(longname, 1, NULL);
+		longname[237] = 'a';
+		longname[238] = '\0';
+		image(longname, 0, "counting its docker.io/ prefix");
+		memcpy(longname, "ab/", 3);   /* docker.io/ab/aaa...: 10 + 238 */
+		image(longname, 1, NULL);
 	}
 
 	/* publish mappings */

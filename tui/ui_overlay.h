@@ -1,0 +1,24 @@
+/* ui_overlay.h - modal overlays and the screen chrome (ui_overlay.c). */
+#ifndef WS_UI_OVERLAY_H
+#define WS_UI_OVERLAY_H
+
+#include "wizard.h"
+
+/* The `?` overlay for the current screen, generated from its tables. */
+void overlay_help(struct app *app);
+/* A yes/no question; YES runs (with TEXT NULL) on 'y'. */
+void overlay_confirm(struct app *app, const char *title, const char *text,
+		     void (*yes)(struct app *app, const char *text));
+/* A one-line text prompt; VALIDATE (may be NULL) runs as the user types and
+ * on Enter; OK gets the text when it is accepted. */
+void overlay_prompt(struct app *app, const char *title, const char *text, const char *initial, int masked,
+		    int (*validate)(const char *text, struct err *e), void (*ok)(struct app *app, const char *text));
+void overlay_draw(struct app *app);
+/* Keys while an overlay is open (it takes every key). */
+unsigned overlay_key(struct app *app, int key);
+/* Header, status line and key bar. */
+void chrome_draw(struct app *app);
+/* The "terminal too small" notice (the whole screen). */
+void chrome_too_small(struct app *app);
+
+#endif

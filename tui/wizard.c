@@ -1,0 +1,733 @@
+/* wizard.c - the wizard's event loop, terminal lifecycle and shared state.
+ *
+ * One loop (STYLE §2.2): draw when dirty (one doupdate), wait in net_wait()
+ * on the curl multi handle plus stdin plus the pipes of the checker's,
+ * the runner's and the Run screen's children, capped at TICK_MS (spinners,
+ * and the bound on resize latency), then drain the keyboard until ERR,
+ * dispatch completions, pump children.  Nothing here waits on the network
+ * or a child.
+ *
+ * The terminal is always restored: on quit, on SIGINT/SIGTERM/SIGHUP (a
+ * flag the loop handles: a running launch is cancelled and rolled back
+ * first), on fatal errors (wizard_fatal), and on crashes (a handler that
+ * only calls async-signal-safe tcsetattr/write, then re-raises).  Stray
+ * stderr output while curses owns the screen goes to a temporary file and
+ * is replayed after endwin() (STYLE P13). */
+#include "wizard.h"
+#include "checks.h"
+#include "cli.h"
+#include "modes.h"
+#include "net.h"
+#include "paths.h"
+#include "profile.h"
+#include "proc.h"
+#include "render.h"
+#include "runner.h"
+#include "secret.h"
+#include "strvec.h"
+#include "ui_draw.h"
+#include "ui_overlay.h"
+#include "wizard_down.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define TICK_MS 120
+#define MAX_FDS 16
+
+static volatile sig_atomic_t got_signal;
+static struct termios saved_tio;
+static int have_tio;
+static int saved_stderr = -1;
+static FILE *stderr_capture;
+static SCREEN *term_screen;
+static int curses_on;
+
+/* ---- terminal lifecycle ------------------------------------------------------- */
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	got_signal = sig;
+	errno = saved;
+}
+
+static const char reset_seq[] = "\033[?2004l\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+
+/* Crash path: only async-signal-safe calls. */
+static void on_fatal_signal(int sig)
+{
+	if (curses_on) {
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+		ssize_t n = write(STDOUT_FILENO, reset_seq, sizeof(reset_seq) - 1);
+		(void)n;
+		if (saved_stderr >= 0)
+			dup2(saved_stderr, STDERR_FILENO);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+}
+
+static void stderr_redirect(void)
+{
+	fflush(stderr);
+	stderr_capture = tmpfile();
+	if (!stderr_capture)
+		return;
+	saved_stderr = dup(STDERR_FILENO);
+	if (saved_stderr < 0 || dup2(fileno(stderr_capture), STDERR_FILENO) < 0) {
+		fclose(stderr_capture);
+		stderr_capture = NULL;
+	}
+}
+
+static void stderr_replay(void)
+{
+	if (!stderr_capture)
+		return;
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	rewind(stderr_capture);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), stderr_capture)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(stderr_capture);
+	stderr_capture = NULL;
+}
+
+static int term_start(struct app *app, struct err *e)
+{
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		have_tio = 1;
+	term_screen = newterm(NULL, stdout, stdin);
+	if (!term_screen)
+		return err_set(e, "cannot use this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+	curses_on = 1;
+	stderr_redirect();
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	int colour = app->ncolours != 0;
+	ui_colour_init(app, colour);
+	ui_background();
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	mouseinterval(0);
+	/* bracketed paste: a paste arrives marked, newlines do not submit */
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
+	return 0;
+}
+
+static void term_stop(void)
+{
+	if (!curses_on)
+		return;
+	fputs("\033[?2004l", stdout);
+	fflush(stdout);
+	mousemask(0, NULL);
+	endwin();
+	curses_on = 0;
+	delscreen(term_screen);
+	term_screen = NULL;
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	stderr_replay();
+}
+
+/* Fatal error inside the wizard: restore the terminal, then report. */
+static void wizard_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void wizard_fatal(const char *fmt, ...)
+{
+	term_stop();
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ws-launch: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(EXIT_FAIL);
+}
+
+/* ---- navigation ------------------------------------------------------------------ */
+
+const struct screen_ops *wizard_top(const struct app *app)
+{
+	return app->stack[app->depth - 1];
+}
+
+void wizard_push(struct app *app, const struct screen_ops *s)
+{
+	if (app->depth >= (int)(sizeof(app->stack) / sizeof(app->stack[0])))
+		return;
+	if (app->depth && wizard_top(app)->leave)
+		wizard_top(app)->leave(app);
+	app->stack[app->depth++] = s;
+	app->status[0] = '\0';
+	if (s->enter)
+		s->enter(app, 0);
+	app->dirty |= R_DRAW | R_LAYOUT;
+}
+
+void wizard_pop(struct app *app)
+{
+	if (app->depth <= 1)
+		return;
+	if (wizard_top(app)->leave)
+		wizard_top(app)->leave(app);
+	app->depth--;
+	app->status[0] = '\0';
+	if (wizard_top(app)->enter)
+		wizard_top(app)->enter(app, 1);
+	app->dirty |= R_DRAW | R_LAYOUT;
+}
+
+void wizard_restart(struct app *app, const struct screen_ops *s)
+{
+	if (wizard_top(app)->leave)
+		wizard_top(app)->leave(app);
+	app->depth = 1;
+	wizard_push(app, s);
+}
+
+void wizard_status(struct app *app, enum theme_role role, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(app->status, sizeof(app->status), fmt, ap);
+	va_end(ap);
+	app->status_role = role;
+	app->dirty |= R_DRAW;
+}
+
+/* ---- shared launch state ------------------------------------------------------------ */
+
+const char *wizard_launch_name(const struct app *app)
+{
+	return spec_is_none(&app->spec, OPT_NAME) ? "workspace" : spec_get(&app->spec, OPT_NAME);
+}
+
+int wizard_checks_start(struct app *app, unsigned modes)
+{
+	struct err e;
+	checker_free(app->checker);
+	app->checker = NULL;
+	const char *reg = getenv("WS_LAUNCH_REGISTRY");
+	struct checker_config cfg = {
+		.spec = &app->spec, .modes = modes, .registry_url = reg && *reg ? reg : NULL,
+	};
+	app->checker = checker_new(app->net, &cfg, &e);
+	if (!app->checker) {
+		wizard_status(app, TR_FAIL, "cannot run the checks: %s", e.msg);
+		return -1;
+	}
+	app->checker_modes = modes;
+	app->checker_gen = 0;
+	checker_start(app->checker);
+	app->dirty |= R_DRAW;
+	return 0;
+}
+
+void wizard_checks_cancel(struct app *app)
+{
+	if (app->checker && !checker_done(app->checker))
+		checker_cancel(app->checker);
+}
+
+int wizard_build_plan(struct app *app, struct err *e)
+{
+	struct spec s;
+	spec_init(&s);
+	spec_copy(&s, &app->spec);
+	if (app->password && *app->password) {
+		/* where wizard_apply_password() will write it */
+		char *dir = paths_config_sub(app->cli->config, "secrets", NULL);
+		if (dir) {
+			char *p = xasprintf("%s/%s.env", dir, wizard_launch_name(app));
+			spec_set(&s, OPT_ENV_FILE, p, NULL);
+			free(p);
+		}
+		free(dir);
+	}
+	facts_detect_local(&app->facts, &s);
+	if (app->checker)
+		checker_fill_facts(app->checker, &app->facts);
+	plan_free(&app->plan);
+	app->have_plan = 0;
+	int rc = plan_build(&app->plan, &s, &app->facts, e);
+	spec_free(&s);
+	if (rc == 0)
+		app->have_plan = 1;
+	return rc;
+}
+
+int wizard_apply_password(struct app *app, struct err *e)
+{
+	if (!app->password || !*app->password)
+		return 0;
+	char *path = NULL;
+	if (secret_write_env(app->cli->config, wizard_launch_name(app), app->password, &path, e))
+		return -1;
+	int rc = spec_set(&app->spec, OPT_ENV_FILE, path, e);
+	free(path);
+	return rc;
+}
+
+int wizard_load_profile(struct app *app, const char *name)
+{
+	struct spec s;
+	struct err e;
+	spec_init(&s);
+	if (profile_load(app->cli->config, name, &s, &e)) {
+		wizard_status(app, TR_FAIL, "%s", e.msg);
+		return -1;
+	}
+	spec_free(&app->spec);
+	app->spec = s;
+	free(app->profile);
+	app->profile = xstrdup(name);
+	free(app->password);
+	app->password = NULL;
+	return 0;
+}
+
+int wizard_copy(struct app *app, const char *text, size_t len)
+{
+	(void)app;
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "\033]52;c;");
+	const unsigned char *p = (const unsigned char *)text;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		strbuf_addch(&sb, b64[(v >> 18) & 63]);
+		strbuf_addch(&sb, b64[(v >> 12) & 63]);
+		strbuf_addch(&sb, i + 1 < len ? b64[(v >> 6) & 63] : '=');
+		strbuf_addch(&sb, i + 2 < len ? b64[v & 63] : '=');
+	}
+	strbuf_addch(&sb, '\a');
+	/* curses has flushed its frame (we are between doupdate()s) and OSC 52
+	 * neither moves the cursor nor draws: safe to write directly. */
+	fflush(stdout);
+	size_t off = 0;
+	int rc = 0;
+	while (off < sb.len) {
+		ssize_t n = write(STDOUT_FILENO, sb.buf + off, sb.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)n;
+	}
+	strbuf_free(&sb);
+	return rc;
+}
+
+/* ---- input ------------------------------------------------------------------------- */
+
+/* Reads one key (KEY_FN() for function keys); -1 when none is buffered.
+ * Recognises bracketed-paste markers (ESC [200~ ... ESC [201~). */
+static int queue[16], qhead, qlen;
+
+static int raw_key(void)
+{
+	if (qlen) {
+		int k = queue[qhead];
+		qhead = (qhead + 1) % 16;
+		qlen--;
+		return k;
+	}
+	wint_t wc;
+	int r = wget_wch(stdscr, &wc);
+	if (r == ERR)
+		return -1;
+	if (r == KEY_CODE_YES)
+		return KEY_FN((int)wc);
+	return (int)wc;
+}
+
+static void unread(const int *k, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		qhead = (qhead + 15) % 16;
+		queue[qhead] = k[i];
+		qlen++;
+	}
+}
+
+static int read_key(struct app *app)
+{
+	for (;;) {
+		int k = raw_key();
+		if (k != KEY_ESC)
+			return k;
+		int next[5], n = 0;
+		const char *paste_on = "[200~", *paste_off = "[201~";
+		while (n < 5) {
+			int c = raw_key();
+			if (c < 0)
+				break;
+			next[n++] = c;
+			if (c != paste_on[n - 1] && c != paste_off[n - 1])
+				break;
+		}
+		if (n == 5 && next[0] == '[' && next[1] == '2' && next[2] == '0' && next[4] == '~' &&
+		    (next[3] == '0' || next[3] == '1')) {
+			app->paste = next[3] == '0';
+			continue;
+		}
+		unread(next, n);
+		return KEY_ESC;
+	}
+}
+
+/* ---- loop ------------------------------------------------------------------------- */
+
+static void do_layout(struct app *app)
+{
+	layout_compute(LINES, COLS, &app->lay);
+	if (!app->lay.too_small)
+		for (int i = 0; i < app->depth; i++)
+			if (app->stack[i]->layout)
+				app->stack[i]->layout(app);
+}
+
+static void draw(struct app *app)
+{
+	app->nhits = 0;
+	curs_set(0);
+	if (app->lay.too_small) {
+		chrome_too_small(app);
+	} else {
+		erase();
+		chrome_draw(app);
+		wizard_top(app)->draw(app);
+		overlay_draw(app);
+		if (ui_colour_exhausted() && !app->pairs_warned) {
+			app->pairs_warned = 1;
+			wizard_status(app, TR_WARN, "this terminal has only %d colour pairs: some roles share colours",
+				      COLOR_PAIRS);
+		}
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static void dispatch_action(struct app *app, enum action act)
+{
+	const struct screen_ops *s = wizard_top(app);
+	switch (act) {
+	case ACT_HELP:
+		overlay_help(app);
+		app->dirty |= R_DRAW;
+		return;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		app->dirty |= R_DRAW | R_LAYOUT;
+		return;
+	case ACT_QUIT:
+		if (!s->quit || s->quit(app))
+			app->quit = 1;
+		return;
+	case ACT_BACK:
+		/* a screen may refuse (a launch is running) */
+		if (s->action && (s->action(app, ACT_BACK) & R_HANDLED)) {
+			app->dirty |= R_DRAW;
+			return;
+		}
+		if (app->depth > 1)
+			wizard_pop(app);
+		else
+			wizard_status(app, TR_DIM, "this is the first screen: q quits");
+		return;
+	default:
+		if (s->action)
+			app->dirty |= s->action(app, act);
+	}
+}
+
+static void on_key(struct app *app, int key)
+{
+	if (app->lay.too_small) {
+		if (key == 'q' || key == KEY_ESC)
+			app->quit = 1;
+		return;
+	}
+	/* a pasted newline or tab is text, never Enter or Tab */
+	if (app->paste && (key == '\r' || key == '\n' || key == '\t'))
+		key = ' ';
+	if (app->ov.kind != OV_NONE) {
+		app->dirty |= overlay_key(app, key);
+		return;
+	}
+	const struct screen_ops *s = wizard_top(app);
+	if (s->capture) {
+		unsigned r = s->capture(app, key);
+		app->dirty |= r;
+		if (r & R_HANDLED)
+			return;
+	}
+	if (app->paste)
+		return;
+	enum action act = keys_lookup(s->keys, s->list_nav, key);
+	if (act != ACT_NONE)
+		dispatch_action(app, act);
+}
+
+static void on_mouse(struct app *app)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	for (int i = app->nhits - 1; i >= 0; i--) {
+		const struct hit *h = &app->hits[i];
+		if (ev.y != h->y || ev.x < h->x || ev.x >= h->x + h->w)
+			continue;
+		if (app->ov.kind == OV_CONFIRM) {
+			on_key(app, h->act == ACT_OPEN ? 'y' : 'n');
+		} else if (app->ov.kind != OV_NONE) {
+			return;
+		} else if (h->act != ACT_NONE) {
+			dispatch_action(app, h->act);
+		} else if (wizard_top(app)->click) {
+			app->dirty |= wizard_top(app)->click(app, h->index);
+		}
+		return;
+	}
+}
+
+static void handle_signal(struct app *app)
+{
+	int sig = got_signal;
+	got_signal = 0;
+	app->exit_code = EXIT_INTERRUPTED;
+	if (app->runner && !runner_done(app->runner) && !app->quit_after_run) {
+		/* first Ctrl-C: cancel the launch and roll back, then quit */
+		runner_cancel(app->runner);
+		app->quit_after_run = 1;
+		wizard_status(app, TR_WARN, "interrupted (%s): cancelling the launch and rolling back…",
+			      sig == SIGINT ? "Ctrl-C" : "signal");
+		return;
+	}
+	app->quit = 1;
+}
+
+static int gather_fds(struct app *app, struct pollfd *fds, int *wait)
+{
+	int n = 0;
+	fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	if (app->checker) {
+		n += checker_pollfds(app->checker, fds + n, MAX_FDS - n);
+		int t = checker_timeout_ms(app->checker);
+		if (t >= 0 && t < *wait)
+			*wait = t;
+	}
+	if (app->runner) {
+		n += runner_pollfds(app->runner, fds + n, MAX_FDS - n);
+		int t = runner_timeout_ms(app->runner);
+		if (t >= 0 && t < *wait)
+			*wait = t;
+	}
+	n += down_pollfds(fds + n, MAX_FDS - n, wait);
+	return n;
+}
+
+static void loop(struct app *app)
+{
+	long long next_tick = proc_now_ms() + TICK_MS;
+	while (!app->quit) {
+		if (got_signal)
+			handle_signal(app);
+		if (app->quit)
+			break;
+		if (app->dirty & R_LAYOUT)
+			do_layout(app);
+		if (app->dirty) {
+			draw(app);
+			app->dirty = 0;
+		}
+		struct pollfd fds[MAX_FDS];
+		long long now = proc_now_ms();
+		int wait = next_tick > now ? (int)(next_tick - now) : 0;
+		int n = gather_fds(app, fds, &wait);
+		struct err e;
+		if (net_wait(app->net, fds, (unsigned)n, wait, &e) < 0 && errno != EINTR)
+			wizard_fatal("%s", e.msg);
+		int resized = 0, k;
+		while ((k = read_key(app)) >= 0) {
+			if (k == KEY_FN(KEY_RESIZE)) {
+				resized = 1;
+				continue;
+			}
+			if (k == KEY_FN(KEY_MOUSE)) {
+				on_mouse(app);
+				continue;
+			}
+			on_key(app, k);
+			if (app->quit)
+				break;
+		}
+		if (resized)
+			app->dirty |= R_LAYOUT | R_DRAW;
+		net_dispatch(app->net);
+		if (app->checker) {
+			checker_pump(app->checker);
+			unsigned g = checker_generation(app->checker);
+			if (g != app->checker_gen) {
+				app->checker_gen = g;
+				app->dirty |= R_DRAW;
+			}
+		}
+		if (app->runner) {
+			runner_pump(app->runner);
+			unsigned g = runner_generation(app->runner);
+			if (g != app->runner_gen) {
+				app->runner_gen = g;
+				app->dirty |= R_DRAW;
+			}
+			if (app->quit_after_run && runner_done(app->runner))
+				app->quit = 1;
+		}
+		if (down_pump())
+			app->dirty |= R_DRAW;
+		for (int i = 0; i < app->depth; i++)
+			if (app->stack[i]->poll)
+				app->dirty |= app->stack[i]->poll(app);
+		now = proc_now_ms();
+		if (now >= next_tick) {
+			next_tick = now + TICK_MS;
+			app->spin++;
+			int busy = (app->checker && !checker_done(app->checker)) ||
+				   (app->runner && !runner_done(app->runner)) || down_busy();
+			if (busy)
+				app->dirty |= R_DRAW;
+		}
+	}
+}
+
+static void app_free(struct app *app)
+{
+	down_stop();
+	runner_free(app->runner);
+	app->runner = NULL;
+	checker_free(app->checker);
+	app->checker = NULL;
+	net_free(app->net);
+	spec_free(&app->spec);
+	facts_free(&app->facts);
+	plan_free(&app->plan);
+	if (app->password) {
+		memset(app->password, 0, strlen(app->password));
+		free(app->password);
+	}
+	free(app->profile);
+	strbuf_free(&app->out);
+	strbuf_free(&app->errout);
+}
+
+int wizard_main(struct cli *cli)
+{
+	static struct app app; /* one wizard per process; signal handlers reach its flags */
+	struct err e;
+	memset(&app, 0, sizeof(app));
+	app.cli = cli;
+	strbuf_init(&app.out);
+	strbuf_init(&app.errout);
+	spec_init(&app.spec);
+	facts_init(&app.facts);
+	plan_init(&app.plan);
+	setlocale(LC_ALL, "");
+	app.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+
+	/* theme (SPEC §5): never fails; a broken one falls back and says why */
+	const char *nc = getenv("NO_COLOR");
+	int env_nc = nc && *nc;
+	const char *name = theme_choose(cli->theme, cli->no_color && !env_nc, getenv("WS_LAUNCH_THEME"), env_nc);
+	if (theme_load(name, cli->config, &app.theme, &e))
+		snprintf(app.theme_error, sizeof(app.theme_error), "theme: %s (using default)", e.msg);
+	app.ncolours = strcmp(app.theme.name, "mono") ? 1 : 0;
+
+	if (net_global_init(&e)) {
+		fprintf(stderr, "ws-launch: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	app.net = net_new(&e);
+	if (!app.net) {
+		fprintf(stderr, "ws-launch: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	signals_install();
+	if (term_start(&app, &e)) {
+		fprintf(stderr, "ws-launch: %s\n", e.msg);
+		app_free(&app);
+		net_global_cleanup();
+		return EXIT_FAIL;
+	}
+	if (app.theme_error[0])
+		wizard_status(&app, TR_FAIL, "%s", app.theme_error);
+	else if (!net_async_dns())
+		wizard_status(&app, TR_WARN, "this libcurl resolves names synchronously: remote checks may stall the screen");
+	app.dirty = R_DRAW | R_LAYOUT;
+	app.stack[0] = &screen_home;
+	app.depth = 1;
+	screen_home.enter(&app, 0);
+	loop(&app);
+	if (wizard_top(&app)->leave)
+		wizard_top(&app)->leave(&app);
+	if (app.runner && !runner_done(app.runner))
+		runner_cancel(app.runner);
+	term_stop();
+	if (app.out.len)
+		fwrite(app.out.buf, 1, app.out.len, stdout);
+	fflush(stdout);
+	if (app.errout.len)
+		fwrite(app.errout.buf, 1, app.errout.len, stderr);
+	int rc = app.exit_code;
+	app_free(&app);
+	net_global_cleanup();
+	return rc;
+}
