@@ -18,6 +18,7 @@ struct cli {
 	const char *config; /* --config DIR */
 	const char *theme;  /* --theme NAME */
 	int no_color;       /* --no-color or NO_COLOR */
+	int no_color_flag;  /* --no-color itself (beats WS_LAUNCH_THEME; NO_COLOR does not) */
 	int color_out;      /* colour on stdout */
 	int color_err;      /* colour on stderr */
 	/* Introspection (cli_command_extras): when set, cli_parse_launch hands

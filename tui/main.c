@@ -22,6 +22,7 @@ static int take_globals(struct cli *cli, int argc, char **argv)
 		}
 		if (!strcmp(a, "--no-color") || !strcmp(a, "--no-colour")) {
 			cli->no_color = 1;
+			cli->no_color_flag = 1;
 			continue;
 		}
 		if (!strcmp(a, "--config") || !strcmp(a, "--theme")) {

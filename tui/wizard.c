@@ -686,7 +686,7 @@ int wizard_main(struct cli *cli)
 	/* theme (SPEC §5): never fails; a broken one falls back and says why */
 	const char *nc = getenv("NO_COLOR");
 	int env_nc = nc && *nc;
-	const char *name = theme_choose(cli->theme, cli->no_color && !env_nc, getenv("WS_LAUNCH_THEME"), env_nc);
+	const char *name = theme_choose(cli->theme, cli->no_color_flag, getenv("WS_LAUNCH_THEME"), env_nc);
 	if (theme_load(name, cli->config, &app.theme, &e))
 		snprintf(app.theme_error, sizeof(app.theme_error), "theme: %s (using default)", e.msg);
 	app.ncolours = strcmp(app.theme.name, "mono") ? 1 : 0;
