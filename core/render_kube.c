@@ -89,10 +89,7 @@ static char *res_name(const struct kube *k, const char *suffix)
 	return xasprintf("%s-%s", k->app, suffix);
 }
 
-/* A Secret with the files of a host path (a directory: its ca/cert/key.pem;
- * a file: that file under KEYNAME). */
-static void secret_item(struct kube *k, const char *name, const char *const *paths, const char *const *keys,
-			size_t n)
+static void secret_begin(struct kube *k, const char *name, const char *data_key)
 {
 	struct yemit *y = &k->y;
 	yemit_map(y);
@@ -100,8 +97,17 @@ static void secret_item(struct kube *k, const char *name, const char *const *pat
 	yemit_kv(y, "kind", "Secret");
 	meta(k, name);
 	yemit_kv(y, "type", "Opaque");
-	yemit_plain(y, "data");
+	yemit_plain(y, data_key);
 	yemit_map(y);
+}
+
+/* A Secret with the files of a host path (a directory: its ca/cert/key.pem;
+ * a file: that file under KEYNAME). */
+static void secret_item(struct kube *k, const char *name, const char *const *paths, const char *const *keys,
+			size_t n)
+{
+	struct yemit *y = &k->y;
+	secret_begin(k, name, "data");
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		struct err e;
@@ -151,13 +157,7 @@ static void secrets(struct kube *k)
 			char *data = file_read_limited(o->a, SECRET_MAX, &len, &e);
 			char *name = res_name(k, "env");
 			struct yemit *y = &k->y;
-			yemit_map(y);
-			yemit_kv(y, "apiVersion", "v1");
-			yemit_kv(y, "kind", "Secret");
-			meta(k, name);
-			yemit_kv(y, "type", "Opaque");
-			yemit_plain(y, "stringData");
-			yemit_map(y);
+			secret_begin(k, name, "stringData");
 			if (!data)
 				note(k, 1, "%s: %s; fill in Secret %s before applying", o->a, e.msg, name);
 			for (char *line = data, *nl; line && *line; line = nl ? nl + 1 : NULL) {

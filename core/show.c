@@ -2,6 +2,7 @@
 #include "show.h"
 #include "strbuf.h"
 
+#include <stdio.h>
 #include <string.h>
 
 size_t utf8_seqlen(const unsigned char *s, size_t avail)
@@ -106,4 +107,16 @@ void show_sanitize(char *s, size_t len)
 		}
 		i += n;
 	}
+}
+
+void show_bytes(long long n, char *buf, size_t size)
+{
+	if (n >= 1000LL * 1000 * 1000)
+		snprintf(buf, size, "%.1f GB", (double)n / 1e9);
+	else if (n >= 1000LL * 1000)
+		snprintf(buf, size, "%.1f MB", (double)n / 1e6);
+	else if (n >= 1000)
+		snprintf(buf, size, "%.1f kB", (double)n / 1e3);
+	else
+		snprintf(buf, size, "%lld B", n);
 }

@@ -18,6 +18,8 @@ char *show_dup(const char *value, size_t max);
 /* Makes text from another program safe to print in place: C0 controls
  * (but tab), DEL, C1 controls and invalid UTF-8 bytes become '?'. */
 void show_sanitize(char *s, size_t len);
+/* "12.3 MB", "512 B": byte counts for progress (decimal units, as docker). */
+void show_bytes(long long n, char *buf, size_t size);
 /* Length in bytes of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
 size_t utf8_seqlen(const unsigned char *s, size_t avail);
 

@@ -1,6 +1,7 @@
 /* cli_progress.c - a runner's progress on stderr: step states, streamed
  * output, and on a terminal a pull progress bar redrawn in place. */
 #include "cli_progress.h"
+#include "show.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -51,18 +52,6 @@ static void clear_bar(struct progress *pg)
 	}
 }
 
-static void human(long long b, char *buf, size_t n)
-{
-	if (b >= 1000LL * 1000 * 1000)
-		snprintf(buf, n, "%.1f GB", (double)b / 1e9);
-	else if (b >= 1000LL * 1000)
-		snprintf(buf, n, "%.1f MB", (double)b / 1e6);
-	else if (b >= 1000)
-		snprintf(buf, n, "%.1f kB", (double)b / 1e3);
-	else
-		snprintf(buf, n, "%lld B", b);
-}
-
 void progress_bar_text(const struct run_pull *p, int width, struct strbuf *out)
 {
 	double frac = 0;
@@ -77,8 +66,8 @@ void progress_bar_text(const struct run_pull *p, int width, struct strbuf *out)
 	for (int i = 0; i < width; i++)
 		strbuf_addch(out, i < fill ? '#' : '.');
 	char a[32], b[32];
-	human(p->bytes_done, a, sizeof(a));
-	human(p->bytes_total, b, sizeof(b));
+	show_bytes(p->bytes_done, a, sizeof(a));
+	show_bytes(p->bytes_total, b, sizeof(b));
 	strbuf_addf(out, "] %3d%%", (int)(frac * 100 + 0.5));
 	if (p->bytes_total > 0)
 		strbuf_addf(out, "  %s / %s", a, b);

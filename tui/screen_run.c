@@ -5,6 +5,7 @@
  * rolls back. */
 #include "modes.h"
 #include "runner.h"
+#include "show.h"
 #include "strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
@@ -85,18 +86,6 @@ static const char *state_glyph(const struct app *app, enum run_state s, enum the
 	return "?";
 }
 
-static void human_bytes(long long n, char *buf, size_t size)
-{
-	if (n >= 1000LL * 1000 * 1000)
-		snprintf(buf, size, "%.1f GB", (double)n / 1e9);
-	else if (n >= 1000LL * 1000)
-		snprintf(buf, size, "%.1f MB", (double)n / 1e6);
-	else if (n >= 1000)
-		snprintf(buf, size, "%.1f kB", (double)n / 1e3);
-	else
-		snprintf(buf, size, "%lld B", n);
-}
-
 static void draw_pull(struct app *app, int y, int x, int w, const struct run_pull *p)
 {
 	int lx = x + ui_text(y, x, w, TR_TEXT, 0, 0, "pull ");
@@ -104,8 +93,8 @@ static void draw_pull(struct app *app, int y, int x, int w, const struct run_pul
 	char info[96];
 	if (p->bytes_total > 0) {
 		char a[24], b[24];
-		human_bytes(p->bytes_done, a, sizeof(a));
-		human_bytes(p->bytes_total, b, sizeof(b));
+		show_bytes(p->bytes_done, a, sizeof(a));
+		show_bytes(p->bytes_total, b, sizeof(b));
 		frac = (double)p->bytes_done / (double)p->bytes_total;
 		snprintf(info, sizeof(info), " %3d%%  %s / %s  %d/%d layers", (int)(frac * 100), a, b, p->layers_done,
 			 p->layers_total);
