@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib/assert.sh"
 : "${WS_SOURCE_DIR:?}"
 GEN=${WS_GEN_DIR:-$(dirname "$WS_BIN")/gen}
-export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST= DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
+export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 mkdir -p "$HOME" "$XDG_CONFIG_HOME/ws-launch/themes"
 # The real binary for the completion helpers (profile list): WS_BIN may be a
 # wrapper (valgrind); it is what the completions call.

@@ -2,7 +2,7 @@
 # SPEC §7: every class of bad input gets exit 2, one line on stderr naming
 # the field, and nothing on stdout.
 . "$(dirname "$0")/../lib/assert.sh"
-export HOME=$T_TMP/home XDG_CONFIG_HOME= DOCKER_HOST= DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
+export HOME=$T_TMP/home XDG_CONFIG_HOME= DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 mkdir -p "$HOME"
 
 usage_error "host" "ws-launch: --host: 'bad host' is not a valid host name (letters, digits, '-' and '.' only)" print tcp --host 'bad host'
