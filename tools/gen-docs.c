@@ -242,16 +242,24 @@ static void model_free(struct model *m)
 	strvec_free(&m->owned);
 }
 
+/* Every flag set of M (globals, launch options, each command's) into SETS
+ * (room for 20); returns how many. */
+static size_t model_sets(const struct model *m, const struct flagset **sets)
+{
+	size_t ns = 0;
+	sets[ns++] = &m->globals;
+	sets[ns++] = &m->launch;
+	for (size_t i = 0; i < m->ncmd && ns < 20; i++)
+		sets[ns++] = &m->cmd[i];
+	return ns;
+}
+
 /* Every flag name means the same kind of thing everywhere (a value or not):
  * the completions keep one list of value-taking flags. */
 static void model_check(const struct model *m)
 {
 	const struct flagset *sets[20];
-	size_t ns = 0;
-	sets[ns++] = &m->globals;
-	sets[ns++] = &m->launch;
-	for (size_t i = 0; i < m->ncmd; i++)
-		sets[ns++] = &m->cmd[i];
+	size_t ns = model_sets(m, sets);
 	for (size_t a = 0; a < ns; a++)
 		for (size_t i = 0; i < sets[a]->n; i++)
 			for (size_t b = 0; b < ns; b++)
@@ -493,11 +501,7 @@ static void collect(struct strvec *out, const struct model *m, int (*keep)(const
 		    void *ctx)
 {
 	const struct flagset *sets[20];
-	size_t ns = 0;
-	sets[ns++] = &m->globals;
-	sets[ns++] = &m->launch;
-	for (size_t i = 0; i < m->ncmd; i++)
-		sets[ns++] = &m->cmd[i];
+	size_t ns = model_sets(m, sets);
 	for (size_t a = 0; a < ns; a++)
 		for (size_t k = 0; k < sets[a]->n; k++) {
 			const struct flagdoc *f = &sets[a]->v[k];

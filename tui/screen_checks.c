@@ -230,25 +230,9 @@ static void proceed(struct app *app, const char *unused)
 
 static unsigned checks_action(struct app *app, enum action act)
 {
+	if (keys_list_move(&cs.sel, cs.n, 5, act))
+		return R_DRAW;
 	switch (act) {
-	case ACT_UP:
-		cs.sel = cs.sel > 0 ? cs.sel - 1 : 0;
-		return R_DRAW;
-	case ACT_DOWN:
-		cs.sel = cs.sel + 1 < cs.n ? cs.sel + 1 : (cs.n ? cs.n - 1 : 0);
-		return R_DRAW;
-	case ACT_PGUP:
-		cs.sel = cs.sel > 5 ? cs.sel - 5 : 0;
-		return R_DRAW;
-	case ACT_PGDN:
-		cs.sel = cs.sel + 5 < cs.n ? cs.sel + 5 : (cs.n ? cs.n - 1 : 0);
-		return R_DRAW;
-	case ACT_TOP:
-		cs.sel = 0;
-		return R_DRAW;
-	case ACT_BOTTOM:
-		cs.sel = cs.n ? cs.n - 1 : 0;
-		return R_DRAW;
 	case ACT_RECHECK:
 		start(app);
 		wizard_status(app, TR_DIM, "checking again…");

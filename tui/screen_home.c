@@ -271,21 +271,9 @@ static void print_profile(struct app *app)
 static unsigned home_action(struct app *app, enum action act)
 {
 	int n = nitems();
+	if (keys_list_move(&hs.sel, n, 0, act))
+		return R_DRAW;
 	switch (act) {
-	case ACT_UP:
-		hs.sel = hs.sel > 0 ? hs.sel - 1 : 0;
-		return R_DRAW;
-	case ACT_DOWN:
-		hs.sel = hs.sel + 1 < n ? hs.sel + 1 : n - 1;
-		return R_DRAW;
-	case ACT_PGUP:
-	case ACT_TOP:
-		hs.sel = 0;
-		return R_DRAW;
-	case ACT_PGDN:
-	case ACT_BOTTOM:
-		hs.sel = n - 1;
-		return R_DRAW;
 	case ACT_NEW:
 		hs.sel = 0;
 		/* fall through */

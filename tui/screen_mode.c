@@ -191,25 +191,11 @@ static void mode_draw(struct app *app)
 
 static unsigned mode_action(struct app *app, enum action act)
 {
+	if (keys_list_move(&ms.sel, MODE__COUNT, 0, act)) {
+		ms.user_moved = 1;
+		return R_DRAW;
+	}
 	switch (act) {
-	case ACT_UP:
-		ms.sel = ms.sel > 0 ? ms.sel - 1 : 0;
-		ms.user_moved = 1;
-		return R_DRAW;
-	case ACT_DOWN:
-		ms.sel = ms.sel + 1 < MODE__COUNT ? ms.sel + 1 : MODE__COUNT - 1;
-		ms.user_moved = 1;
-		return R_DRAW;
-	case ACT_TOP:
-	case ACT_PGUP:
-		ms.sel = 0;
-		ms.user_moved = 1;
-		return R_DRAW;
-	case ACT_BOTTOM:
-	case ACT_PGDN:
-		ms.sel = MODE__COUNT - 1;
-		ms.user_moved = 1;
-		return R_DRAW;
 	case ACT_OPEN:
 		app->spec.mode = (enum mode_id)ms.sel;
 		wizard_push(app, &screen_options);

@@ -212,3 +212,19 @@ size_t keys_lines(const struct keybind *table, int utf8, struct keyline *out, si
 	}
 	return n;
 }
+
+int keys_list_move(int *sel, int n, int page, enum action act)
+{
+	int last = n > 0 ? n - 1 : 0, v = *sel;
+	switch (act) {
+	case ACT_UP: v--; break;
+	case ACT_DOWN: v++; break;
+	case ACT_PGUP: v = page > 0 ? v - page : 0; break;
+	case ACT_PGDN: v = page > 0 ? v + page : last; break;
+	case ACT_TOP: v = 0; break;
+	case ACT_BOTTOM: v = last; break;
+	default: return 0;
+	}
+	*sel = v < 0 ? 0 : v > last ? last : v;
+	return 1;
+}

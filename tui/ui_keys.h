@@ -95,6 +95,10 @@ const char *keys_name(int key, int utf8, char *buf, size_t size);
 int keys_is_global(enum action act);
 /* Name of an action for messages and tests ("back"). */
 const char *keys_action_name(enum action act);
+/* Moves the selection *SEL of an N-item list for a movement action (up,
+ * down, page up/down, top, bottom); PAGE <= 0 makes page up/down jump to
+ * the ends.  Returns 1 when ACT was a movement (and *SEL is now valid). */
+int keys_list_move(int *sel, int n, int page, enum action act);
 
 /* One generated line of the help overlay or one bar item. */
 struct keyline {

@@ -21,6 +21,9 @@
 	fprintf(stderr, "%s:%d: property failed: %s\n  ", __FILE__, __LINE__, #cond); \
 	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
 
+#include "facts.h"
+#include "strbuf.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -65,6 +68,23 @@ static inline int fuzz_one_line(const char *s)
 		if (*p < 0x20 || *p == 0x7f)
 			return 0;
 	return 1;
+}
+
+/* Fixed host facts, so a plan depends only on the fuzzed input. */
+static inline void fuzz_fixed_facts(struct facts *f, int userns_remap, int image_present)
+{
+	facts_init(f);
+	f->user = xstrdup("kloud");
+	f->home = xstrdup("/home/kloud");
+	f->ssh_auth_sock = xstrdup("/run/agent.sock");
+	f->known_hosts = xstrdup("/home/kloud/.ssh/known_hosts");
+	f->socket_path = xstrdup("/var/run/docker.sock");
+	f->socket_gid = 999;
+	f->cert_dir = xstrdup("/home/kloud/.docker");
+	f->userns_remap = userns_remap;
+	f->rootless = 0;
+	f->image_present = image_present;
+	f->dind_image_present = 0;
 }
 
 #endif

@@ -13,22 +13,6 @@
 #include "render.h"
 #include "strbuf.h"
 
-static void fixed_facts(struct facts *f)
-{
-	facts_init(f);
-	f->user = xstrdup("kloud");
-	f->home = xstrdup("/home/kloud");
-	f->ssh_auth_sock = xstrdup("/run/agent.sock");
-	f->known_hosts = xstrdup("/home/kloud/.ssh/known_hosts");
-	f->socket_path = xstrdup("/var/run/docker.sock");
-	f->socket_gid = 999;
-	f->cert_dir = xstrdup("/home/kloud/.docker");
-	f->userns_remap = 0;
-	f->rootless = 0;
-	f->image_present = 1;
-	f->dind_image_present = 0;
-}
-
 /* The plan of S as text: the shell form or "error: ...". */
 static void plan_text(const struct spec *s, const struct facts *f, struct strbuf *out)
 {
@@ -80,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct facts f;
 	struct strbuf p1 = STRBUF_INIT, p2 = STRBUF_INIT;
-	fixed_facts(&f);
+	fuzz_fixed_facts(&f, 0, 1);
 	plan_text(&s, &f, &p1);
 	plan_text(&s2, &f, &p2);
 	FUZZ_CHECK(p1.len == p2.len && !memcmp(p1.buf, p2.buf, p1.len),

@@ -240,22 +240,6 @@ static void synthetic(struct plan *p, char **part, size_t *len, size_t n)
 	}
 }
 
-static void fixed_facts(struct facts *f)
-{
-	facts_init(f);
-	f->user = xstrdup("kloud");
-	f->home = xstrdup("/home/kloud");
-	f->ssh_auth_sock = xstrdup("/run/agent.sock");
-	f->known_hosts = xstrdup("/home/kloud/.ssh/known_hosts");
-	f->socket_path = xstrdup("/var/run/docker.sock");
-	f->socket_gid = 999;
-	f->cert_dir = xstrdup("/home/kloud/.docker");
-	f->userns_remap = 1;
-	f->rootless = 0;
-	f->image_present = 0;
-	f->dind_image_present = 0;
-}
-
 /* Every scalar of the YAML stream TEXT into OUT; -1 with E when libyaml
  * cannot read it. */
 static int yaml_scalars(const struct strbuf *text, struct strvec *out, struct err *e)
@@ -343,7 +327,7 @@ static void real(struct plan *p, int mode, char **part, size_t *len, size_t n)
 		else
 			spec_set_publish_bind(&s, v, NULL);
 	}
-	fixed_facts(&f);
+	fuzz_fixed_facts(&f, 1, 0);
 	if (plan_build(p, &s, &f, &e))
 		FUZZ_CHECK(fuzz_one_line(e.msg) && p->n == 0, "plan error is not one line or left steps: %s", e.msg);
 	else
