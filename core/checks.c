@@ -1,5 +1,6 @@
 /* checks.c - the prerequisite checks of SPEC §2, run concurrently. */
 #include "checks.h"
+#include "ytree.h"
 #include "endpoint.h"
 #include "engine.h"
 #include "imageref.h"
@@ -469,13 +470,21 @@ static void check_tls_files(struct checker *c)
 	}
 	static const char *const files[] = { "ca.pem", "cert.pem", "key.pem" };
 	struct strbuf missing = STRBUF_INIT;
+	data(c, CK_TLS_FILES, "dir", "%s", c->cert_dir);
 	for (size_t i = 0; i < 3; i++) {
 		char *p = xasprintf("%s/%s", c->cert_dir, files[i]);
-		if (access(p, R_OK))
+		struct err fe;
+		if (access(p, R_OK)) {
 			strbuf_addf(&missing, "%s%s", missing.len ? ", " : "", files[i]);
+		} else if (file_check_regular(p, 1024 * 1024, &fe)) {
+			/* a FIFO or a device would hang the docker client that reads it */
+			set(c, CK_TLS_FILES, CHECK_FAIL, "replace it with the PEM file", "%s: %s", p, fe.msg);
+			free(p);
+			strbuf_free(&missing);
+			return;
+		}
 		free(p);
 	}
-	data(c, CK_TLS_FILES, "dir", "%s", c->cert_dir);
 	if (missing.len) {
 		set(c, CK_TLS_FILES, CHECK_FAIL,
 		    "create client certificates: https://docs.docker.com/engine/security/protect-access/",

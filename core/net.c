@@ -1,5 +1,6 @@
 /* net.c - bounded, cancellable HTTP requests on one curl multi handle. */
 #include "net.h"
+#include "ytree.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -33,6 +34,7 @@ struct net_req {
 	int continued;        /* net_continue() took over the RELEASE */
 	CURLcode code;
 	char *start_error;    /* could not start: delivered as a failure */
+	int start_tls;        /* ... because of the TLS files (NET_ERR_TLS) */
 	net_done_fn done;
 	net_release_fn release;
 	void *ctx;
@@ -411,8 +413,8 @@ static void req_finish(struct net_req *r)
 {
 	r->reply.elapsed_ms = now_ms_since(&r->t0);
 	if (r->start_error) {
-		r->reply.result = NET_ERR_OTHER;
-		err_set(&r->reply.err, "%s", r->start_error);
+		r->reply.result = r->start_tls ? NET_ERR_TLS : NET_ERR_OTHER;
+		err_set(&r->reply.err, "%s%s", r->start_tls ? "TLS: " : "", r->start_error);
 		return;
 	}
 	if (r->code == CURLE_OK && !r->toobig) {
@@ -427,6 +429,30 @@ static void req_finish(struct net_req *r)
 }
 
 /* ---- starting --------------------------------------------------------------- */
+
+/* TLS material is read here, non-blocking and bounded, and handed to
+ * libcurl as a blob: given a path, curl (OpenSSL) would open it itself and
+ * block for ever on a FIFO planted there.  0, or -1 with r->start_error. */
+#define TLS_FILE_MAX (1024 * 1024)
+static int tls_blob(struct net_req *r, CURLoption opt, const char *path)
+{
+	struct err e;
+	size_t len;
+	char *data = file_read_limited(path, TLS_FILE_MAX, &len, &e);
+	r->start_tls = 1;
+	if (!data) {
+		r->start_error = xasprintf("%s: %s", path, e.msg);
+		return -1;
+	}
+	struct curl_blob blob = { .data = data, .len = len, .flags = CURL_BLOB_COPY };
+	CURLcode rc = curl_easy_setopt(r->easy, opt, &blob);
+	free(data);
+	if (rc != CURLE_OK) {
+		r->start_error = xasprintf("%s: cannot use it: %s", path, curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
 
 #define SETOPT(r, opt, val) \
 	do { if (curl_easy_setopt((r)->easy, (opt), (val)) != CURLE_OK) { \
@@ -506,12 +532,10 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 	} else if (req->no_proxy) {
 		SETOPT(r, CURLOPT_PROXY, "");
 	}
-	if (req->ca_file)
-		SETOPT(r, CURLOPT_CAINFO, req->ca_file);
-	if (req->cert_file)
-		SETOPT(r, CURLOPT_SSLCERT, req->cert_file);
-	if (req->key_file)
-		SETOPT(r, CURLOPT_SSLKEY, req->key_file);
+	if ((req->ca_file && tls_blob(r, CURLOPT_CAINFO_BLOB, req->ca_file)) ||
+	    (req->cert_file && tls_blob(r, CURLOPT_SSLCERT_BLOB, req->cert_file)) ||
+	    (req->key_file && tls_blob(r, CURLOPT_SSLKEY_BLOB, req->key_file)))
+		goto queue;
 	if (req->insecure) {
 		SETOPT(r, CURLOPT_SSL_VERIFYPEER, 0L);
 		SETOPT(r, CURLOPT_SSL_VERIFYHOST, 0L);

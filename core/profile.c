@@ -416,7 +416,8 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int profile_save(const char *config, const char *name, const struct spec *s, struct err *e)
+int profile_save(const char *config, const char *name, const struct spec *s, int replace,
+		 struct err *e)
 {
 	struct strbuf text = STRBUF_INIT;
 	struct spec check;
@@ -453,6 +454,22 @@ int profile_save(const char *config, const char *name, const struct spec *s, str
 		goto out;
 	}
 	fd = -1;
+	if (!replace) {
+		/* link(2) fails with EEXIST if the name appeared meanwhile: the
+		 * check and the creation are one step. */
+		if (link(tmp, path)) {
+			if (errno == EEXIST) {
+				err_set(e, "profile %s exists; use --force to replace it", name);
+				rc = 1;
+			} else {
+				err_set(e, "cannot create %s: %s", path, strerror(errno));
+			}
+			goto out;
+		}
+		/* tmp is unlinked below. */
+		rc = 0;
+		goto out;
+	}
 	if (rename(tmp, path)) {
 		err_set(e, "cannot replace %s: %s", path, strerror(errno));
 		goto out;

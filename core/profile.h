@@ -33,7 +33,15 @@ int profile_load(const char *config, const char *name, struct spec *out, struct 
 /* Loads an explicit file path. */
 int profile_load_file(const char *path, struct spec *out, struct err *e);
 /* Atomic save; on any failure the previous file is untouched. */
-int profile_save(const char *config, const char *name, const struct spec *s, struct err *e);
+/* REPLACE = 0: creates the profile only if no profile of that name exists,
+ * atomically (link(2) of the finished temporary file), so of concurrent
+ * savers of one new name exactly one wins; the others get 1 and E
+ * ("profile NAME exists; ...").  REPLACE = 1: renames over an existing one.
+ * Either way the old file is intact and no temporary file is left when it
+ * fails (-1 with E: a full disk gives EFBIG/ENOSPC, not a signal, because
+ * main ignores SIGXFSZ). */
+int profile_save(const char *config, const char *name, const struct spec *s, int replace,
+		 struct err *e);
 int profile_remove(const char *config, const char *name, struct err *e);
 int profile_exists(const char *config, const char *name);
 

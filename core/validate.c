@@ -209,12 +209,12 @@ int validate_profile_name(const char *s, struct err *e)
 		return err_set(e, "empty name");
 	if (n > 64)
 		return bad(e, s, "is too long (max 64 characters)");
-	if (!strcmp(s, ".") || !strcmp(s, ".."))
-		return bad(e, s, "is not a valid name");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (!(isalnum(c) || c == '.' || c == '_' || c == '-') || c > 0x7f)
 			return bad(e, s, "is not a valid name ([A-Za-z0-9._-], 1-64 characters)");
 	}
+	if (s[0] == '.')
+		return bad(e, s, "must not start with '.' (hidden files are the saver's temporaries)");
 	return 0;
 }

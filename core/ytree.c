@@ -93,6 +93,11 @@ static struct ynode *parse_node(struct loader *ld, yaml_event_t *ev, int depth)
 			mark_err(ld->e, ev->start_mark, "anchors (&name) are not allowed here");
 			return NULL;
 		}
+		if (ev->data.scalar.tag && !ev->data.scalar.plain_implicit &&
+		    !ev->data.scalar.quoted_implicit) {
+			mark_err(ld->e, ev->start_mark, "YAML tags (!!int, !name) are not allowed here");
+			return NULL;
+		}
 		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
 			mark_err(ld->e, ev->start_mark, "NUL byte in a value");
 			return NULL;
@@ -107,6 +112,12 @@ static struct ynode *parse_node(struct loader *ld, yaml_event_t *ev, int depth)
 	case YAML_SEQUENCE_START_EVENT: {
 		int map = ev->type == YAML_MAPPING_START_EVENT;
 		yaml_char_t *anchor = map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+		int tagged = map ? ev->data.mapping_start.tag && !ev->data.mapping_start.implicit
+				 : ev->data.sequence_start.tag && !ev->data.sequence_start.implicit;
+		if (tagged) {
+			mark_err(ld->e, ev->start_mark, "YAML tags (!!map, !name) are not allowed here");
+			return NULL;
+		}
 		if (anchor) {
 			mark_err(ld->e, ev->start_mark, "anchors (&name) are not allowed here");
 			return NULL;
@@ -227,20 +238,54 @@ const char *ynode_kind_name(const struct ynode *n)
 	return "?";
 }
 
-char *file_read_limited(const char *path, size_t max, size_t *len, struct err *e)
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m)) return "fifo";
+	if (S_ISDIR(m)) return "directory";
+	if (S_ISCHR(m)) return "character device";
+	if (S_ISBLK(m)) return "block device";
+	if (S_ISSOCK(m)) return "socket";
+	return "special file";
+}
+
+/* Opens PATH non-blocking and checks it is a regular file of at most MAX
+ * bytes: the fd, or -1 with E. */
+static int open_regular(const char *path, size_t max, struct err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return err_set(e, "cannot read: %s", strerror(errno)), NULL;
+		return err_set(e, "cannot read: %s", strerror(errno));
 	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		err_set(e, "cannot read: %s", strerror(errno));
 		close(fd);
-		return err_set(e, "cannot read: not a regular file"), NULL;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "cannot read: not a regular file (%s)", file_kind(st.st_mode));
 	}
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);
-		return err_set(e, "too large (%lld bytes, max %zu)", (long long)st.st_size, max), NULL;
+		return err_set(e, "too large (%lld bytes, max %zu)", (long long)st.st_size, max);
 	}
+	return fd;
+}
+
+int file_check_regular(const char *path, size_t max, struct err *e)
+{
+	int fd = open_regular(path, max, e);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+char *file_read_limited(const char *path, size_t max, size_t *len, struct err *e)
+{
+	int fd = open_regular(path, max, e);
+	if (fd < 0)
+		return NULL;
 	struct strbuf sb = STRBUF_INIT;
 	char buf[8192];
 	for (;;) {

@@ -37,5 +37,12 @@ const char *ynode_kind_name(const struct ynode *n);
 /* Reads a whole file with a size ceiling.  Errors: "cannot read: ...",
  * "too large (N bytes, max M)". Returns malloc'd data (NUL-terminated). */
 char *file_read_limited(const char *path, size_t max, size_t *len, struct err *e);
+/* Checks, without blocking, that PATH is a readable regular file of at most
+ * MAX bytes (a FIFO or a device planted there would hang whoever reads it:
+ * us, or a docker child).  0, or -1 with E ("no such file", "not a regular
+ * file (fifo)", "too large ..."). */
+/* docker's env files are small: anything bigger is not one. */
+#define ENV_FILE_MAX_BYTES (1024 * 1024)
+int file_check_regular(const char *path, size_t max, struct err *e);
 
 #endif

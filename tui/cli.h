@@ -103,6 +103,9 @@ void cli_print_help(FILE *out);
  * returns EXIT_USAGE when the spec cannot be planned. */
 struct plan;
 struct facts;
+/* Files of SPEC that docker will read (the env file) exist, are regular
+ * and bounded; prints the error and returns EXIT_USAGE otherwise. */
+int cli_check_files(const struct spec *spec);
 int cli_build_plan(struct cli *cli, const struct spec *spec, struct facts *facts, struct plan *plan);
 struct checker;
 struct net;

@@ -1,6 +1,7 @@
 /* cmd_print.c - `ws-launch print`: the plan as shell commands or JSON. */
 #include "checks.h"
 #include "cli.h"
+#include "ytree.h"
 #include "net.h"
 #include "facts.h"
 #include "modes.h"
@@ -12,10 +13,24 @@
 #include <stdio.h>
 #include <string.h>
 
+int cli_check_files(const struct spec *spec)
+{
+	struct err e;
+	/* docker reads the env file; a missing one, or a FIFO there, would fail
+	 * or hang the launch half-way: refuse it before anything runs. */
+	if (!spec_is_none(spec, OPT_ENV_FILE) &&
+	    file_check_regular(spec_get(spec, OPT_ENV_FILE), ENV_FILE_MAX_BYTES, &e))
+		return cli_usage_error("--env-file", "%s: %s", spec_get(spec, OPT_ENV_FILE), e.msg);
+	return 0;
+}
+
 int cli_build_plan(struct cli *cli, const struct spec *spec, struct facts *facts, struct plan *plan)
 {
 	(void)cli;
 	struct err e;
+	int rc = cli_check_files(spec);
+	if (rc)
+		return rc;
 	if (plan_build(plan, spec, facts, &e))
 		return cli_usage_error(NULL, "%s", e.msg);
 	return 0;

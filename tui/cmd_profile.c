@@ -92,15 +92,17 @@ static int profile_save_cmd(struct cli *cli, int argc, char **argv)
 		rc = cli_usage_error("profile save", "which mode? one of %s", mode_names());
 		goto out;
 	}
-	if (profile_exists(cli->config, name) && !force &&
-	    !(la.profile && !strcmp(la.profile, name))) {
+	int replace = force || (la.profile && !strcmp(la.profile, name));
+	if (!replace && profile_exists(cli->config, name)) {
 		rc = cli_usage_error("profile save", "profile %s exists; use --force to replace it", name);
 		goto out;
 	}
 	if ((rc = cli_apply_password(cli, &la)))
 		goto out;
-	if (profile_save(cli->config, name, &la.spec, &e)) {
-		rc = cli_fail("profile save", "%s", e.msg);
+	int sr = profile_save(cli->config, name, &la.spec, replace, &e);
+	if (sr) {
+		/* 1: another save created it since the check above. */
+		rc = sr > 0 ? cli_usage_error("profile save", "%s", e.msg) : cli_fail("profile save", "%s", e.msg);
 		goto out;
 	}
 	path = profile_path(cli->config, name, NULL);

@@ -122,7 +122,7 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (verify && (rc = cli_parse_timeout(verify, &vtmo)))
 		goto out;
-	if ((rc = cli_apply_password(cli, &la)))
+	if ((rc = cli_apply_password(cli, &la)) || (rc = cli_check_files(&la.spec)))
 		goto out;
 
 	unsigned modes = la.have_mode ? MODE_BIT(la.spec.mode) : MODES_ALL;
@@ -195,7 +195,7 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		printf("%s\n", res->message);
 		rc = EXIT_OK;
 		if (save) {
-			if (profile_save(cli->config, save, &la.spec, &e))
+			if (profile_save(cli->config, save, &la.spec, 1, &e))
 				rc = cli_fail("--save", "%s", e.msg);
 			else
 				fprintf(stderr, "saved profile %s\n", save);

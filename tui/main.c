@@ -3,6 +3,7 @@
 #include "show.h"
 #include "wizard.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,10 @@ static int take_globals(struct cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	/* A file-size limit (RLIMIT_FSIZE) must end a write with EFBIG, which
+	 * every writer handles (old file intact, temporary removed), not kill
+	 * the process half-way. */
+	signal(SIGXFSZ, SIG_IGN);
 	argc = take_globals(&cli, argc, argv);
 	if (argc < 0)
 		return EXIT_USAGE;

@@ -243,7 +243,7 @@ static void do_save(struct app *app, const char *unused)
 {
 	(void)unused;
 	struct err e;
-	if (wizard_apply_password(app, &e) || profile_save(app->cli->config, rs.save_name, &app->spec, &e)) {
+	if (wizard_apply_password(app, &e) || profile_save(app->cli->config, rs.save_name, &app->spec, 1, &e)) {
 		wizard_status(app, TR_FAIL, "cannot save: %s", e.msg);
 		return;
 	}

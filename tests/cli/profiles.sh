@@ -68,7 +68,7 @@ badfile binary "1:1: binary data (NUL byte), not YAML text" '\177ELF\002\001\001
 head -c 70000 /dev/zero | tr '\0' 'a' > "$P/huge.yaml"
 usage_error "huge profile" "ws-launch: --profile: $P/huge.yaml: too large (70000 bytes, max 65536)" print --profile huge
 ln -s /dev/zero "$P/dev.yaml"
-usage_error "device profile" "ws-launch: --profile: $P/dev.yaml: cannot read: not a regular file" print --profile dev
+usage_error "device profile" "ws-launch: --profile: $P/dev.yaml: cannot read: not a regular file (character device)" print --profile dev
 run profile list
 expect_rc 1 "list with broken files"
 printf '%s\n' "$out" | grep -qE '^syntax +\(broken\)' && ok || bad "broken not listed: $out"

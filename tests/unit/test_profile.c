@@ -67,7 +67,7 @@ static void roundtrip(enum mode_id mode, const char *const *kv)
 			fprintf(stderr, "%s: %s\n", kv[0], e.msg);
 	}
 	const char *name = mode_get(mode)->name;
-	int rc = profile_save(dir, name, &s, &e);
+	int rc = profile_save(dir, name, &s, 1, &e);
 	if (rc)
 		fprintf(stderr, "save %s: %s\n", name, e.msg);
 	CHECK(rc == 0);
@@ -134,6 +134,10 @@ static const struct bad bads[] = {
 	{ "not a mapping", "- a\n- b\n", "1:1: expected a mapping of options, got a list" },
 	{ "alias", "version: 1\nmode: sysbox\nname: &n ws\nvolume: *n\n", "3:7: anchors (&name) are not allowed here" },
 	{ "duplicate key", "version: 1\nmode: sysbox\nname: a1\nname: b2\n", "4:1: duplicate key name" },
+	{ "tag !!int", "version: 1\nmode: socket\nsocket:\n  group: !!int 998\n", "4:10: YAML tags (!!int, !name) are not allowed here" },
+	{ "tag !!python", "version: 1\nmode: sysbox\nname: !!python/object:os.system ws\n", "3:7: YAML tags (!!int, !name) are not allowed here" },
+	{ "local tag", "version: 1\nmode: !m sysbox\n", "2:7: YAML tags (!!int, !name) are not allowed here" },
+	{ "tag on a mapping", "version: 1\nmode: sysbox\nenv: !!map\n  A: b\n", "3:6: YAML tags (!!map, !name) are not allowed here" },
 	{ "two documents", "version: 1\nmode: sysbox\n---\nversion: 1\n", "3:1: more than one YAML document" },
 	{ "binary garbage (NUL)", "\x7f" "ELF\x02\x01\x01\0\0\0", "1:1: binary data (NUL byte), not YAML text", 10 },
 	{ "binary garbage (invalid UTF-8)", "version: 1\nmode: \xff\xfe\xfd\n", "2:7: invalid leading UTF-8 octet (not UTF-8 text)" },
@@ -252,7 +256,7 @@ int main(void)
 		struct spec s;
 		spec_init(&s);
 		s.mode = MODE_SYSBOX;
-		CHECK(profile_save(dir, "keep", &s, &e) == 0);
+		CHECK(profile_save(dir, "keep", &s, 1, &e) == 0);
 		char path[256];
 		snprintf(path, sizeof(path), "%s/profiles/keep.yaml", dir);
 		size_t len0, len1;
@@ -267,7 +271,7 @@ int main(void)
 		signal(SIGXFSZ, SIG_IGN);
 		spec_set(&s, OPT_NAME, "changed", NULL);
 		CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
-		int rc = profile_save(dir, "keep", &s, &e);
+		int rc = profile_save(dir, "keep", &s, 1, &e);
 		setrlimit(RLIMIT_FSIZE, &old);
 		CHECK(rc == -1);
 		CHECK_CONTAINS(e.msg, "cannot write");
@@ -277,7 +281,7 @@ int main(void)
 
 		/* 2: the spec cannot be saved (no mode). */
 		s.mode = MODE_NONE;
-		CHECK(profile_save(dir, "keep", &s, &e) == -1);
+		CHECK(profile_save(dir, "keep", &s, 1, &e) == -1);
 		after = slurp(path, &len1);
 		CHECK(after && len0 == len1 && !memcmp(before, after, len0));
 		free(after);

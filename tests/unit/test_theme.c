@@ -96,6 +96,22 @@ static int style_eq(const struct theme_style *a, const struct theme_style *b)
 	       a->bg.index == b->bg.index && a->bg.r == b->bg.r && a->attrs == b->attrs;
 }
 
+/* A FIFO planted as a theme is refused at once, never read (it would block). */
+static void test_fifo(void)
+{
+	char dir[] = "/tmp/ws-theme-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char p[64];
+	snprintf(p, sizeof(p), "%s/t.yaml", dir);
+	CHECK(mkfifo(p, 0600) == 0);
+	struct theme t;
+	struct err e;
+	CHECK(theme_load_file(p, &t, &e) == -1);
+	CHECK_CONTAINS(e.msg, "not a regular file (fifo)");
+	unlink(p);
+	rmdir(dir);
+}
+
 static void test_shipped(void)
 {
 	const char *names[] = { "default", "light", "high-contrast", "mono", "catppuccin-frappe", NULL };
@@ -158,6 +174,8 @@ static void expect_error(const char *text, const char *want)
 static void test_errors(void)
 {
 	expect_error("", "x.yaml:1:1: empty theme (expected version, name and roles)");
+	expect_error("version: !!python/object:os.system 1\nroles: {}\n",
+		     "x.yaml:1:10: YAML tags (!!int, !name) are not allowed here");
 	expect_error("- a\n", "x.yaml:1:1: expected a mapping with version, name and roles, got a list");
 	expect_error("version: 1\n", "x.yaml:1:1: no roles: mapping (expected roles: { text: {...}, ... })");
 	expect_error("version: 2\nroles: {}\n",
@@ -266,6 +284,7 @@ int main(void)
 {
 	test_colour_parse();
 	test_degrade();
+	test_fifo();
 	test_shipped();
 	test_errors();
 	test_fallback();
