@@ -69,13 +69,13 @@ fi
 if has build; then
   step "build"
   # Prefix /usr: the build the "deb" stage packages (cpack installs under it).
-  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr >/dev/null &&
+  cmake -S . -B "$BUILD" -DWS_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr >/dev/null &&
     cmake --build "$BUILD" -j2 || { echo "build failed"; exit 1; }
   # clang for the sanitizer build: its UBSan honours log_path (gcc's split
   # runtimes print to stderr only), so no report can hide in a test that
   # ignores the binary's stderr and exit status; and a second compiler's
   # warnings.
-  cmake -S . -B "$ASAN" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON >/dev/null &&
+  cmake -S . -B "$ASAN" -DWS_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON >/dev/null &&
     cmake --build "$ASAN" -j2 || { echo "ASan build failed"; exit 1; }
 fi
 export WS_BIN=$BUILD/ws-launch
@@ -184,9 +184,21 @@ if has integration || has asan-integration || has tui; then
     fi
   fi
 fi
+# ctest_peers NAME ARGS...: a ctest run with the peers up, where a skipped
+# test (exit 77: it did not get the peers) is a failure, not a pass.
+ctest_peers() {
+  local name=$1 log; shift
+  log=$(mktemp /tmp/ws-ctest-XXXXXX)
+  (cd "$BUILD" && ctest "$@" --output-on-failure) 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "$name"
+  if grep -qE '\*\*\*Skipped|Not Run' "$log"; then
+    grep -E '\*\*\*Skipped|Not Run' "$log"; fail "$name: skipped tests"
+  fi
+  rm -f "$log"
+}
 if has integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests"
-  (cd "$BUILD" && ctest -L integration --output-on-failure) || fail "integration"
+  ctest_peers integration -L integration
 fi
 if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests (ASan+UBSan binary)"
@@ -194,7 +206,7 @@ if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
 fi
 if has tui && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "terminal tests"
-  (cd "$BUILD" && ctest -L tui --output-on-failure) || fail "tui"
+  ctest_peers tui -L tui
 fi
 stop_harness
 

@@ -35,9 +35,13 @@ expect_out_has "mode: socket" "the winner's profile is whole"
 [ -z "$(ls -A "$P" | grep -v '\.yaml$')" ] && ok || bad "temporary files left: $(ls -A "$P")"
 
 # 2. A full disk: exit 1 (not a signal), old file intact, no temporary.
+#    (Not under the valgrind wrapper: valgrind itself cannot write its log
+#    under `ulimit -f 0` and dies of SIGXFSZ; the plain and ASan+UBSan runs
+#    of this script, and test_profile under valgrind, cover it.)
 run profile save keep sysbox --name first-ws
 expect_rc 0 "save keep"
 cp "$P/keep.yaml" "$T_TMP/keep.before"
+case $WS_BIN in */valgrind-ws-launch) ;; *)
 # stderr goes through a pipe: the file-size limit applies to files only.
 err=$( ( ulimit -f 0; "$WS_BIN" profile save keep sysbox --name second-ws --force 2>&1 >/dev/null ) ); rc=$?
 expect_rc 1 "save on a full disk"
@@ -45,6 +49,7 @@ expect_err_has "cannot write" "full disk: the reason"
 [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && ok || bad "full disk: not one line: $err"
 cmp -s "$P/keep.yaml" "$T_TMP/keep.before" && ok || bad "full disk: the old profile changed"
 [ -z "$(ls -A "$P" | grep -v '\.yaml$')" ] && ok || bad "full disk: temporary left: $(ls -A "$P")"
+;; esac
 
 # 3. Names starting with '.' are refused (the saver's temporaries are .NAME.yaml.XXXXXX).
 usage_error "hidden name" "" profile save .hidden socket --group 998

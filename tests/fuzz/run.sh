@@ -31,7 +31,7 @@ OUT=${WS_FUZZ_OUT:-$BUILD/run}
 JOBS=${WS_FUZZ_JOBS:-1}
 
 command -v clang >/dev/null || { echo "fuzz: clang is not installed" >&2; exit 2; }
-cmake -S . -B "$BUILD" -DCMAKE_C_COMPILER=clang -DWS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+cmake -S . -B "$BUILD" -DWS_WERROR=ON -DCMAKE_C_COMPILER=clang -DWS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
   cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.log" 2>&1 || { tail -30 "$BUILD.log"; echo "fuzz: build failed" >&2; exit 1; }
 
 if [ $# -gt 0 ]; then names=("$@"); else
