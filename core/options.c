@@ -199,6 +199,8 @@ const struct option_def *option_by_key(const char *key)
 
 int option_validate(const struct option_def *def, const char *v, struct err *e)
 {
+	if (validate_text(v, e))
+		return -1;
 	if ((def->flags & OF_AUTO) && !strcmp(v, "auto"))
 		return 0;
 	if ((def->flags & OF_NONE_OK) && !strcmp(v, "none"))

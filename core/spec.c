@@ -118,6 +118,9 @@ int spec_env_set(struct spec *s, const char *assignment, struct err *e)
 	}
 	char *name = xstrndup(assignment, (size_t)(eq - assignment));
 	int rc = validate_env_name(name, e);
+	struct err ve;
+	if (!rc && validate_text(eq + 1, &ve))
+		rc = err_set(e, "%s: %s", name, ve.msg);
 	if (!rc) {
 		long i = env_find(s, name, strlen(name));
 		if (i >= 0) {

@@ -218,3 +218,20 @@ int validate_profile_name(const char *s, struct err *e)
 		return bad(e, s, "must not start with '.' (hidden files are the saver's temporaries)");
 	return 0;
 }
+
+int validate_text(const char *s, struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t avail = strlen(s);
+	for (size_t pos = 1; *p; pos++) {
+		size_t n = utf8_seqlen(p, avail);
+		if (!n)
+			return err_set(e, "invalid UTF-8 (byte 0x%02x) at character %zu", *p, pos);
+		unsigned cp = n == 1 ? p[0] : n == 2 ? ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu) : 0x100;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+			return err_set(e, "control character U+%04X at character %zu", cp, pos);
+		p += n;
+		avail -= n;
+	}
+	return 0;
+}

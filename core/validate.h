@@ -33,5 +33,10 @@ int validate_ssh_user(const char *s, struct err *e);
 int parse_bool(const char *s, int *out, struct err *e);
 /* Profile/theme name: [A-Za-z0-9._-]{1,64}, not "." or "..". */
 int validate_profile_name(const char *s, struct err *e);
+/* Every value from outside (options, env values, profile scalars): valid
+ * UTF-8 without C0/C1 control characters or DEL, which could rewrite what a
+ * terminal shows of a command.  E names the character and its 1-based
+ * position: "control character U+001B at character 2". */
+int validate_text(const char *s, struct err *e);
 
 #endif

@@ -68,8 +68,11 @@ int main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR");
 	if (nc && *nc)
 		cli.no_color = 1;
-	cli.color_out = !cli.no_color && isatty(STDOUT_FILENO);
-	cli.color_err = !cli.no_color && isatty(STDERR_FILENO);
+	/* A dumb terminal shows escape sequences as garbage: no colour. */
+	const char *term = getenv("TERM");
+	int dumb = !term || !*term || !strcmp(term, "dumb");
+	cli.color_out = !cli.no_color && !dumb && isatty(STDOUT_FILENO);
+	cli.color_err = !cli.no_color && !dumb && isatty(STDERR_FILENO);
 
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))

@@ -34,6 +34,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <term.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,11 +131,26 @@ static void stderr_replay(void)
 
 static int term_start(struct app *app, struct err *e)
 {
+	const char *tn = getenv("TERM");
+	/* A terminal that cannot address the cursor cannot show the wizard:
+	 * refused before anything is drawn, pointing at the commands. */
+	static const char cli_hint[] = "use the commands instead: ws-launch check | print | up (see ws-launch --help)";
+	if (!tn || !*tn || !strcmp(tn, "dumb"))
+		return err_set(e, "the wizard needs a terminal with cursor addressing (TERM=%s); %s",
+			       tn ? tn : "", cli_hint);
 	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
 		have_tio = 1;
 	term_screen = newterm(NULL, stdout, stdin);
 	if (!term_screen)
-		return err_set(e, "cannot use this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		return err_set(e, "cannot use this terminal (TERM=%s); %s", tn, cli_hint);
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (const char *)-1) {
+		endwin();
+		delscreen(term_screen);
+		term_screen = NULL;
+		return err_set(e, "the wizard needs a terminal with cursor addressing (TERM=%s has none); %s", tn,
+			       cli_hint);
+	}
 	curses_on = 1;
 	stderr_redirect();
 	cbreak();

@@ -18,7 +18,7 @@ usage_error "image upper" "ws-launch: --image: 'Kloud/ws' is not a valid image r
 usage_error "image digest" "" print sysbox --image 'ws@sha256:123'
 usage_error "image spaces" "" print sysbox --image 'ghcr.io/x y'
 usage_error "container name" "ws-launch: --name: 'my workspace' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name 'my workspace'
-usage_error "name newline" "ws-launch: --name: 'ws\\nrm' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name $'ws\nrm'
+usage_error "name newline" "ws-launch: --name: control character U+000A at character 3" print sysbox --name $'ws\nrm'
 usage_error "network name" "" print dind --network 'a;b'
 usage_error "volume name" "ws-launch: --data-volume: 'x' is too short for a volume name (at least 2 characters)" print privileged --data-volume x
 usage_error "sidecar name" "" print dind --sidecar '../x'
@@ -49,7 +49,19 @@ usage_error "format" "ws-launch: --format: 'yaml' is not one of shell, json, com
 usage_error "unknown command" "ws-launch: unknown command 'lanch'; see 'ws-launch --help'" lanch
 usage_error "unknown global option" "ws-launch: unknown option '--verbose'; see 'ws-launch --help'" --verbose
 usage_error "relative config" "ws-launch: --config: 'cfg' is not an absolute path" --config cfg modes
-usage_error "control chars are shown escaped" "ws-launch: --name: 'a\\x1b[31mb' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name $'a\e[31mb'
+usage_error "control chars are named, not echoed" "ws-launch: --name: control character U+001B at character 2" print sysbox --name $'a\e[31mb'
+# Every value from outside: C0/C1 controls and invalid UTF-8 are refused,
+# naming the option and the character's position (an ESC in a value once
+# made the printed command differ from the one run).
+usage_error "env ESC" "ws-launch: --env: A: control character U+001B at character 2" print sysbox -e $'A=x\e[2K\rY'
+usage_error "env newline" "ws-launch: --env: Y: control character U+000A at character 2" print sysbox -e $'Y=a\nb'
+usage_error "volume C1" "ws-launch: --volume: control character U+009B at character 2" print sysbox --volume $'w\xc2\x9bx'
+usage_error "image bad UTF-8" "ws-launch: --image: invalid UTF-8 (byte 0xff) at character 2" print sysbox --image $'a\xffb'
+usage_error "DEL in a path" "ws-launch: --socket: control character U+007F at character 4" print socket --socket $'/ru\x7fn' --group 1
+mkdir -p "$T_TMP/cc/ws-launch/profiles"
+printf 'version: 1\nmode: socket\nsocket:\n  group: 1\nenv:\n  A: "x\\e[2K\\rY"\n' >"$T_TMP/cc/ws-launch/profiles/cc.yaml"
+XDG_CONFIG_HOME=$T_TMP/cc usage_error "profile env ESC" \
+  "ws-launch: --profile: $T_TMP/cc/ws-launch/profiles/cc.yaml:6:6: env: A: control character U+001B at character 2" print --profile cc
 usage_error "profile name" "ws-launch: profile save: profile name '../x' is not a valid name ([A-Za-z0-9._-], 1-64 characters)" profile save ../x sysbox
 usage_error "profile missing" "" print --profile nope
 usage_error "profile rm missing" "" profile rm nope
@@ -71,7 +83,7 @@ usage_error "socket gone" "ws-launch: socket.group: cannot read the group of $so
 usage_error "not a socket" "ws-launch: socket.group: $T_TMP/plain is not a socket; pass --group GID (the socket's group id as the daemon's host sees it)" print socket --socket "$T_TMP/plain"
 
 # Shell metacharacters in values are data: quoted in the output, never run.
-run print sysbox --no-volume --pull never -e 'X=$(touch '"$T_TMP"'/pwned); `id` * ~' -e $'Y=a\nb'
+run print sysbox --no-volume --pull never -e 'X=$(touch '"$T_TMP"'/pwned); `id` * ~' -e 'Y=a b'
 expect_rc 0 "metachars"
 bash -c "docker() { printf '%s\n' \"\$@\"; }; $out" > "$T_TMP/argv"
 grep -qxF 'X=$(touch '"$T_TMP"'/pwned); `id` * ~' "$T_TMP/argv" && ok || bad "metachars not preserved"

@@ -172,7 +172,7 @@ int main(void)
 	struct err e;
 
 	static const char *const sysbox_kv[] = { "name", "dev-ws", "publish", "0.0.0.0:9000:8080",
-		"env", "WS_SERVER_PORT=8080", "env", "NOTE=yes", "env", "EMPTY=", "env", "MULTI=a\nb: 'c'",
+		"env", "WS_SERVER_PORT=8080", "env", "NOTE=yes", "env", "EMPTY=", "env", "MULTI=a b: 'c' #x",
 		"pull", "always", NULL };
 	static const char *const priv_kv[] = { "privileged.data_volume", "none", "userns_host", "true",
 		"detach", "false", NULL };
