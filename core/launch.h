@@ -80,6 +80,9 @@ struct launch {
 	struct volume *volumes;
 	size_t nvolumes;
 	struct strvec pulls;
+	/* --pull in Compose's words, a static string: "always", "never" or
+	 * "if_not_present" (read by docker-compose 1.29 and Compose v2 alike) */
+	const char *pull_policy;
 	struct container **containers; /* in insertion order; plans run sidecars first */
 	size_t ncontainers;
 	struct strvec warnings;

@@ -110,6 +110,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 			container_insert_after(l->containers[i], RK_NAME, RK_LABEL, LABEL_LAUNCH, l->label);
 
 	const char *pull = spec_get(s, OPT_PULL);
+	l->pull_policy = !strcmp(pull, "always") ? "always" : !strcmp(pull, "never") ? "never" : "if_not_present";
 	if (!strcmp(pull, "always") || (!strcmp(pull, "auto") && !(f && f->image_present == 1)))
 		strvec_push(&l->pulls, spec_get(s, OPT_IMAGE));
 

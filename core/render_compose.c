@@ -1,5 +1,10 @@
-/* render_compose.c - the launch as a Compose file (docker-compose 1.29's
- * format 2.4, also read by `docker compose`), written with libyaml. */
+/* render_compose.c - the launch as a file of the Compose Specification (no
+ * top-level `version`: Compose v2 calls it obsolete, docker-compose 1.27+
+ * reads the form without it), written with libyaml.  The mode's warnings
+ * and notes head the file as `# NOTE:` lines, every service carries the
+ * `--pull` policy, and every object Compose creates -- the project's
+ * default network too -- carries the launch label, so `ws-launch down`
+ * removes all of it. */
 #include "render_export.h"
 #include "modes.h"
 #include "strbuf.h"
@@ -25,6 +30,15 @@ static void estr(struct yemit *y, const char *s)
 	char *e = esc(s);
 	yemit_str(y, e);
 	free(e);
+}
+
+/* "# NOTE: TEXT", TEXT shown safely: a newline in it must not end the
+ * comment and inject YAML. */
+static void note_line(struct strbuf *out, const char *text)
+{
+	strbuf_addstr(out, "# NOTE: ");
+	render_comment_text(out, text);
+	strbuf_addch(out, '\n');
 }
 
 static const char *service_name(const struct container *c)
@@ -53,6 +67,10 @@ static void service(struct yemit *y, const struct launch *l, const struct contai
 	yemit_map(y);
 	yemit_plain(y, "image");
 	estr(y, c->image);
+	if (l->pull_policy) {
+		yemit_plain(y, "pull_policy");
+		yemit_str(y, l->pull_policy);
+	}
 	if (c->name) {
 		yemit_plain(y, "container_name");
 		estr(y, c->name);
@@ -163,8 +181,6 @@ int render_compose(struct strbuf *out, const struct launch *l, struct strvec *wa
 	if (yemit_init(&y, &body, 0))
 		return err_set(e, "out of memory");
 	yemit_map(&y);
-	yemit_plain(&y, "version");
-	yemit_str(&y, "2.4");
 	yemit_plain(&y, "services");
 	yemit_map(&y);
 	for (int role = ROLE_SIDECAR; role <= ROLE_WORKSPACE; role++)
@@ -185,9 +201,21 @@ int render_compose(struct strbuf *out, const struct launch *l, struct strvec *wa
 		}
 		yemit_end_map(&y);
 	}
-	if (l->networks.n) {
+	/* A service without networks joins the project's "default" network,
+	 * which Compose creates: declared here so that it carries the label. */
+	int uses_default = 0;
+	for (size_t i = 0; i < l->ncontainers; i++)
+		if (!has_kind(l->containers[i], RK_NETWORK))
+			uses_default = 1;
+	if (l->networks.n || (uses_default && l->label)) {
 		yemit_plain(&y, "networks");
 		yemit_map(&y);
+		if (uses_default && l->label) {
+			yemit_plain(&y, "default");
+			yemit_map(&y);
+			labels(&y, l);
+			yemit_end_map(&y);
+		}
 		for (size_t i = 0; i < l->networks.n; i++) {
 			yemit_str(&y, l->networks.v[i]);
 			yemit_map(&y);
@@ -203,8 +231,12 @@ int render_compose(struct strbuf *out, const struct launch *l, struct strvec *wa
 	if (!rc) {
 		const struct mode *m = mode_get(l->mode);
 		strbuf_addf(out, "# Kloud Workspace, mode %s, by ws-launch %s.\n"
-				 "# docker-compose -f FILE up -d   (paths and ports are this host's)\n",
+				 "# docker compose -f FILE up -d   (paths and ports are this host's)\n",
 			    m ? m->name : "?", WS_VERSION);
+		for (size_t i = 0; i < l->warnings.n; i++)
+			note_line(out, l->warnings.v[i]);
+		for (size_t i = 0; i < l->notes.n; i++)
+			note_line(out, l->notes.v[i]);
 		strbuf_add(out, body.buf, body.len);
 	}
 	strbuf_free(&body);

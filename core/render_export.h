@@ -23,4 +23,8 @@ int render_kube(struct strbuf *out, const struct launch *l, struct strvec *warni
 int render_export(struct strbuf *out, const char *format, const struct spec *s, const struct facts *f,
 		  struct strvec *warnings, struct err *e);
 
+/* Appends S as one line of a YAML comment: control characters, invalid
+ * UTF-8 and what libyaml takes for a line break become \xNN. */
+void render_comment_text(struct strbuf *sb, const char *s);
+
 #endif

@@ -28,31 +28,6 @@ struct kube {
 
 static void note(struct kube *k, int warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Appends S as one line of a YAML comment (and of a warning): control
- * characters, invalid UTF-8 and what libyaml takes for a line break or
- * refuses (U+0080-U+009F, U+2028, U+2029, U+FFFE, U+FFFF) become \xNN, so a
- * path holding "\n" cannot end the comment and inject YAML (found by
- * tests/fuzz/fuzz_render). */
-static void add_one_line(struct strbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	for (size_t i = 0; i < len;) {
-		size_t n = p[i] < 0x80 ? 1 : utf8_seqlen(p + i, len - i);
-		int bad = !n || (n == 1 && (p[i] < 0x20 || p[i] == 0x7f)) ||
-			  (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) ||
-			  (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) ||
-			  (n == 3 && p[i] == 0xef && p[i + 1] == 0xbf && p[i + 2] >= 0xbe);
-		if (bad) {
-			strbuf_addf(sb, "\\x%02x", p[i]);
-			i++;
-		} else {
-			strbuf_add(sb, p + i, n);
-			i += n;
-		}
-	}
-}
-
 static void note(struct kube *k, int warn, const char *fmt, ...)
 {
 	struct strbuf raw = STRBUF_INIT, sb = STRBUF_INIT;
@@ -60,7 +35,7 @@ static void note(struct kube *k, int warn, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&raw, fmt, ap);
 	va_end(ap);
-	add_one_line(&sb, raw.buf);
+	render_comment_text(&sb, raw.buf);
 	strbuf_free(&raw);
 	if (warn && k->warnings)
 		strvec_push(k->warnings, sb.buf);

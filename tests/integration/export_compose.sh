@@ -19,6 +19,10 @@ validate socket --socket "$WSL_A_SOCK"
 validate tcp --host "$WSL_A_BRIDGE_IP" --tcp-port "$WSL_A_TLS_PORT" --tls --cert-dir "$WSL_TLS_CERT_DIR"
 validate ssh --host "$WSL_A_BRIDGE_IP" --ssh-port "$WSL_SSH_PORT" --ssh-user root --known-hosts "$WSL_SSH_KNOWN_HOSTS"
 validate dind
+# The Compose Specification form: no top-level version; --pull as pull_policy.
+"$WS_BIN" print socket --socket "$WSL_A_SOCK" --format compose --pull never >"$T_TMP/p.yaml" 2>/dev/null
+grep -q '^version:' "$T_TMP/p.yaml" && bad "compose: top-level version written" || ok
+eq "$(docker-compose -f "$T_TMP/p.yaml" config 2>/dev/null | grep -c 'pull_policy: never')" 1 "compose config keeps pull_policy"
 
 run_compose() {
   local mode=$1 name; shift
@@ -30,8 +34,17 @@ run_compose() {
   eq "$v" "$(DK version --format '{{.Server.Version}}')" "$mode via compose: docker inside"
   curl -sf --max-time 5 "http://127.0.0.1:$port/" | grep -q "$WSL_WS_MARKER" && ok || bad "$mode via compose: web page"
   eq "$(DK inspect -f '{{index .Config.Labels "ws-launch.launch"}}' "$name")" "$name" "$mode via compose: label"
-  docker-compose -p "$name" -f "$T_TMP/c.yaml" down -v >/dev/null 2>&1 && ok || bad "compose down $mode"
-  eq "$(labelled "$name")" "" "$mode via compose: down left nothing"
+  # Everything Compose made carries the launch label -- its default
+  # network too -- so `ws-launch down` removes all of it (the socket run),
+  # and so does `docker-compose down` (the dind run).
+  if [ "$mode" = socket ]; then
+    "$WS_BIN" down --name "$name" --volumes >"$T_TMP/down.log" 2>&1 && ok || { bad "ws-launch down after compose"; cat "$T_TMP/down.log" >&2; }
+  else
+    docker-compose -p "$name" -f "$T_TMP/c.yaml" down -v >/dev/null 2>&1 && ok || bad "compose down $mode"
+  fi
+  eq "$(labelled "$name")" "" "$mode via compose: down left nothing labelled"
+  eq "$(DK network ls -q --filter "name=^${name}_")" "" "$mode via compose: no network of the project left"
+  eq "$(DK ps -aq --filter "name=^${name}")" "" "$mode via compose: no container left"
 }
 run_compose socket --socket "$WSL_A_SOCK"
 run_compose dind --network "$(uname_ cnet)" --sidecar "$(uname_ cside)" --data-volume "$(uname_ cdd)" --certs-volume "$(uname_ ccerts)"

@@ -134,7 +134,11 @@ int main(void)
 
 	/* ---- Compose ---- */
 	r = render(MODE_SYSBOX, "compose", none, &warn, &text);
-	CHECK_STR(val(yget(r, "version", NULL)), "2.4");
+	/* the Compose Specification form: no version; --pull as pull_policy;
+	 * the project's default network labelled like everything else */
+	CHECK(yget(r, "version", NULL) == NULL);
+	CHECK_STR(val(yget(r, "services", "workspace", "pull_policy", NULL)), "if_not_present");
+	CHECK_STR(val(yget(r, "networks", "default", "labels", "ws-launch.launch", NULL)), "workspace");
 	CHECK_STR(val(yget(r, "services", "workspace", "runtime", NULL)), "sysbox-runc");
 	CHECK_STR(val(yget(r, "services", "workspace", "image", NULL)), "ghcr.io/kloudkit/workspace:v0.0.21");
 	CHECK_STR(val(yget(r, "services", "workspace", "container_name", NULL)), "workspace");
@@ -143,6 +147,15 @@ int main(void)
 	CHECK_STR(val(yget(r, "services", "workspace", "ports", "#0", NULL)), "127.0.0.1:8080:8080");
 	CHECK_STR(val(yget(r, "services", "workspace", "labels", "ws-launch.launch", NULL)), "workspace");
 	CHECK_STR(val(yget(r, "volumes", "workspace", "name", NULL)), "workspace");
+	ytree_free(r);
+
+	r = render(MODE_SOCKET, "compose", (const char *const[]){ "pull", "never", NULL }, &warn, &text);
+	CHECK_STR(val(yget(r, "services", "workspace", "pull_policy", NULL)), "never");
+	/* the mode's risks head the file, as in the Kubernetes export */
+	CHECK(strstr(text.buf, "\n# NOTE: the socket gives the workspace root-equivalent control") != NULL);
+	ytree_free(r);
+	r = render(MODE_SOCKET, "compose", (const char *const[]){ "pull", "always", NULL }, &warn, &text);
+	CHECK_STR(val(yget(r, "services", "workspace", "pull_policy", NULL)), "always");
 	ytree_free(r);
 
 	r = render(MODE_PRIVILEGED, "compose", (const char *const[]){ "userns_host", "true", NULL }, &warn, &text);
