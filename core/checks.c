@@ -184,6 +184,24 @@ enum check_id check_by_name(const char *name)
 	return CK__COUNT;
 }
 
+/* Every data key that is not a string, with its type. */
+static const struct {
+	const char *key;
+	enum check_data_type type;
+} data_types[] = {
+	{ "rootless", CDT_BOOL }, { "userns", CDT_BOOL }, { "desktop", CDT_BOOL },
+	{ "present", CDT_BOOL }, { "busy", CDT_BOOL }, { "tls", CDT_BOOL },
+	{ "gid", CDT_INT }, { "port", CDT_INT }, { "elapsed_ms", CDT_INT },
+};
+
+enum check_data_type check_data_type(const char *key)
+{
+	for (size_t i = 0; i < sizeof(data_types) / sizeof(data_types[0]); i++)
+		if (!strcmp(data_types[i].key, key))
+			return data_types[i].type;
+	return CDT_STRING;
+}
+
 const char *check_data(const struct check *ck, const char *key)
 {
 	size_t kl = strlen(key);

@@ -119,5 +119,9 @@ int checker_rank(const struct checker *c, enum mode_id m);
 const char *check_status_name(enum check_status s);
 enum check_id check_by_name(const char *name);  /* CK__COUNT when unknown */
 const char *check_data(const struct check *ck, const char *key);
+/* The JSON type of a data key (check --json writes "true"/"false" keys as
+ * booleans and counts as numbers): one table in checks.c. */
+enum check_data_type { CDT_STRING, CDT_BOOL, CDT_INT };
+enum check_data_type check_data_type(const char *key);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,17 @@ static void print_json(struct checker *c, enum mode_id mode)
 	jsonw_init(&w, &sb);
 	jsonw_obj_begin(&w);
 	jsonw_kint(&w, "version", 1);
-	jsonw_kstr(&w, "endpoint", checker_endpoint(c));
+	/* The endpoint is an object: where it came from, or why it could not
+	 * be resolved (never a bare null). */
+	const struct check *ep = checker_get(c, CK_ENDPOINT);
+	jsonw_key(&w, "endpoint");
+	jsonw_obj_begin(&w);
+	jsonw_kstr(&w, "url", checker_endpoint(c));
+	jsonw_kstr(&w, "source", ep ? check_data(ep, "source") : NULL);
+	jsonw_kstr(&w, "context", ep ? check_data(ep, "context") : NULL);
+	jsonw_kstr(&w, "error", !checker_endpoint(c) ? (ep && ep->finding ? ep->finding : "not resolved")
+						     : NULL);
+	jsonw_obj_end(&w);
 	jsonw_key(&w, "checks");
 	jsonw_arr_begin(&w);
 	for (int i = 0; i < CK__COUNT; i++) {
@@ -69,7 +80,28 @@ static void print_json(struct checker *c, enum mode_id mode)
 			const char *kv = k->data.v[j];
 			size_t n = strcspn(kv, "=");
 			char *key = xstrndup(kv, n);
-			jsonw_kstr(&w, key, kv + n + 1);
+			const char *v = kv + n + 1;
+			char *end;
+			errno = 0;
+			long long num = strtoll(v, &end, 10);
+			switch (check_data_type(key)) {
+			case CDT_BOOL:
+				if (!strcmp(v, "true") || !strcmp(v, "false")) {
+					jsonw_kbool(&w, key, !strcmp(v, "true"));
+					break;
+				}
+				jsonw_kstr(&w, key, v);
+				break;
+			case CDT_INT:
+				if (*v && !*end && !errno) {
+					jsonw_kint(&w, key, num);
+					break;
+				}
+				jsonw_kstr(&w, key, v);
+				break;
+			default:
+				jsonw_kstr(&w, key, v);
+			}
 			free(key);
 		}
 		jsonw_obj_end(&w);

@@ -3,10 +3,10 @@
 # resolution compared with the docker CLI's own answers.
 . "$(dirname "$0")/../lib/peers.sh"
 J=$T_TMP/out.json
-check_json() { "$WS_BIN" check "$@" --json --offline > "$J" 2>"$T_TMP/err"; rc=$?; }
+check_json() { "$WS_BIN" check "$@" --json --offline > "$J" 2>"$T_TMP/err"; rc=$?; schema_ok check.schema.json "$J" "check $*"; }
 status_of() { jq -r --arg id "$1" '.checks[] | select(.id==$id) | .status' "$J"; }
 field_of() { jq -r --arg id "$1" --arg f "$2" '.checks[] | select(.id==$id) | .[$f] // empty' "$J"; }
-data_of() { jq -r --arg id "$1" --arg k "$2" '.checks[] | select(.id==$id) | .data[$k] // empty' "$J"; }
+data_of() { jq -r --arg id "$1" --arg k "$2" '.checks[] | select(.id==$id) | .data[$k] | select(. != null)' "$J"; }
 eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
 has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
 
@@ -18,7 +18,7 @@ eq "$(data_of socket.gid gid)" "$(stat -c %g "$WSL_A_SOCK")" "socket.gid = stat"
 eq "$(status_of engine)" pass "engine"
 eq "$(data_of engine server_version)" "$(DK version --format '{{.Server.Version}}')" "engine version"
 eq "$(data_of engine docker_root_dir)" "$(DK info --format '{{.DockerRootDir}}')" "engine is daemon A"
-eq "$(jq -r .endpoint "$J")" "$WSL_A_HOST" "endpoint"
+eq "$(jq -r .endpoint.url "$J")" "$WSL_A_HOST" "endpoint"
 
 # --- a socket this user cannot open: fail with a remedy (run as nobody)
 chmod 0755 "$T_TMP"
@@ -78,18 +78,18 @@ DK context use wsl-c >/dev/null 2>&1
 cli_root() { DK info --format '{{.DockerRootDir}}' 2>/dev/null; }
 # 1. config.json currentContext
 check_json privileged
-eq "$(jq -r .endpoint "$J")" "$(DK context inspect --format '{{.Endpoints.docker.Host}}' wsl-c)" "current context"
+eq "$(jq -r .endpoint.url "$J")" "$(DK context inspect --format '{{.Endpoints.docker.Host}}' wsl-c)" "current context"
 eq "$(data_of engine docker_root_dir)" "$(cli_root)" "current context: same daemon as the CLI"
 eq "$(data_of endpoint context)" wsl-c "context name"
 # 2. DOCKER_CONTEXT beats config.json
 export DOCKER_CONTEXT=wsl-b
 check_json privileged
-eq "$(jq -r .endpoint "$J")" "$WSL_B_HOST" "DOCKER_CONTEXT"
+eq "$(jq -r .endpoint.url "$J")" "$WSL_B_HOST" "DOCKER_CONTEXT"
 eq "$(data_of engine docker_root_dir)" "$(cli_root)" "DOCKER_CONTEXT: same daemon as the CLI"
 # 3. DOCKER_HOST beats both
 export DOCKER_HOST=$WSL_A_HOST
 check_json privileged
-eq "$(jq -r .endpoint "$J")" "$WSL_A_HOST" "DOCKER_HOST"
+eq "$(jq -r .endpoint.url "$J")" "$WSL_A_HOST" "DOCKER_HOST"
 eq "$(data_of engine docker_root_dir)" "$(cli_root)" "DOCKER_HOST: same daemon as the CLI"
 eq "$(data_of endpoint source)" DOCKER_HOST "source"
 unset DOCKER_CONTEXT
@@ -104,4 +104,8 @@ DOCKER_HOST=tcp:// "$WS_BIN" check privileged --json --offline > "$J" 2>/dev/nul
 has "$(field_of endpoint finding)" "DOCKER_HOST" "tcp:// without host"
 DOCKER_CONTEXT=nope "$WS_BIN" check privileged --json --offline > "$J" 2>/dev/null
 has "$(field_of endpoint finding)" "nope" "unknown context"
+# an endpoint that cannot be resolved is an object with the error, not null
+schema_ok check.schema.json "$J" "unknown context"
+eq "$(jq -r '.endpoint.url' "$J")" null "unknown context: no url"
+has "$(jq -r '.endpoint.error' "$J")" "nope" "unknown context: endpoint.error"
 export DOCKER_HOST=$WSL_A_HOST

@@ -16,7 +16,7 @@ for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.02; done
 [ -S "$sock" ] && ok || bad "the delaying proxy did not start"
 
 field() { jq -r --arg id "$1" --arg f "$2" '.checks[] | select(.id==$id) | .[$f] // empty' "$J"; }
-data() { jq -r --arg id "$1" --arg k "$2" '.checks[] | select(.id==$id) | .data[$k] // empty' "$J"; }
+data() { jq -r --arg id "$1" --arg k "$2" '.checks[] | select(.id==$id) | .data[$k] | select(. != null)' "$J"; }
 
 for run in 1 2; do
   t0=$(date +%s%N)

@@ -5,10 +5,10 @@
 J=$T_TMP/out.json
 status_of() { jq -r --arg id "$1" '.checks[] | select(.id==$id) | .status' "$J"; }
 field_of() { jq -r --arg id "$1" --arg f "$2" '.checks[] | select(.id==$id) | .[$f] // empty' "$J"; }
-data_of() { jq -r --arg id "$1" --arg k "$2" '.checks[] | select(.id==$id) | .data[$k] // empty' "$J"; }
+data_of() { jq -r --arg id "$1" --arg k "$2" '.checks[] | select(.id==$id) | .data[$k] | select(. != null)' "$J"; }
 eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
 has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
-chk() { "$WS_BIN" check "$@" --json > "$J" 2>"$T_TMP/err"; rc=$?; }
+chk() { "$WS_BIN" check "$@" --json > "$J" 2>"$T_TMP/err"; rc=$?; schema_ok check.schema.json "$J" "check $*"; }
 
 # --- plain TCP (B's socat front on 127.0.0.1)
 chk tcp --host 127.0.0.1 --tcp-port "$WSL_B_TCP_PORT" --no-tls --offline

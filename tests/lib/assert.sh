@@ -49,3 +49,10 @@ usage_error() {
   got:  $err
   want: $want"; fi
 }
+# schema_ok SCHEMA FILE DESC: FILE (JSON) validates against schemas/SCHEMA
+# (tests/lib/schema-check.py, Debian's python3-jsonschema).
+schema_ok() {
+  local res
+  if res=$(/usr/bin/python3 "$WS_SOURCE_DIR/tests/lib/schema-check.py" "$WS_SOURCE_DIR/schemas/$1" "$2" 2>&1); then ok
+  else bad "$3: $2 does not validate against $1: $res"; fi
+}
