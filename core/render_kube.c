@@ -4,6 +4,7 @@
 #include "base64.h"
 #include "modes.h"
 #include "render_export.h"
+#include "shellquote.h"
 #include "show.h"
 #include "strbuf.h"
 #include "yemit.h"
@@ -126,30 +127,17 @@ static void secrets(struct kube *k)
 		} else if (o->kind == RK_MOUNT && o->use == MNT_KNOWN_HOSTS) {
 			kh = o->a;
 		} else if (o->kind == RK_ENV_FILE && !k->env_secret) {
-			/* docker's env-file: NAME=VALUE lines → a Secret used with envFrom */
-			size_t len;
-			struct err e;
-			char *data = file_read_limited(o->a, SECRET_MAX, &len, &e);
+			/* docker's env file holds the password: it never goes into
+			 * the manifest (which ends up on stdout, in a terminal's
+			 * scrollback, in git).  The workspace references a Secret made
+			 * from the file itself, and the command that makes it is
+			 * said in a note and on stderr (WARNINGS). */
 			char *name = res_name(k, "env");
-			struct yemit *y = &k->y;
-			secret_begin(k, name, "stringData");
-			if (!data)
-				note(k, 1, "%s: %s; fill in Secret %s before applying", o->a, e.msg, name);
-			for (char *line = data, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-				nl = strchr(line, '\n');
-				if (nl)
-					*nl = '\0';
-				char *eq = strchr(line, '=');
-				if (*line && *line != '#' && eq) {
-					*eq = '\0';
-					yemit_kv(y, line, eq + 1);
-				}
-				if (!nl)
-					break;
-			}
-			yemit_end_map(y);
-			yemit_end_map(y);
-			free(data);
+			struct strbuf cmd = STRBUF_INIT;
+			strbuf_addf(&cmd, "kubectl create secret generic %s --from-env-file=", name);
+			shell_quote(&cmd, o->a);
+			note(k, 1, "the env file stays out of this manifest: create Secret %s first: %s", name, cmd.buf);
+			strbuf_free(&cmd);
 			free(name);
 			k->env_secret = 1;
 		}
@@ -555,7 +543,7 @@ int render_kube(struct strbuf *out, const struct launch *l, struct strvec *warni
 		const struct mode *m = mode_get(l->mode);
 		strbuf_addf(out, "# Kloud Workspace, mode %s, by ws-launch %s.\n", m ? m->name : "?", WS_VERSION);
 		strbuf_addf(out, "# kubectl apply -f FILE; kubectl port-forward svc/%s 8080:8080\n", k.app);
-		if (k.certs_secret || k.ssh_secret || k.env_secret)
+		if (k.certs_secret || k.ssh_secret)
 			strbuf_addstr(out, "# This manifest holds secrets (keys, passwords): keep it private.\n");
 		for (size_t i = 0; i < k.notes.n; i++)
 			strbuf_addf(out, "# NOTE: %s\n", k.notes.v[i]);

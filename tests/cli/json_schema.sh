@@ -9,7 +9,7 @@ unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_TLS
 mkdir -p "$HOME"
 J=$T_TMP/out.json
 # A unix socket with a known group, so the local checks have data to type.
-python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T_TMP/d.sock"
+/usr/bin/python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T_TMP/d.sock"
 export DOCKER_HOST=unix://$T_TMP/d.sock
 "$WS_BIN" check socket --json --offline >"$J" 2>/dev/null
 schema_ok check.schema.json "$J" "check socket"

@@ -275,6 +275,32 @@ int main(void)
 	CHECK(warn.n > 0);
 	ytree_free(r);
 
+	/* the password env file never reaches the manifest (stdout): the
+	 * workspace references a Secret, and the command making it is a note
+	 * and a warning (stderr) */
+	{
+		char envp[160];
+		snprintf(envp, sizeof(envp), "%s/pw.env", certs);
+		FILE *pf = fopen(envp, "w");
+		fputs("WS_AUTH_PASSWORD=hunter2-secret\n", pf);
+		fclose(pf);
+		strvec_clear(&warn);
+		r = render(MODE_SYSBOX, "kube", (const char *const[]){ "env_file", envp, NULL }, &warn, &text);
+		CHECK(strstr(text.buf, "hunter2-secret") == NULL);
+		CHECK(item(r, "Secret", "workspace-env") == NULL);
+		pod = yget(item(r, "Deployment", NULL), "spec", "template", "spec", NULL);
+		CHECK_STR(val(yget(pod, "containers", "#0", "envFrom", "#0", "secretRef", "name", NULL)), "workspace-env");
+		char want[300];
+		snprintf(want, sizeof(want), "kubectl create secret generic workspace-env --from-env-file=%s", envp);
+		int found = 0;
+		for (size_t i = 0; i < warn.n; i++)
+			found |= strstr(warn.v[i], want) != NULL;
+		CHECK(found);
+		CHECK(strstr(text.buf, "# This manifest holds secrets") == NULL);
+		ytree_free(r);
+		unlink(envp);
+	}
+
 	r = render(MODE_TCP, "kube", (const char *const[]){ "tcp.host", "10.0.0.5", "tcp.tls", "true",
 		   "tcp.cert_dir", certs, NULL }, &warn, &text);
 	pod = yget(item(r, "Deployment", NULL), "spec", "template", "spec", NULL);
