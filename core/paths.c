@@ -3,6 +3,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,5 +56,24 @@ int paths_mkdirs(const char *dir, struct err *e)
 		return -1;
 	}
 	free(p);
+	return paths_check_private(dir, e);
+}
+
+int paths_check_private(const char *dir, struct err *e)
+{
+	struct stat st;
+	if (lstat(dir, &st))
+		return errno == ENOENT ? 0 : err_set(e, "%s: %s", dir, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return err_set(e, "%s is a symbolic link; profiles and secrets are kept only in a real "
+			       "directory (replace the link with one, mode 700)", dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, "%s is not a directory", dir);
+	if (st.st_uid != geteuid())
+		return err_set(e, "%s belongs to uid %ld, not to you (uid %ld)", dir, (long)st.st_uid,
+			       (long)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return err_set(e, "%s is writable by others (mode %04o): chmod 700 %s", dir,
+			       (unsigned)(st.st_mode & 07777), dir);
 	return 0;
 }

@@ -13,6 +13,14 @@
 char *paths_config_dir(const char *override, struct err *e);
 /* <config>/SUB ("profiles", "themes", "secrets"). */
 char *paths_config_sub(const char *override, const char *sub, struct err *e);
+/* Creates DIR (and parents, 0700) and checks it with paths_check_private. */
 int paths_mkdirs(const char *dir, struct err *e);
+/* Profiles and secrets live only in a private directory: DIR must not be a
+ * symbolic link, must be owned by us and not group- or world-writable
+ * (anyone who can write there could plant a profile that mounts /, or read
+ * a password).  0 also when DIR does not exist; -1 with E ("DIR is a
+ * symbolic link ...", "DIR is writable by others (mode 0777): chmod 700
+ * DIR") otherwise. */
+int paths_check_private(const char *dir, struct err *e);
 
 #endif

@@ -362,6 +362,10 @@ char *profile_path(const char *config, const char *name, struct err *e)
 	char *dir = paths_config_sub(config, "profiles", e);
 	if (!dir)
 		return NULL;
+	if (paths_check_private(dir, e)) {
+		free(dir);
+		return NULL;
+	}
 	char *p = xasprintf("%s/%s.yaml", dir, name);
 	free(dir);
 	return p;
@@ -517,6 +521,10 @@ long profile_list(const char *config, struct profile_entry **out, struct err *e)
 	char *dir = paths_config_sub(config, "profiles", e);
 	if (!dir)
 		return -1;
+	if (paths_check_private(dir, e)) {
+		free(dir);
+		return -1;
+	}
 	DIR *d = opendir(dir);
 	if (!d) {
 		long r = errno == ENOENT ? 0 : err_set(e, "cannot read %s: %s", dir, strerror(errno));

@@ -87,3 +87,31 @@ done
 usage_error "missing env file" "ws-launch: --env-file: $T_TMP/nope.env: cannot read: No such file or directory" \
   print socket --group 998 --env-file "$T_TMP/nope.env"
 
+
+# 6. Profiles and secrets live only in a private directory: a symlinked or
+#    group/world-writable one is refused (someone who can write there could
+#    plant a profile that mounts / or read the password).
+export XDG_CONFIG_HOME=$T_TMP/x2
+mkdir -p "$T_TMP/x2/ws-launch" "$T_TMP/elsewhere"
+ln -s "$T_TMP/elsewhere" "$T_TMP/x2/ws-launch/profiles"
+usage_error "symlinked profiles dir" "ws-launch: profile save: $T_TMP/x2/ws-launch/profiles is a symbolic link; profiles and secrets are kept only in a real directory (replace the link with one, mode 700)" \
+  profile save p1 socket --group 998
+[ -z "$(ls -A "$T_TMP/elsewhere")" ] && ok || bad "a profile was written through the link"
+rm "$T_TMP/x2/ws-launch/profiles"; mkdir -m 0700 "$T_TMP/x2/ws-launch/profiles"
+run profile save p1 socket --group 998
+expect_rc 0 "private profiles dir"
+chmod 0777 "$T_TMP/x2/ws-launch/profiles"
+run print --profile p1
+expect_rc 2 "world-writable profiles dir: load refused"
+expect_err_has "is writable by others (mode 0777): chmod 700 $T_TMP/x2/ws-launch/profiles" "world-writable: the reason"
+run profile list
+expect_rc 1 "world-writable profiles dir: list refused"
+chmod 0770 "$T_TMP/x2/ws-launch/profiles"
+run profile show p1
+expect_rc 2 "group-writable profiles dir: show refused"
+chmod 0700 "$T_TMP/x2/ws-launch/profiles"
+mkdir -m 0777 "$T_TMP/x2/ws-launch/secrets"
+run_in 'pw' print socket --group 998 --password-stdin
+expect_rc 2 "world-writable secrets dir"
+expect_err_has "secrets is writable by others" "secrets dir: the reason"
+[ -z "$(ls -A "$T_TMP/x2/ws-launch/secrets")" ] && ok || bad "a password was written to a world-writable dir"
