@@ -142,7 +142,7 @@ static void checks_draw(struct app *app)
 	if (done < cs.n)
 		snprintf(sumtxt, sizeof(sumtxt), "%s %d of %d done", ui_spinner(app), done, cs.n);
 	else
-		snprintf(sumtxt, sizeof(sumtxt), "%d failed · %d warnings", fails, warns);
+		snprintf(sumtxt, sizeof(sumtxt), "%d failed · %d warning%s", fails, warns, warns == 1 ? "" : "s");
 	int sw = ui_width(sumtxt);
 	int sy = tw + sw + 3 <= w ? body.y : body.y + 1; /* beside the title, else under it */
 	if (sw < w)

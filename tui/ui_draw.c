@@ -101,6 +101,28 @@ void ui_background(void)
 
 /* ---- text ------------------------------------------------------------------ */
 
+/* Outside a UTF-8 locale (LANG=C) every non-ASCII character the wizard's
+ * own texts use is drawn as one ASCII character, so widths and byte offsets
+ * stay those of the original text; anything else becomes '?'. */
+static wchar_t ascii_for(unsigned long v)
+{
+	static const struct {
+		unsigned long cp;
+		char a;
+	} map[] = {
+		{ 0x2026, '.' }, { 0x00b7, '-' }, { 0x2022, '*' }, { 0x2013, '-' }, { 0x2014, '-' },
+		{ 0x2192, '>' }, { 0x2190, '<' }, { 0x2191, '^' }, { 0x2193, 'v' }, { 0x203a, '>' },
+		{ 0x2713, '+' }, { 0x2717, 'x' }, { 0x2605, '*' }, { 0x21ba, '<' }, { 0x2298, 'x' },
+		{ 0x2588, '#' }, { 0x2591, '.' }, { 0x2500, '-' }, { 0x2502, '|' }, { 0x00d7, 'x' },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].cp == v)
+			return (wchar_t)map[i].a;
+	if (v >= 0x2800 && v <= 0x28ff)  /* braille spinner */
+		return L'*';
+	return L'?';
+}
+
 /* Decodes one character at S (AVAIL bytes): *WC gets it, or '?' for
  * invalid UTF-8 and control characters; returns the bytes consumed and its
  * display width in *W. */
@@ -121,6 +143,11 @@ static size_t decode(const char *s, size_t avail, wchar_t *wc, int *w)
 	unsigned long v = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
 	for (size_t i = 1; i < n; i++)
 		v = (v << 6) | ((unsigned char)s[i] & 0x3f);
+	if (!col.utf8) {
+		*wc = ascii_for(v);
+		*w = 1;
+		return n;
+	}
 	int cw = (v >= 0x80 && v < 0xa0) ? -1 : wcwidth((wchar_t)v);
 	if (cw < 0) {
 		*wc = L'?';

@@ -77,6 +77,23 @@ tui_keys Escape q
 tui_exited && { [ "$tui_rc" = 0 ] && ok || bad "mouse: exit $tui_rc"; }
 TUI_TERM=tmux-256color
 
+# ---- LANG=C: every glyph falls back to ASCII (no '?' for them, no UTF-8) ----
+tui_start 80 24 "${ENV[@]}" LANG=C LC_ALL=C
+if tui_wait "New launch"; then
+  tui_keys Enter
+  tui_wait "No mode is ready"
+  tui_keys Up Up Up Up Up Down Down Enter
+  tui_wait "Options for Host socket"
+  TUI_SEL='>' tui_select "Socket group id"
+  tui_keys Enter; tui_type 998; tui_keys Enter n
+  if tui_wait "failed - 0 warnings"; then ok; fi
+  raw=$(tui_raw)
+  printf '%s' "$raw" | LC_ALL=C grep -q $'[\x80-\xff]' && bad "LANG=C: non-ASCII bytes on the Checks screen" || ok
+  case $raw in *"checking?"*|*"?  "*) bad "LANG=C: a glyph came out as '?': $raw" ;; *) ok ;; esac
+  tui_keys q
+  tui_exited
+fi
+
 # ---- SIGTERM too ----
 tui_start 80 24 "${ENV[@]}"
 tui_wait "New launch"

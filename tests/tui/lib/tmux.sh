@@ -138,7 +138,7 @@ tui_stop() { "${TMUX_CMD[@]}" kill-server 2>/dev/null; }
 tui_select() {
   local i
   for ((i = 0; i < 40; i++)); do
-    case $(tui_raw) in *"› $1"*) return 0 ;; esac
+    case $(tui_raw) in *"${TUI_SEL:-›} $1"*) return 0 ;; esac
     tui_keys Down
     sleep 0.05
   done
