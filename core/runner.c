@@ -49,6 +49,7 @@ struct runner {
 	struct net *net;
 	const struct plan *plan;
 	int keep;
+	int adopt;
 	int down;
 	long verify_ms, grace_ms;
 	char *docker;
@@ -474,9 +475,19 @@ static void on_probe(struct engine_result *res, void *ctx)
 	char note[512];
 	switch (st->kind) {
 	case STEP_VOLUME:
-		step_state(r, i, RS_SKIPPED, ours ? "exists: reused" : "exists (not created by ws-launch): kept");
-		r->cur++;
-		return;
+		/* A volume of this name that the launch did not create holds
+		 * someone else's data: used only when asked (--adopt).  Without
+		 * launch labels (the docs form) there is no telling: kept. */
+		if (ours || !r->plan->label || r->adopt) {
+			step_state(r, i, RS_SKIPPED, ours ? "exists: reused" : "exists (not created by ws-launch): adopted");
+			r->cur++;
+			return;
+		}
+		snprintf(note, sizeof(note),
+			 "a volume named %s exists and was not created by this launch; it was not touched "
+			 "(pass --adopt to use it as this launch's volume, or choose another name)",
+			 st->object);
+		break;
 	case STEP_NETWORK:
 		if (ours) {
 			step_state(r, i, RS_SKIPPED, "exists: reused");
@@ -908,6 +919,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	struct runner *r = xcalloc(1, sizeof(*r));
 	r->net = net;
 	r->plan = cfg->plan;
+	r->adopt = cfg->adopt;
 	r->keep = cfg->keep;
 	r->down = cfg->down;
 	r->verify_ms = cfg->verify_timeout_ms > 0 ? cfg->verify_timeout_ms : VERIFY_DEFAULT_MS;

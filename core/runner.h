@@ -78,6 +78,8 @@ struct runner_config {
 	long verify_timeout_ms;   /* 0: 90000 */
 	long step_grace_ms;       /* SIGTERM→SIGKILL grace on cancel; 0: 3000 */
 	const char *docker;       /* client binary; NULL: "docker" on PATH */
+	int adopt;                /* use an existing volume of the launch's name that
+				   * this launch did not create (else: refused) */
 	int down;                 /* a removal plan: no probes, no verification, no
 				   * rollback, every step runs even after a failure */
 };

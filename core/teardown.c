@@ -1,5 +1,6 @@
 /* teardown.c - find a launch's objects by label. */
 #include "teardown.h"
+#include "show.h"
 #include "jdoc.h"
 #include "launch.h"
 #include "strbuf.h"
@@ -64,19 +65,22 @@ static void finish(struct teardown *td)
 	static const char *const what[] = { "container", "network", "volume" };
 	for (int q = 0; q < Q__COUNT; q++)
 		for (size_t i = 0; i < td->nobjs[q]; i++) {
+			/* The name comes from the daemon: shown sanitised, and after
+			 * "--" in the argv so that no name can read as an option. */
 			const char *name = td->objs[q][i].name;
 			char *desc = xasprintf("remove the %s %s", what[q], name);
+			show_sanitize(desc, strlen(desc));
 			struct step *st = plan_add_step(&p, q == Q_CONTAINERS ? STEP_RUN : q == Q_NETWORKS ? STEP_NETWORK
 													: STEP_VOLUME,
 							desc);
 			free(desc);
 			st->object = xstrdup(name);
 			if (q == Q_CONTAINERS)
-				strvec_pushl(&st->argv, "docker", "rm", "-f", name, NULL);
+				strvec_pushl(&st->argv, "docker", "rm", "-f", "--", name, NULL);
 			else if (q == Q_NETWORKS)
-				strvec_pushl(&st->argv, "docker", "network", "rm", name, NULL);
+				strvec_pushl(&st->argv, "docker", "network", "rm", "--", name, NULL);
 			else
-				strvec_pushl(&st->argv, "docker", "volume", "rm", name, NULL);
+				strvec_pushl(&st->argv, "docker", "volume", "rm", "--", name, NULL);
 			st->breaks = xcalloc(st->argv.n, 1);
 		}
 	td->done(&p, NULL, td->ctx);

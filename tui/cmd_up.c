@@ -71,13 +71,14 @@ static int confirm(size_t steps)
 
 int cmd_up(struct cli *cli, int argc, char **argv)
 {
-	int yes = 0, dry = 0, force = 0, keep = 0, offline = 0;
+	int yes = 0, dry = 0, force = 0, keep = 0, offline = 0, adopt = 0;
 	const char *save = NULL, *timeout = NULL, *verify = NULL, *registry = NULL;
 	const struct extra_flag extras[] = {
 		{ "yes", EX_FLAG, &yes, NULL, "do not ask for confirmation" },
 		{ "dry-run", EX_FLAG, &dry, NULL, "check and show the plan, run nothing" },
 		{ "force", EX_FLAG, &force, NULL, "launch even when a check fails" },
 		{ "keep", EX_FLAG, &keep, NULL, "keep what was created when a step fails (no rollback)" },
+		{ "adopt", EX_FLAG, &adopt, NULL, "use existing volumes of the launch's names that it did not create" },
 		{ "save", EX_STRING, &save, "NAME", "save the launch as a profile when it succeeds" },
 		{ "timeout", EX_STRING, &timeout, "SECONDS", "timeout of each remote check [5]" },
 		{ "verify-timeout", EX_STRING, &verify, "SECONDS", "how long to wait for docker inside [90]" },
@@ -176,7 +177,7 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	struct runner_config rcfg = { .plan = &plan, .keep = keep, .verify_timeout_ms = vtmo,
+	struct runner_config rcfg = { .plan = &plan, .keep = keep, .adopt = adopt, .verify_timeout_ms = vtmo,
 				      .docker = getenv("WS_LAUNCH_DOCKER") };
 	r = runner_new(net, &rcfg, &e);
 	if (!r) {

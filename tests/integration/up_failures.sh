@@ -22,6 +22,25 @@ eq "$(DK inspect -f '{{.Id}} {{.State.Running}}' "$n")" "$id true" "foreign cont
 eq "$(labelled "$n")" "" "clash left no labelled objects"
 DK rm -f "$n" >/dev/null
 
+# --- a foreign (unlabelled) volume with the launch's volume name: refused,
+#     untouched, unless --adopt; down then removes only what it labelled,
+#     with daemon names after "--"
+n=$(uname_ fvol)
+DK volume create "$n-ws" >/dev/null
+DK run --rm -u 0 -v "$n-ws:/d" "$WSL_WS_IMAGE" sh -c 'echo theirs > /d/data' >/dev/null 2>&1
+up socket --yes --offline --name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK"
+eq "$rc" 1 "foreign volume"
+has "$err" "a volume named $n-ws exists and was not created by this launch; it was not touched (pass --adopt" "foreign volume message"
+eq "$(DK volume inspect -f '{{len .Labels}}' "$n-ws")" 0 "foreign volume untouched"
+eq "$(labelled "$n")" "" "foreign volume: nothing left"
+up socket --yes --offline --adopt --name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK"
+eq "$rc" 0 "foreign volume with --adopt ($err)"
+eq "$(DK exec "$n" cat /workspace/data 2>/dev/null)" theirs "--adopt: the workspace sees the volume's data"
+"$WS_BIN" down --name "$n" --volumes >"$T_TMP/down" 2>&1 && ok || bad "down after --adopt: $(cat "$T_TMP/down")"
+eq "$(labelled "$n")" "" "down after --adopt: nothing labelled left"
+eq "$(DK volume ls -q --filter "name=^$n-ws\$")" "$n-ws" "down --volumes keeps the adopted, unlabelled volume"
+DK volume rm "$n-ws" >/dev/null
+
 # --- a failing middle step (the sidecar cannot start) rolls back network and volumes
 n=$(uname_ mid)
 printf '' | tar -cf "$T_TMP/empty.tar" -T -
