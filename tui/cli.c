@@ -1,5 +1,7 @@
 /* cli.c - command table, dispatch, messages and help. */
 #include "cli.h"
+#include "show.h"
+#include "strbuf.h"
 #include "modes.h"
 
 #include <stdarg.h>
@@ -67,14 +69,32 @@ const struct command *cli_command(const char *name)
 	return NULL;
 }
 
+char *cli_clean(const char *s)
+{
+	char *c = xstrdup(s ? s : "");
+	show_sanitize(c, strlen(c));
+	return c;
+}
+
+/* Formats, then sanitises: the values in a message may come from a daemon,
+ * a child or a file, and must not reach the terminal as escapes. */
+__attribute__((format(printf, 1, 0)))
+static char *vclean(const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_vaddf(&sb, fmt, ap);
+	show_sanitize(sb.buf, sb.len);
+	return strbuf_detach(&sb, NULL);
+}
+
 __attribute__((format(printf, 2, 0)))
 static void vmsg(const char *what, const char *fmt, va_list ap)
 {
-	fputs("ws-launch: ", stderr);
-	if (what)
-		fprintf(stderr, "%s: ", what);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *m = vclean(fmt, ap);
+	char *w = what ? cli_clean(what) : NULL;
+	fprintf(stderr, "ws-launch: %s%s%s\n", w ? w : "", w ? ": " : "", m);
+	free(w);
+	free(m);
 }
 
 int cli_usage_error(const char *what, const char *fmt, ...)
@@ -99,12 +119,12 @@ __attribute__((format(printf, 4, 0)))
 static void tagged(const struct cli *cli, const char *tag, const char *color, const char *fmt,
 		   va_list ap)
 {
+	char *m = vclean(fmt, ap);
 	if (cli->color_err)
-		fprintf(stderr, "\033[%sm%s:\033[0m ", color, tag);
+		fprintf(stderr, "\033[%sm%s:\033[0m %s\n", color, tag, m);
 	else
-		fprintf(stderr, "%s: ", tag);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		fprintf(stderr, "%s: %s\n", tag, m);
+	free(m);
 }
 
 void cli_warn(const struct cli *cli, const char *fmt, ...)

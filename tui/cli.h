@@ -39,6 +39,10 @@ struct command {
 extern const struct command cli_commands[];
 const struct command *cli_command(const char *name);
 
+/* A copy of S (NULL: "") safe to print: C0/C1 controls, DEL and invalid
+ * UTF-8 become '?'.  Every text from outside goes through it (or through
+ * the message functions below, which sanitise what they format).  free(). */
+char *cli_clean(const char *s);
 /* "ws-launch: WHAT: WHY" on stderr; returns EXIT_USAGE.  WHAT may be NULL. */
 int cli_usage_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same text, returns EXIT_FAIL. */

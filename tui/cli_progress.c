@@ -107,12 +107,15 @@ static void print_state(struct progress *pg, const struct runner *r, size_t i)
 	char el[32] = "";
 	if (s->ended_ms && s->started_ms)
 		snprintf(el, sizeof(el), " (%.1f s)", (double)(s->ended_ms - s->started_ms) / 1000.0);
+	char *desc = cli_clean(s->step->desc), *note = cli_clean(s->note);
 	if (pg->color)
-		fprintf(stderr, "[%zu/%zu] %s: \033[%sm%s\033[0m%s%s%s\n", i + 1, n, s->step->desc,
-			state_color(s->state), state_text(s->state), el, s->note ? " - " : "", s->note ? s->note : "");
+		fprintf(stderr, "[%zu/%zu] %s: \033[%sm%s\033[0m%s%s%s\n", i + 1, n, desc,
+			state_color(s->state), state_text(s->state), el, s->note ? " - " : "", note);
 	else
-		fprintf(stderr, "[%zu/%zu] %s: %s%s%s%s\n", i + 1, n, s->step->desc, state_text(s->state), el,
-			s->note ? " - " : "", s->note ? s->note : "");
+		fprintf(stderr, "[%zu/%zu] %s: %s%s%s%s\n", i + 1, n, desc, state_text(s->state), el,
+			s->note ? " - " : "", note);
+	free(desc);
+	free(note);
 }
 
 /* Prints the settled states of steps before index LIMIT not printed yet. */
@@ -140,10 +143,12 @@ void progress_update(struct progress *pg, struct runner *r)
 		if (is_echo(line) || is_echo_name(line, r))
 			continue;
 		clear_bar(pg);
+		char *clean = cli_clean(line);
 		if (pg->color)
-			fprintf(stderr, "\033[2m    %s\033[0m\n", line);
+			fprintf(stderr, "\033[2m    %s\033[0m\n", clean);
 		else
-			fprintf(stderr, "    %s\n", line);
+			fprintf(stderr, "    %s\n", clean);
+		free(clean);
 	}
 	flush_states(pg, r, n);
 	const struct run_step *running = NULL;
@@ -158,7 +163,9 @@ void progress_update(struct progress *pg, struct runner *r)
 	if ((ph == PHASE_VERIFY || ph == PHASE_ROLLBACK) && strcmp(act, pg->last_activity) && *act) {
 		snprintf(pg->last_activity, sizeof(pg->last_activity), "%s", act);
 		clear_bar(pg);
-		fprintf(stderr, "%s\n", act);
+		char *clean = cli_clean(act);
+		fprintf(stderr, "%s\n", clean);
+		free(clean);
 	}
 	/* On a terminal: the running step (and the pull) as one line redrawn in place. */
 	if (pg->tty && running) {
@@ -169,6 +176,7 @@ void progress_update(struct progress *pg, struct runner *r)
 			strbuf_addstr(&sb, "  ");
 			progress_bar_text(p, 24, &sb);
 		}
+		show_sanitize(sb.buf, sb.len);
 		fprintf(stderr, "\r\033[2K%s", sb.buf);
 		pg->bar_shown = 1;
 		strbuf_free(&sb);

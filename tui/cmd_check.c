@@ -148,13 +148,17 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 		const struct check *k = checker_get(c, (enum check_id)i);
 		if (!k)
 			continue;
+		/* findings quote daemons, files and children: sanitised */
+		char *finding = cli_clean(k->finding), *remedy = cli_clean(k->remedy);
 		if (col)
 			printf("\033[%sm%s\033[0m %-*s  %s\n", color(k->status), symbol(k->status, utf8), w,
-			       k->def->name, k->finding ? k->finding : "");
+			       k->def->name, finding);
 		else
-			printf("%s %-*s  %s\n", symbol(k->status, utf8), w, k->def->name, k->finding ? k->finding : "");
+			printf("%s %-*s  %s\n", symbol(k->status, utf8), w, k->def->name, finding);
 		if (k->remedy && (k->status == CHECK_FAIL || k->status == CHECK_WARN || k->status == CHECK_PASS))
-			printf("  %-*s  %s %s\n", w, "", utf8 ? "→" : "->", k->remedy);
+			printf("  %-*s  %s %s\n", w, "", utf8 ? "→" : "->", remedy);
+		free(finding);
+		free(remedy);
 	}
 	if (mode != MODE_NONE)
 		return;

@@ -135,7 +135,9 @@ int cmd_down(struct cli *cli, int argc, char **argv)
 	progress_done(&pg);
 	const struct run_result *res = runner_result(r);
 	if (res->ok) {
-		printf("%s of launch %s\n", res->message, label);
+		char *m = cli_clean(res->message);
+		printf("%s of launch %s\n", m, label);
+		free(m);
 		if (!volumes)
 			fprintf(stderr, "volumes were kept; 'ws-launch down --volumes' removes them too\n");
 		rc = EXIT_OK;

@@ -47,13 +47,16 @@ static int report_checks(struct cli *cli, struct checker *c, enum mode_id mode)
 			warn++;
 		else
 			failed++;
+		char *finding = cli_clean(k->finding), *remedy = cli_clean(k->remedy);
 		if (cli->color_err)
 			fprintf(stderr, "\033[%sm%s:\033[0m %s: %s\n", k->status == CHECK_WARN ? "1;33" : "1;31", tag,
-				k->def->name, k->finding ? k->finding : "");
+				k->def->name, finding);
 		else
-			fprintf(stderr, "%s: %s: %s\n", tag, k->def->name, k->finding ? k->finding : "");
+			fprintf(stderr, "%s: %s: %s\n", tag, k->def->name, finding);
 		if (k->remedy)
-			fprintf(stderr, "  -> %s\n", k->remedy);
+			fprintf(stderr, "  -> %s\n", remedy);
+		free(finding);
+		free(remedy);
 	}
 	fprintf(stderr, "checks: %d passed, %d warning%s, %d failed\n", pass, warn, warn == 1 ? "" : "s", failed);
 	return failed;
@@ -193,7 +196,9 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 
 	const struct run_result *res = runner_result(r);
 	if (res->ok) {
-		printf("%s\n", res->message);
+		char *m = cli_clean(res->message);
+		printf("%s\n", m);
+		free(m);
 		rc = EXIT_OK;
 		if (save) {
 			if (profile_save(cli->config, save, &la.spec, 1, &e))
@@ -202,7 +207,9 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 				fprintf(stderr, "saved profile %s\n", save);
 		}
 	} else if (res->cancelled || interrupted) {
-		fprintf(stderr, "ws-launch: up: %s\n", res->message ? res->message : "cancelled");
+		char *m = cli_clean(res->message ? res->message : "cancelled");
+		fprintf(stderr, "ws-launch: up: %s\n", m);
+		free(m);
 		rc = EXIT_INTERRUPTED;
 	} else {
 		rc = cli_fail("up", "%s", res->message ? res->message : "failed");
