@@ -3,6 +3,7 @@
  * then the result (URL, container, `docker version` from inside); l shows
  * the full log, d takes the launch down again, c (or Ctrl-C) cancels and
  * rolls back. */
+#include "cli.h"
 #include "modes.h"
 #include "runner.h"
 #include "show.h"
@@ -349,7 +350,9 @@ static void quit_now(struct app *app, const char *unused)
 {
 	(void)unused;
 	if (running(app)) {
+		/* a cancelled launch ends like Ctrl-C: rolled back, exit 130 */
 		runner_cancel(app->runner);
+		app->exit_code = EXIT_INTERRUPTED;
 		app->quit_after_run = 1;
 		wizard_status(app, TR_WARN, "cancelling the launch and rolling back before quitting…");
 	} else {

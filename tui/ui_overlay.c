@@ -302,6 +302,12 @@ void chrome_too_small(struct app *app)
 {
 	erase();
 	const char *lines[] = { "terminal too small", "(need 60×16),", "resize or press q" };
+	if (app->ov.kind == OV_CONFIRM) {
+		/* the question asked by q, short enough for any size */
+		lines[2] = "launch running: y quits (rolls back), n stays";
+	} else if (app->quit_after_run) {
+		lines[2] = "rolling back, then quitting";
+	}
 	char size[32];
 	snprintf(size, sizeof(size), "now %d×%d", app->lay.cols, app->lay.rows);
 	int y = LINES / 2 - 2;

@@ -509,8 +509,14 @@ static void dispatch_action(struct app *app, enum action act)
 static void on_key(struct app *app, int key)
 {
 	if (app->lay.too_small) {
-		if (key == 'q' || key == KEY_ESC)
-			app->quit = 1;
+		/* As on a full screen: a running launch is not left half-made.
+		 * Quitting asks (the question shows on the small screen) and a
+		 * yes cancels and rolls back before the wizard exits. */
+		if (app->ov.kind == OV_CONFIRM)
+			app->dirty |= overlay_key(app, key);
+		else if (key == 'q' || key == KEY_ESC)
+			dispatch_action(app, ACT_QUIT);
+		app->dirty |= R_DRAW;
 		return;
 	}
 	/* a pasted newline or tab is text, never Enter or Tab */

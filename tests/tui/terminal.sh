@@ -77,6 +77,39 @@ tui_keys Escape q
 tui_exited && { [ "$tui_rc" = 0 ] && ok || bad "mouse: exit $tui_rc"; }
 TUI_TERM=tmux-256color
 
+# ---- q on the "too small" screen during a run: asks, then cancels and
+#      rolls back (it once quit at once with exit 0, leaving the launch
+#      half-made).  A fake docker (WS_LAUNCH_DOCKER) records its argv and
+#      hangs in `docker run`, so the run is mid-step when q comes.
+cat >"$T_TMP/bin/fake-docker" <<'FAKE'
+#!/bin/sh
+echo "$*" >>"$FAKE_DOCKER_LOG"
+[ "$1" = run ] && exec sleep 60
+exit 0
+FAKE
+chmod +x "$T_TMP/bin/fake-docker"
+: >"$T_TMP/docker.log"
+# credentials for ghcr.io send the image pull through the (fake) CLI too
+printf '{"auths":{"ghcr.io":{"auth":"eDp5"}}}' >"$T_TMP/dc/config.json"
+tui_start 80 24 "${ENV[@]}" WS_LAUNCH_DOCKER="$T_TMP/bin/fake-docker" FAKE_DOCKER_LOG="$T_TMP/docker.log"
+if to_review; then
+  tui_keys Enter
+  for _ in $(seq 100); do grep -q '^run ' "$T_TMP/docker.log" && break; sleep 0.1; done
+  grep -q '^run ' "$T_TMP/docker.log" && ok || bad "the run never reached docker run: $(cat "$T_TMP/docker.log")"
+  tui_resize 40 12
+  tui_wait "too small"
+  tui_keys q
+  tui_wait "y quits"
+  sleep 0.3
+  [ -z "$(cat "$TUI_DIR/rc" 2>/dev/null)" ] && ok || bad "too small + q during a run quit without asking"
+  tui_keys y
+  tui_exited 20
+  [ "$tui_rc" = 130 ] && ok || bad "too small + q + y: exit $tui_rc after a cancelled launch, want 130"
+  grep -q '^volume rm workspace' "$T_TMP/docker.log" && ok || bad "no rollback after quitting: $(cat "$T_TMP/docker.log")"
+  tui_stty_same "too small + quit during a run"
+fi
+rm -f "$T_TMP/dc/config.json"
+
 # ---- LANG=C: every glyph falls back to ASCII (no '?' for them, no UTF-8) ----
 tui_start 80 24 "${ENV[@]}" LANG=C LC_ALL=C
 if tui_wait "New launch"; then
