@@ -62,3 +62,23 @@ out:
 	free(target);
 	return rc;
 }
+
+int secret_remove_env(const char *config, const char *launch, int *removed, struct err *e)
+{
+	struct err ne;
+	*removed = 0;
+	if (validate_profile_name(launch, &ne))
+		return err_set(e, "launch name %s", ne.msg);
+	char *dir = paths_config_sub(config, "secrets", e);
+	if (!dir)
+		return -1;
+	char *target = xasprintf("%s/%s.env", dir, launch);
+	free(dir);
+	int rc = 0;
+	if (!unlink(target))
+		*removed = 1;
+	else if (errno != ENOENT)
+		rc = err_set(e, "cannot remove %s: %s", target, strerror(errno));
+	free(target);
+	return rc;
+}

@@ -13,4 +13,9 @@
 int secret_write_env(const char *config, const char *launch, const char *password, char **path,
 		     struct err *e);
 
+/* Removes <config>/secrets/<LAUNCH>.env (down --volumes; a failed first
+ * launch).  0 with *REMOVED = 1, or 0 with *REMOVED = 0 when there was
+ * none; -1 with E. */
+int secret_remove_env(const char *config, const char *launch, int *removed, struct err *e);
+
 #endif

@@ -1,5 +1,6 @@
 /* cmd_down.c - `ws-launch down`: remove what a launch created (by label). */
 #include "cli.h"
+#include "secret.h"
 #include "cli_progress.h"
 #include "endpoint.h"
 #include "engine.h"
@@ -116,6 +117,14 @@ int cmd_down(struct cli *cli, int argc, char **argv)
 	if (f.failed) {
 		rc = cli_fail("down", "%s", f.err.msg);
 		goto out;
+	}
+	if (volumes) {
+		/* the launch's password file goes with its volumes */
+		int removed = 0;
+		if (secret_remove_env(cli->config, label, &removed, &e))
+			cli_warn(cli, "%s", e.msg);
+		else if (removed)
+			fprintf(stderr, "removed the launch's password file\n");
 	}
 	if (!f.plan.n) {
 		fprintf(stderr, "nothing to remove: no %s labelled %s=%s\n", volumes ? "container, network or volume" : "container or network",

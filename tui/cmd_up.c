@@ -1,6 +1,7 @@
 /* cmd_up.c - `ws-launch up`: check, show, confirm, run, verify. */
 #include "checks.h"
 #include "cli.h"
+#include "secret.h"
 #include "cli_progress.h"
 #include "facts.h"
 #include "modes.h"
@@ -215,6 +216,15 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		rc = cli_fail("up", "%s", res->message ? res->message : "failed");
 	}
 out:
+	if (rc != EXIT_OK && la.password_stdin && spec_is_set(&la.spec, OPT_ENV_FILE)) {
+		/* The password file this run wrote goes with the launch that did
+		 * not happen (failed, refused or cancelled; docker read it at
+		 * create time, if ever). */
+		int removed;
+		struct err re;
+		secret_remove_env(cli->config, spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME),
+				  &removed, &re);
+	}
 	runner_free(r);
 	checker_free(c);
 	net_free(net);

@@ -41,6 +41,27 @@ eq "$(labelled "$n")" "" "down after --adopt: nothing labelled left"
 eq "$(DK volume ls -q --filter "name=^$n-ws\$")" "$n-ws" "down --volumes keeps the adopted, unlabelled volume"
 DK volume rm "$n-ws" >/dev/null
 
+# --- the password file goes with the launch: a launch that does not
+#     happen removes the one it wrote, down --volumes removes it
+n=$(uname_ pw)
+sec=$XDG_CONFIG_HOME/ws-launch/secrets/$n.env
+DK run -d --name "$n" "$WSL_WS_IMAGE" >/dev/null
+printf 'hunter2\n' | "$WS_BIN" up socket --yes --offline --password-stdin --name "$n" --volume "$n-ws" --port "$port" \
+  --socket "$WSL_A_SOCK" >/dev/null 2>"$T_TMP/err"; rc=$?
+eq "$rc" 1 "password launch refused (clash)"
+[ ! -e "$sec" ] && ok || bad "a refused launch left its password file $sec"
+DK rm -f "$n" >/dev/null
+printf 'hunter2\n' | "$WS_BIN" up socket --yes --offline --password-stdin --name "$n" --volume "$n-ws" --port "$port" \
+  --socket "$WSL_A_SOCK" >/dev/null 2>"$T_TMP/err"; rc=$?
+eq "$rc" 0 "password launch ($(cat "$T_TMP/err"))"
+eq "$(stat -c %a "$sec" 2>/dev/null)" 600 "the password file exists, 0600, while the launch does"
+"$WS_BIN" down --name "$n" >/dev/null 2>&1
+[ -e "$sec" ] && ok || bad "down without --volumes removed the password file"
+"$WS_BIN" down --name "$n" --volumes >/dev/null 2>"$T_TMP/err"
+[ ! -e "$sec" ] && ok || bad "down --volumes left the password file"
+case $(cat "$T_TMP/err") in *"removed the launch's password file"*) ok ;; *) bad "down --volumes did not say it removed the password file: $(cat "$T_TMP/err")" ;; esac
+eq "$(labelled "$n")" "" "password launch: down left nothing"
+
 # --- a failing middle step (the sidecar cannot start) rolls back network and volumes
 n=$(uname_ mid)
 printf '' | tar -cf "$T_TMP/empty.tar" -T -
