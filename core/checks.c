@@ -1,4 +1,4 @@
-/* checks.c - the prerequisite checks of SPEC §2, run concurrently. */
+/* checks.c - the prerequisite checks (docs/ARCHITECTURE.md, "Checks"), run concurrently. */
 #include "checks.h"
 #include "ytree.h"
 #include "endpoint.h"

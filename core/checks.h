@@ -1,4 +1,4 @@
-/* checks.h - what this host can do, established concurrently (SPEC §2).
+/* checks.h - what this host can do, established concurrently (docs/ARCHITECTURE.md, "Checks").
  *
  * A checker runs the checks of a set of modes for one spec: every HTTP
  * check on the caller's struct net (one curl multi handle), the ssh check
@@ -54,7 +54,7 @@ enum check_status { CHECK_PENDING, CHECK_PASS, CHECK_WARN, CHECK_FAIL, CHECK_SKI
 
 struct check_def {
 	enum check_id id;
-	const char *name;   /* "sysbox.runtime" (SPEC §2 ids) */
+	const char *name;   /* "sysbox.runtime" (the ids README.md lists) */
 	const char *title;  /* "sysbox runtime" */
 };
 
@@ -111,7 +111,7 @@ struct readiness {
 
 void checker_readiness(const struct checker *c, enum mode_id m, struct readiness *r);
 void readiness_free(struct readiness *r);
-/* The most isolated ready mode (SPEC §2 order), MODE_NONE when none. */
+/* The most isolated ready mode (the modes' rank), MODE_NONE when none. */
 enum mode_id checker_recommend(const struct checker *c);
 /* Recommendation order position of M for this spec (tcp plain ranks last). */
 int checker_rank(const struct checker *c, enum mode_id m);

@@ -1,10 +1,10 @@
-/* colour.h - colour values of themes and their degradation (SPEC §5).
+/* colour.h - colour values of themes and their degradation (docs/ARCHITECTURE.md, "Profiles and themes").
  *
  * A colour is the terminal's default, a palette index (0-255; 0-15 are the
  * curses names black..white and their bright forms) or an RGB triple.
  * colour_resolve() maps one to what a terminal with NCOLOURS colours can
  * show, the tmux way: RGB -> nearest of the 256 palette -> 16 -> 8 -> none
- * (STYLE P3).  No curses here: the results are plain colour numbers for
+ *.  No curses here: the results are plain colour numbers for
  * init_pair()/init_extended_pair(), -1 meaning the terminal's default. */
 #ifndef WS_COLOUR_H
 #define WS_COLOUR_H

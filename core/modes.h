@@ -1,7 +1,7 @@
 /* modes.h - the six ways of giving the workspace Docker, as one table.
  *
  * A mode is one row: identity, texts for the wizard and `ws-launch modes`,
- * the trade-offs of SPEC §1, the options it uses (from the option schema),
+ * the trade-offs of README.md "The six modes", the options it uses (from the option schema),
  * the checks it needs (by id, see checks.h) and its build function, which
  * fills the launch model from a spec and the host facts.  Adding a mode is
  * one row here plus its mode_<id>.c. */

@@ -1,4 +1,4 @@
-/* options.h - the single schema of launch options (SPEC §1, §3, §4).
+/* options.h - the single schema of launch options (docs/ARCHITECTURE.md, "The launch flow").
  *
  * One row per option: its CLI flag, its profile key, its wizard label, type,
  * the modes it applies to, its default (plain and under --minimal), the

@@ -1,4 +1,4 @@
-/* plan.h - a launch as ordered docker argv steps (SPEC §1).
+/* plan.h - a launch as ordered docker argv steps (docs/ARCHITECTURE.md, "The launch flow").
  *
  * The same plan is printed (shell/json renderers), saved (as its spec) and
  * run (issue: runner).  Each step is one `docker` argv, never a shell

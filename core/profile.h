@@ -1,4 +1,4 @@
-/* profile.h - saved launches as YAML files (SPEC §4).
+/* profile.h - saved launches as YAML files (docs/ARCHITECTURE.md, "Profiles and themes").
  *
  * A profile stores a spec's options (explicit values plus the common
  * defaults), never detected values, so a relaunch re-detects.  Files live in

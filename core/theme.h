@@ -1,4 +1,4 @@
-/* theme.h - colour themes: semantic roles mapped to colours (SPEC §5).
+/* theme.h - colour themes: semantic roles mapped to colours (docs/ARCHITECTURE.md, "Profiles and themes").
  *
  * The wizard draws only through roles (text, dim, title, ...); a theme
  * file maps each role to a foreground, a background and attributes:
@@ -86,7 +86,7 @@ char *theme_locate(const char *name, const char *config, const char *const *dirs
 /* Loads theme NAME (see theme_locate).  On any error *OUT is the built-in
  * default and E says why (FILE:LINE:COL for a broken file); returns -1. */
 int theme_load(const char *name, const char *config, struct theme *out, struct err *e);
-/* The theme to use (SPEC §5, STYLE P4): --theme, else mono for --no-color,
+/* The theme to use (README.md, "Screenshots": themes): --theme, else mono for --no-color,
  * else $WS_LAUNCH_THEME, else mono when NO_COLOR is set, else "default".
  * Returns a pointer to one of the arguments or a literal. */
 const char *theme_choose(const char *flag_theme, int flag_no_color, const char *env_theme, int env_no_color);

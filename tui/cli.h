@@ -1,6 +1,6 @@
 /* cli.h - the command-line interface: global state, commands, helpers.
  *
- * Commands print to stdout/stderr and return an exit code (SPEC §3):
+ * Commands print to stdout/stderr and return an exit code (docs/ARCHITECTURE.md, "Ownership and naming"):
  * 0 success, 1 a check or step failed, 2 usage or bad input, 130
  * interrupted.  Only main() exits. */
 #ifndef WS_CLI_H

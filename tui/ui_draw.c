@@ -49,7 +49,7 @@ void ui_colour_init(struct app *app, int colour)
 	app->ncolours = col.ncolours;
 }
 
-/* Pairs on demand, deduplicated by (fg, bg) (STYLE P3). */
+/* Pairs on demand, deduplicated by (fg, bg). */
 static short pair_for(int fg, int bg)
 {
 	if (fg < 0 && bg < 0)

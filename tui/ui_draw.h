@@ -2,7 +2,7 @@
  * is clipped by display width, wrapping, lines, glyphs, the line editor,
  * clickable regions.
  *
- * Everything drawn goes through a theme role (STYLE P3): pairs are
+ * Everything drawn goes through a theme role: pairs are
  * allocated on demand and deduplicated; nothing calls init_color().  Text
  * from outside (findings, values, log lines) is sanitised: control
  * characters and invalid UTF-8 become '?', so a hostile value can never

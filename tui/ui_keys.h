@@ -1,4 +1,4 @@
-/* ui_keys.h - actions and key binding tables (STYLE P6).
+/* ui_keys.h - actions and key binding tables.
  *
  * Every key the wizard reacts to is a row {key, action, label, help} in a
  * table: the global table, the list-navigation table (screens with lists)

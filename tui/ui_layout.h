@@ -1,5 +1,5 @@
 /* ui_layout.h - the wizard's geometry as a pure function of the terminal
- * size (STYLE P15): no curses, unit-testable.
+ * size: no curses, unit-testable.
  *
  *   row 0          header: product, breadcrumb, theme
  *   rows 1..h-3    body (screens split it further with layout_split)

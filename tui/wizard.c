@@ -12,7 +12,7 @@
  * first), on fatal errors (wizard_fatal), and on crashes (a handler that
  * only calls async-signal-safe tcsetattr/write, then re-raises).  Stray
  * stderr output while curses owns the screen goes to a temporary file and
- * is replayed after endwin() (STYLE P13). */
+ * is replayed after endwin(). */
 #include "wizard.h"
 #include "checks.h"
 #include "cli.h"
@@ -705,7 +705,7 @@ int wizard_main(struct cli *cli)
 	setlocale(LC_ALL, "");
 	app.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 
-	/* theme (SPEC §5): never fails; a broken one falls back and says why */
+	/* theme (README.md, "Screenshots": themes): never fails; a broken one falls back and says why */
 	const char *nc = getenv("NO_COLOR");
 	int env_nc = nc && *nc;
 	const char *name = theme_choose(cli->theme, cli->no_color_flag, getenv("WS_LAUNCH_THEME"), env_nc);

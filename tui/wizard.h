@@ -1,9 +1,9 @@
-/* wizard.h - the curses wizard (SPEC §6): application state, screens,
+/* wizard.h - the curses wizard (docs/ARCHITECTURE.md, "Layers"): application state, screens,
  * reactions, key bindings.
  *
  * One event loop (wizard.c) owns curses, the curl multi handle (struct net)
  * and the children of the checker and the runner.  A screen is a const
- * table of callbacks (STYLE P1); its key handler mutates state and returns
+ * table of callbacks; its key handler mutates state and returns
  * reaction bits, and the loop draws once per turn (P2).  Keys are bound in
  * tables that also carry the help text: the `?` overlay and the bottom key
  * bar are generated from them (P6).  Colours go through theme roles only
@@ -33,7 +33,7 @@ struct checker;
 struct runner;
 struct app;
 
-/* What a handler changed (STYLE P2). */
+/* What a handler changed. */
 enum reaction {
 	R_NONE = 0,
 	R_DRAW = 1 << 0,     /* redraw the screen */
@@ -41,7 +41,7 @@ enum reaction {
 	R_HANDLED = 1 << 2,  /* the key was consumed (even if nothing changed) */
 };
 
-/* A screen (STYLE P1).  Private state lives in the screen's own file. */
+/* A screen.  Private state lives in the screen's own file. */
 struct screen_ops {
 	const char *name;            /* breadcrumb and help title */
 	const char *help;            /* what the screen is for (help overlay) */

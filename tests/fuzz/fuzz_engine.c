@@ -5,7 +5,7 @@
  * Input: byte 0 = call kind (low 3 bits), transport failure (bit 3),
  * version pinned (bit 4); byte 1 = HTTP status class; then, split at NUL
  * bytes: Api-Version header, Server header, Ostype header, body (the rest).
- * Properties (SPEC §7 "malformed or huge Engine API replies"): ENGINE_OK
+ * Properties (malformed or huge Engine API replies): ENGINE_OK
  * comes with an empty error and the struct of its kind; anything else with
  * a one-line error; a successful ping leaves a negotiated version within
  * [ENGINE_API_MIN, ENGINE_API_MAX]; strings handed out are terminated. */

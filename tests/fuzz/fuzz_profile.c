@@ -1,4 +1,4 @@
-/* fuzz_profile.c - the profile loader (profile_parse), SPEC §4 and §7.
+/* fuzz_profile.c - the profile loader (profile_parse), docs/ARCHITECTURE.md "Profiles and themes".
  *
  * Input: the bytes of a profile file.  Properties:
  *  - an error is one line (no control characters), names the file and

@@ -1,4 +1,4 @@
-/* fuzz_theme.c - the theme loader (theme_parse, over ytree_load), SPEC §5.
+/* fuzz_theme.c - the theme loader (theme_parse, over ytree_load), docs/ARCHITECTURE.md "Profiles and themes".
  *
  * Input: the bytes of a theme file.  Properties:
  *  - an error is one line, names the file, and leaves *OUT as it was
