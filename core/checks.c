@@ -1187,6 +1187,10 @@ void checker_start(struct checker *c)
 		return;
 	}
 	c->target_ok = 1;
+	/* A daemon over the network is a remote call: --timeout governs it,
+	 * not the local default. */
+	if (c->ep.kind == EP_TCP)
+		c->target.connect_timeout_ms = c->target.timeout_ms = c->remote_timeout_ms;
 	c->ids[OP_PING] = engine_ping(c->net, &c->target, on_ping, &c->ctx[OP_PING]);
 }
 

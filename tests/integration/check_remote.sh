@@ -89,3 +89,10 @@ eq "$(data_of image present)" true "image present"
 chk sysbox --registry http://127.0.0.1:9
 eq "$(status_of image)" pass "unreachable registry passes"
 has "$(field_of image finding)" "registry not reachable" "unreachable noted"
+
+# --- --timeout governs the engine call too when the daemon is remote
+#     (DOCKER_HOST=tcp:// at the never-answering server): the finding names
+#     the bound it used -- before, a fixed 3000 ms whatever --timeout said.
+DOCKER_HOST=tcp://$WSL_BLACKHOLE_ADDR chk socket --offline --timeout 2
+eq "$(status_of engine)" fail "engine at the blackhole"
+has "$(field_of engine finding)" "timed out after 2000 ms" "engine timeout follows --timeout"
