@@ -6,6 +6,7 @@
 #include "validate.h"
 #include "ytree.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,84 @@ int theme_load_file(const char *path, struct theme *out, struct err *e)
 	return rc;
 }
 
+/* PREFIX/share/ws-launch/themes for a binary at PREFIX/bin/ws-launch, so
+ * that `cmake --install --prefix DIR` finds its themes wherever DIR is;
+ * NULL when the binary is not in a bin/ directory. */
+static char *theme_exe_dir(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 || n >= (ssize_t)sizeof(exe) - 1)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash || slash == exe)
+		return NULL;
+	*slash = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash || strcmp(slash + 1, "bin"))
+		return NULL;
+	*slash = '\0';
+	return xasprintf("%s/share/ws-launch/themes", exe);
+}
+
+void theme_dirs(const char *config, struct strvec *out)
+{
+	char *cand[4];
+	cand[0] = paths_config_sub(config, "themes", NULL);
+	cand[1] = xstrdup(WS_SOURCE_DIR "/themes");
+	cand[2] = theme_exe_dir();
+	cand[3] = xstrdup(WS_DATADIR "/themes");
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		int dup = !cand[i];
+		for (size_t j = 0; !dup && j < out->n; j++)
+			dup = !strcmp(out->v[j], cand[i]);
+		if (!dup)
+			strvec_push(out, cand[i]);
+		free(cand[i]);
+	}
+}
+
+static int theme_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void theme_list(const char *config, struct strvec *names, struct strvec *paths)
+{
+	struct strvec dirs = STRVEC_INIT, found = STRVEC_INIT;
+	theme_dirs(config, &dirs);
+	for (size_t d = 0; d < dirs.n; d++) {
+		DIR *dh = opendir(dirs.v[d]);
+		if (!dh)
+			continue;
+		struct dirent *de;
+		while ((de = readdir(dh))) {
+			size_t len = strlen(de->d_name);
+			if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml"))
+				continue;
+			char *name = xstrndup(de->d_name, len - 5);
+			struct err ne;
+			int seen = validate_profile_name(name, &ne) != 0;
+			for (size_t k = 0; !seen && k < found.n; k++)
+				seen = !strncmp(found.v[k], name, strlen(name)) && found.v[k][strlen(name)] == '\t';
+			if (!seen)
+				strvec_pushf(&found, "%s\t%s/%s", name, dirs.v[d], de->d_name);
+			free(name);
+		}
+		closedir(dh);
+	}
+	qsort(found.v, found.n, sizeof(found.v[0]), theme_name_cmp);
+	for (size_t k = 0; k < found.n; k++) {
+		char *tab = strchr(found.v[k], '\t');
+		strvec_push(paths, tab + 1);
+		*tab = '\0';
+		strvec_push(names, found.v[k]);
+	}
+	strvec_free(&found);
+	strvec_free(&dirs);
+}
+
 char *theme_locate(const char *name, const char *config, const char *const *dirs, struct err *e)
 {
 	if (strchr(name, '/')) {
@@ -316,26 +395,29 @@ char *theme_locate(const char *name, const char *config, const char *const *dirs
 		err_set(e, "theme name: %s", ne.msg);
 		return NULL;
 	}
-	static const char *const builtin_dirs[] = { WS_SOURCE_DIR "/themes", WS_DATADIR "/themes", NULL };
-	if (!dirs)
-		dirs = builtin_dirs;
+	struct strvec search = STRVEC_INIT;
+	if (dirs) {
+		char *user = paths_config_sub(config, "themes", NULL);
+		if (user)
+			strvec_push(&search, user);
+		free(user);
+		strvec_pushv(&search, dirs);
+	} else {
+		theme_dirs(config, &search);
+	}
 	struct strbuf looked = STRBUF_INIT;
-	char *user = paths_config_sub(config, "themes", NULL);
 	char *found = NULL;
-	for (int i = -1; !found && (i < 0 || dirs[i]); i++) {
-		const char *d = i < 0 ? user : dirs[i];
-		if (!d)
-			continue;
-		char *p = xasprintf("%s/%s.yaml", d, name);
+	for (size_t i = 0; !found && i < search.n; i++) {
+		char *p = xasprintf("%s/%s.yaml", search.v[i], name);
 		if (!access(p, R_OK))
 			found = p;
 		else
 			free(p);
-		strbuf_addf(&looked, "%s%s", looked.len ? ", " : "", d);
+		strbuf_addf(&looked, "%s%s", looked.len ? ", " : "", search.v[i]);
 	}
 	if (!found)
 		err_set(e, "no theme named %s (looked in %s)", name, looked.buf);
-	free(user);
+	strvec_free(&search);
 	strbuf_free(&looked);
 	return found;
 }

@@ -23,6 +23,7 @@
 
 #include "colour.h"
 #include "err.h"
+#include "strvec.h"
 
 #define THEME_MAX_BYTES (64 * 1024)
 
@@ -78,9 +79,18 @@ void theme_builtin(struct theme *t);
  * was. */
 int theme_parse(const char *data, size_t len, const char *file, struct theme *out, struct err *e);
 int theme_load_file(const char *path, struct theme *out, struct err *e);
+/* The directories searched for themes, in order, into OUT (appended,
+ * owned by OUT): <config>/themes, the source tree's themes/ (a build run
+ * in place), PREFIX/share/ws-launch/themes for a binary at
+ * PREFIX/bin/ws-launch (wherever it was installed), then the configured
+ * data directory.  Duplicates are dropped. */
+void theme_dirs(const char *config, struct strvec *out);
+/* Every theme found in theme_dirs(), sorted by name, the first of a name
+ * winning: NAMES[i] lives at PATHS[i] (both appended). */
+void theme_list(const char *config, struct strvec *names, struct strvec *paths);
 /* Where theme NAME lives: NAME itself when it contains a '/' (a path);
  * else NAME.yaml in <config>/themes, then each of DIRS (NULL-terminated;
- * NULL: the build tree's and the installed themes/).  Malloc'd path, or
+ * NULL: theme_dirs()).  Malloc'd path, or
  * NULL with E ("no theme named 'x' (looked in ...)"). */
 char *theme_locate(const char *name, const char *config, const char *const *dirs, struct err *e);
 /* Loads theme NAME (see theme_locate).  On any error *OUT is the built-in

@@ -47,7 +47,8 @@ t0=$(date +%s)
 if has deps; then
   step "dependencies"
   pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev libncurses-dev libcurl4-openssl-dev
-        libyaml-dev valgrind tmux bash dash procps zsh fish groff-base file docker-compose python3-jsonschema)
+        libyaml-dev valgrind tmux bash dash procps zsh fish groff-base file docker-compose python3-jsonschema
+        lintian mandoc)
   [ -f tests/harness/PACKAGES ] && mapfile -t -O ${#pkgs[@]} pkgs < <(grep -v '^#' tests/harness/PACKAGES | grep .)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

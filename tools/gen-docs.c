@@ -15,7 +15,7 @@
  * TEMPLATE is the hand-written part (man/ws-launch.1.in, completions/ws-launch.{bash,zsh,fish}.in).
  * A line that is exactly "@NAME@" is replaced by a generated block (man:
  * @SYNOPSIS@ @COMMANDS@ @MODES@ @LAUNCH_OPTIONS@ @CHECKS@; completions:
- * @DATA@); "@VERSION@" and "@DATADIR@" are replaced anywhere.  An unknown
+ * @DATA@); "@VERSION@", "@DATADIR@" and "@DATE@" are replaced anywhere.  An unknown
  * placeholder, a flag that takes a value in one command and none in
  * another, or a write error make it exit 1 (the build then fails).
  *
@@ -624,7 +624,6 @@ static void shell_data(struct strbuf *out, const struct model *m, int zsh)
 		choice_lines(out, m, 0);
 		strbuf_addstr(out, "    *) REPLY= ;;\n  esac\n}\n");
 	}
-	strbuf_addstr(out, "_ws_launch_datadir='@DATADIR@'\n");
 }
 
 /* fish: one `complete` line per flag; conditions are template functions. */
@@ -708,7 +707,7 @@ static void fish_data(struct strbuf *out, const struct model *m)
 	for (size_t k = 0; k < vf.n; k++)
 		strbuf_addf(out, " %s", vf.v[k] + strspn(vf.v[k], "-"));
 	strvec_free(&vf);
-	strbuf_addstr(out, "\nset -g __ws_launch_datadir '@DATADIR@'\n\n");
+	strbuf_addstr(out, "\n\n");
 
 	for (const struct command *c = cli_commands; c->name; c++) {
 		strbuf_addstr(out, "complete -c ws-launch -n '__ws_launch_needs_command' -f -a ");
@@ -778,6 +777,7 @@ static void substitute(struct strbuf *out, const char *line, size_t len)
 	} vars[] = {
 		{ "@VERSION@", WS_VERSION },
 		{ "@DATADIR@", WS_DATADIR },
+		{ "@DATE@", WS_RELEASE_DATE },
 	};
 	size_t i = 0;
 	while (i < len) {
@@ -794,6 +794,41 @@ static void substitute(struct strbuf *out, const char *line, size_t len)
 		if (!hit)
 			strbuf_addch(out, line[i++]);
 	}
+}
+
+/* Man page text lines longer than 80 bytes (mandoc -Tlint's style limit)
+ * broken at spaces; roff joins them again.  A break never leaves a line
+ * starting with '.' or '\'' (a request) or splits an escaped space. */
+static void man_wrap(struct strbuf *out)
+{
+	struct strbuf res = STRBUF_INIT;
+	const char *p = out->buf;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		while (len > 80 && *p != '.' && *p != '\'') {
+			size_t cut = 0;
+			for (size_t i = 1; i < len; i++) {
+				if (p[i] != ' ' || p[i - 1] == '\\' || p[i + 1] == '.' || p[i + 1] == '\'' || p[i + 1] == ' ')
+					continue;
+				if (i > 80 && cut)
+					break;
+				cut = i;
+			}
+			if (!cut)
+				break;
+			strbuf_add(&res, p, cut);
+			strbuf_addch(&res, '\n');
+			p += cut + 1;
+			len -= cut + 1;
+		}
+		strbuf_add(&res, p, len);
+		if (nl)
+			strbuf_addch(&res, '\n');
+		p += len + (nl ? 1 : 0);
+	}
+	strbuf_free(out);
+	*out = res;
 }
 
 int main(int argc, char **argv)
@@ -852,6 +887,8 @@ int main(int argc, char **argv)
 		strbuf_free(&block);
 		line = nl ? nl + 1 : line + len;
 	}
+	if (!strcmp(what, "man"))
+		man_wrap(&out);
 	if (argc == 4) {
 		char *tmp = xasprintf("%s.tmp", argv[3]);
 		FILE *f = fopen(tmp, "w");

@@ -16,6 +16,7 @@ int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_up(struct cli *cli, int argc, char **argv);
 int cmd_down(struct cli *cli, int argc, char **argv);
+int cmd_themes(struct cli *cli, int argc, char **argv);
 
 const struct command cli_commands[] = {
 	{ "modes", cmd_modes, "ws-launch modes [--json]", "the six modes and their trade-offs",
@@ -57,6 +58,10 @@ const struct command cli_commands[] = {
 	  "~/.config/ws-launch/profiles).  They store options, not commands: a relaunch\n"
 	  "re-detects the socket group and re-checks the host.  'save' refuses to\n"
 	  "replace an existing profile unless --force is given or --profile names it.", 1 },
+	{ "themes", cmd_themes, "ws-launch themes", "list the colour themes",
+	  "Lists the themes --theme (and $WS_LAUNCH_THEME) accepts, each with the\n"
+	  "file it is read from: $XDG_CONFIG_HOME/ws-launch/themes first, then the\n"
+	  "shipped ones next to the installed binary (PREFIX/share/ws-launch/themes).", 0 },
 	{ "help", cmd_help, "ws-launch help [COMMAND]", "help on a command", NULL, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 },
 };

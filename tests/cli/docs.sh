@@ -22,6 +22,8 @@ done
 # ---- the man page ----------------------------------------------------------
 warn=$(groff -man -Tutf8 -ww -z "$GEN/ws-launch.1" 2>&1)
 [ -z "$warn" ] && ok || bad "groff warnings: $warn"
+lint=$(mandoc -Tlint "$GEN/ws-launch.1" 2>&1)
+[ -z "$lint" ] && ok || bad "mandoc -Tlint: $lint"
 text=$(groff -man -Tascii -P-cbou "$GEN/ws-launch.1" 2>/dev/null)
 has() { case $text in *"$1"*) ok ;; *) bad "man page lacks [$1]" ;; esac; }
 for s in NAME SYNOPSIS DESCRIPTION COMMANDS MODES "LAUNCH OPTIONS" "GLOBAL OPTIONS" CHECKS "EXIT STATUS" \

@@ -24,12 +24,21 @@ for lib in libc6 libcurl4 libyaml-0-2 libncursesw6; do
   printf '%s\n' "$depends" | tr ',' '\n' | grep -qE "^ *$lib( |$)" && ok || bad "Depends lacks $lib: $depends"
 done
 contents=$(dpkg-deb -c "$DEB" | awk '{print $6}')
-for f in ./usr/bin/ws-launch ./usr/share/man/man1/ws-launch.1 \
+for f in ./usr/bin/ws-launch ./usr/share/man/man1/ws-launch.1.gz \
+         ./usr/share/doc/ws-launch/copyright ./usr/share/doc/ws-launch/changelog.gz ./usr/share/doc/ws-launch/README.md \
          ./usr/share/bash-completion/completions/ws-launch ./usr/share/zsh/vendor-completions/_ws-launch \
          ./usr/share/fish/vendor_completions.d/ws-launch.fish ./usr/share/ws-launch/themes/default.yaml \
          ./usr/share/ws-launch/themes/mono.yaml; do
   printf '%s\n' "$contents" | grep -qxF "$f" && ok || bad "package lacks $f"
 done
+
+# lintian: no error and no warning; hardening (bindnow, fortify) would be
+# info tags, so they are looked for by name.
+lint=$(lintian -I --pedantic "$DEB" 2>&1 | grep -v '^running with root privileges')
+printf '%s\n' "$lint" | grep -qE '^[EW]: ' && bad "lintian: $lint" || ok
+printf '%s\n' "$lint" | grep -qE 'hardening-' && bad "lintian hardening: $lint" || ok
+[ "$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/doc/ws-launch/changelog.gz | gzip -dc | head -1)" = \
+  "ws-launch ($(dpkg-deb -f "$DEB" Version)) unstable; urgency=medium" ] && ok || bad "changelog's newest entry is not the package's version"
 
 # ---- installed -------------------------------------------------------------
 remove() { dpkg -r ws-launch >"$T_TMP/dpkg-r.log" 2>&1; }
@@ -49,8 +58,12 @@ expect_out_has "--group-add 1" "print socket"
 expect_out_has "-v /var/run/docker.sock:/var/run/docker.sock:ro" "print socket"
 [ -n "$(ldd /usr/bin/ws-launch | grep 'not found')" ] && bad "unresolved libraries: $(ldd /usr/bin/ws-launch)" || ok
 
-man=/usr/share/man/man1/ws-launch.1
+man=$T_TMP/ws-launch.1
+gzip -dc /usr/share/man/man1/ws-launch.1.gz >"$man" || bad "man page is not gzip"
 warn=$(groff -man -Tascii -ww -z "$man" 2>&1)
+lint=$(mandoc -Tlint "$man" 2>&1)
+[ -z "$lint" ] && ok || bad "man page: mandoc -Tlint: $lint"
+grep -qE '^\.TH WS\\-LAUNCH 1 "[0-9]{4}-[0-9]{2}-[0-9]{2}"' "$man" && ok || bad "man page: no date in .TH: $(grep '^\.TH' "$man")"
 [ -z "$warn" ] && ok || bad "man page: groff warnings: $warn"
 groff -man -Tascii -P-cbou "$man" 2>/dev/null | grep -q 'ws-launch - launch Kloud Workspace' && ok || bad "man page: no NAME line"
 groff -man -Tascii -P-cbou "$man" 2>/dev/null | grep -q '/usr/share/ws-launch/themes/' && ok ||
@@ -79,8 +92,8 @@ fi
 # ---- removed ---------------------------------------------------------------
 trap 't_cleanup' EXIT
 remove && ok || bad "dpkg -r failed: $(cat "$T_TMP/dpkg-r.log")"
-for f in /usr/bin/ws-launch "$man" /usr/share/bash-completion/completions/ws-launch \
+for f in /usr/bin/ws-launch /usr/share/man/man1/ws-launch.1.gz /usr/share/bash-completion/completions/ws-launch \
          /usr/share/zsh/vendor-completions/_ws-launch /usr/share/fish/vendor_completions.d/ws-launch.fish \
-         /usr/share/ws-launch; do
+         /usr/share/ws-launch /usr/share/doc/ws-launch; do
   [ ! -e "$f" ] && ok || bad "$f left after dpkg -r"
 done

@@ -1,0 +1,43 @@
+/* cmd_themes.c - `ws-launch themes`: the colour themes --theme accepts,
+ * each with the file it comes from (the shell completions ask this, so
+ * they work wherever the package was installed). */
+#include "cli.h"
+#include "strvec.h"
+#include "theme.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_themes(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error("themes", "unexpected argument '%s'", argv[1]);
+	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT;
+	theme_list(cli->config, &names, &paths);
+	if (!names.n) {
+		struct strvec dirs = STRVEC_INIT;
+		theme_dirs(cli->config, &dirs);
+		fprintf(stderr, "ws-launch: themes: no theme files found in:\n");
+		for (size_t i = 0; i < dirs.n; i++) {
+			char *d = cli_clean(dirs.v[i]);
+			fprintf(stderr, "  %s\n", d);
+			free(d);
+		}
+		strvec_free(&dirs);
+		return EXIT_FAIL;
+	}
+	int w = 4;
+	for (size_t i = 0; i < names.n; i++)
+		if ((int)strlen(names.v[i]) > w)
+			w = (int)strlen(names.v[i]);
+	printf("%-*s  %s\n", w, "NAME", "FILE");
+	for (size_t i = 0; i < names.n; i++) {
+		char *p = cli_clean(paths.v[i]);
+		printf("%-*s  %s\n", w, names.v[i], p);
+		free(p);
+	}
+	strvec_free(&names);
+	strvec_free(&paths);
+	return EXIT_OK;
+}
