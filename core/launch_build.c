@@ -43,7 +43,11 @@ static void env_warnings(const struct spec *s, struct launch *l)
 		default:
 			break;
 		}
-		if (!strcmp(name, "WS_AUTH_PASSWORD") || !strcmp(name, "WS_AUTH_PASSWORD_HASHED"))
+		if (!kv[n] && !getenv(name))
+			strvec_pushf(&l->warnings, "%s passes through from the environment, where it is not "
+						   "set: the workspace will not have it",
+				     name);
+		if (kv[n] && (!strcmp(name, "WS_AUTH_PASSWORD") || !strcmp(name, "WS_AUTH_PASSWORD_HASHED")))
 			strvec_pushf(&l->warnings, "%s given with --env shows in `ps` and in the printed "
 						   "command; put it in a file passed with --env-file",
 				     name);
@@ -99,7 +103,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 			launch_free(l);
 			return -1;
 		}
-		container_add_env(ws, nm, kv + n + 1);
+		container_add_env(ws, nm, kv[n] ? kv + n + 1 : NULL);
 		free(nm);
 	}
 	if (!spec_is_none(s, OPT_ENV_FILE))

@@ -113,7 +113,10 @@ static void add_run_opt(struct step *st, const struct run_opt *o)
 	}
 	case RK_ENV:
 		word(st, "-e", 1);
-		wordf(st, 0, o->a, "=", o->b ? o->b : "");
+		if (o->b)
+			wordf(st, 0, o->a, "=", o->b);
+		else
+			word(st, o->a, 0); /* passed through from docker's environment */
 		return;
 	case RK_LABEL:
 		word(st, "--label", 1);

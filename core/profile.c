@@ -80,12 +80,14 @@ static int parse_env(const struct ynode *map, const char *file, struct spec *s, 
 		struct err ve;
 		if (validate_env_name(k->value, &ve))
 			return node_err(e, file, k, "env", "%s", ve.msg);
-		if (spec_env_get(s, k->value))
+		if (spec_env_has(s, k->value))
 			return node_err(e, file, k, "env", "duplicate variable %s", k->value);
-		if (v->kind != YN_SCALAR || ynode_is_null(v))
-			return node_err(e, file, v, "env", "%s: expected a string (\"\" for empty), got %s",
+		if (v->kind != YN_SCALAR)
+			return node_err(e, file, v, "env",
+					"%s: expected a string (\"\" for empty, null to pass it through), got %s",
 					k->value, ynode_kind_name(v));
-		char *kv = xasprintf("%s=%s", k->value, v->value);
+		/* null: passed through from the environment at launch (`-e NAME`) */
+		char *kv = ynode_is_null(v) ? xstrdup(k->value) : xasprintf("%s=%s", k->value, v->value);
 		int rc = spec_env_set(s, kv, &ve);
 		free(kv);
 		if (rc)
@@ -324,7 +326,10 @@ int profile_format(const struct spec *s, struct strbuf *out, struct err *e)
 			size_t n = strcspn(kv, "=");
 			char *name = xstrndup(kv, n);
 			yemit_plain(&y, name);
-			yemit_str(&y, kv + n + 1);
+			if (kv[n])
+				yemit_str(&y, kv + n + 1);
+			else
+				yemit_plain(&y, "null"); /* passed through at launch */
 			free(name);
 		}
 		yemit_end_map(&y);

@@ -117,7 +117,10 @@ static void service(struct yemit *y, const struct launch *l, const struct contai
 		for (size_t i = 0; i < c->nopts; i++)
 			if (c->opts[i].kind == RK_ENV) {
 				yemit_str(y, c->opts[i].a);
-				estr(y, c->opts[i].b ? c->opts[i].b : "");
+				if (c->opts[i].b)
+					estr(y, c->opts[i].b);
+				else
+					yemit_plain(y, "null"); /* from the shell, as `-e NAME` */
 			}
 		yemit_end_map(y);
 	}

@@ -215,6 +215,12 @@ static void container_spec(struct kube *k, const struct container *c)
 			if (c->opts[i].kind == RK_ENV) {
 				if (!strcmp(c->opts[i].a, "SSH_AUTH_SOCK"))
 					continue; /* the agent socket does not exist in a pod */
+				if (!c->opts[i].b) {
+					note(k, 1, "%s passes through from docker's environment, which a pod does "
+						   "not have: add it to this manifest or to a Secret",
+					     c->opts[i].a);
+					continue;
+				}
 				/* Kubernetes expands $(VAR) in env values and turns "$$"
 				 * into "$": every '$' is written "$$" so the value
 				 * arrives as given (found by tests/fuzz/fuzz_render). */

@@ -110,16 +110,10 @@ static long env_find(const struct spec *s, const char *name, size_t n)
 int spec_env_set(struct spec *s, const char *assignment, struct err *e)
 {
 	const char *eq = strchr(assignment, '=');
-	if (!eq) {
-		char *v = show_dup(assignment, 64);
-		err_set(e, "%s is not NAME=VALUE", v);
-		free(v);
-		return -1;
-	}
-	char *name = xstrndup(assignment, (size_t)(eq - assignment));
+	char *name = xstrndup(assignment, eq ? (size_t)(eq - assignment) : strlen(assignment));
 	int rc = validate_env_name(name, e);
 	struct err ve;
-	if (!rc && validate_text(eq + 1, &ve))
+	if (!rc && eq && validate_text(eq + 1, &ve))
 		rc = err_set(e, "%s: %s", name, ve.msg);
 	if (!rc) {
 		long i = env_find(s, name, strlen(name));
@@ -145,10 +139,18 @@ int spec_env_unset(struct spec *s, const char *name)
 	return 0;
 }
 
+int spec_env_has(const struct spec *s, const char *name)
+{
+	return env_find(s, name, strlen(name)) >= 0;
+}
+
 const char *spec_env_get(const struct spec *s, const char *name)
 {
 	long i = env_find(s, name, strlen(name));
-	return i < 0 ? NULL : s->env.v[i] + strlen(name) + 1;
+	if (i < 0)
+		return NULL;
+	const char *kv = s->env.v[i];
+	return kv[strlen(name)] == '=' ? kv + strlen(name) + 1 : getenv(name);
 }
 
 static void current_publish(const struct spec *s, struct publish *p)

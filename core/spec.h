@@ -39,10 +39,16 @@ int spec_bool(const struct spec *s, enum opt_id id);
 int spec_is_none(const struct spec *s, enum opt_id id);
 int spec_minimal(const struct spec *s);
 
-/* "NAME=VALUE": validates NAME, replaces an existing NAME. */
+/* "NAME=VALUE", or "NAME" alone: passed through from the environment
+ * docker runs in (`docker run -e NAME`; unset there, unset in the
+ * workspace).  Validates NAME and the value, replaces an existing NAME. */
 int spec_env_set(struct spec *s, const char *assignment, struct err *e);
 int spec_env_unset(struct spec *s, const char *name);
-/* Value of NAME or NULL. */
+/* 1 when NAME is given, with a value or passed through. */
+int spec_env_has(const struct spec *s, const char *name);
+/* The value the workspace gets for NAME: the given one, for a passed
+ * through NAME this environment's (getenv; NULL when unset there), NULL
+ * when NAME is not given. */
 const char *spec_env_get(const struct spec *s, const char *name);
 
 /* --port / --bind: edit one part of the publish mapping. */

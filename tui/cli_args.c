@@ -14,7 +14,7 @@
 /* Flags the parser knows besides the option table. */
 const struct cli_flag cli_launch_flags[] = {
 	{ "profile", 1, "NAME", "load a saved profile first; other options override it" },
-	{ "env", 1, "NAME=VALUE", "extra environment variable for the workspace (repeatable; -e)" },
+	{ "env", 1, "NAME[=VALUE]", "extra environment variable for the workspace; NAME alone passes it through from this environment, as docker does (repeatable; -e)" },
 	{ "port", 1, "PORT", "host port of the web UI (edits --publish)" },
 	{ "bind", 1, "IP", "address the web port is published on (edits --publish)" },
 	{ "password-stdin", 0, NULL, "read the workspace password from stdin into a 0600 env file" },
@@ -178,7 +178,7 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 		}
 		if (!strcmp(a, "-e")) {
 			if (i + 1 >= argc)
-				return cli_usage_error("-e", "needs a value NAME=VALUE");
+				return cli_usage_error("-e", "needs NAME=VALUE or NAME");
 			i++;
 			continue;
 		}

@@ -183,7 +183,7 @@ static void field_value(struct app *app, const struct field *fd, struct strbuf *
 			strbuf_addstr(val, "none");
 			*is_default = 1;
 		}
-		strbuf_addstr(hint, "NAME=VALUE, space-separated");
+		strbuf_addstr(hint, "NAME=VALUE or NAME (passed through), space-separated");
 		return;
 	case FK_OPTION: {
 		const struct option_def *d = fd->def;
@@ -232,7 +232,7 @@ static const char *field_help(const struct field *fd, char *buf, size_t size)
 		return "WS_AUTH_PASSWORD for the workspace's login; written to <config>/secrets/NAME.env (0600) "
 		       "and passed with --env-file when you save or run";
 	case FK_ENV:
-		return "-e NAME=VALUE for the workspace; WS_* names are checked against the known ones";
+		return "-e NAME=VALUE (or NAME: passed through from this environment) for the workspace; WS_* names are checked against the known ones";
 	case FK_CONTINUE:
 		return "check this configuration, then review the exact commands";
 	case FK_OPTION:
@@ -358,10 +358,6 @@ static int validate_env_list(const char *text, struct err *e)
 	char *copy = xstrdup(text);
 	char *save = NULL;
 	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (!strchr(t, '=')) {
-			rc = err_set(e, "'%s' is not NAME=VALUE", t);
-			break;
-		}
 		if (spec_env_set(&tmp, t, e)) {
 			rc = -1;
 			break;

@@ -23,7 +23,26 @@ usage_error "network name" "" print dind --network 'a;b'
 usage_error "volume name" "ws-launch: --data-volume: 'x' is too short for a volume name (at least 2 characters)" print privileged --data-volume x
 usage_error "sidecar name" "" print dind --sidecar '../x'
 usage_error "env name" "ws-launch: --env: '1X' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)" print sysbox --env 1X=y
-usage_error "env without =" "ws-launch: --env: 'FOO' is not NAME=VALUE" print sysbox -e FOO
+usage_error "env name alone, bad" "ws-launch: --env: 'F-O' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)" print sysbox -e F-O
+# -e NAME without a value passes NAME through from this environment, as docker does.
+FOO=1 run print sysbox -e FOO --pull never
+expect_rc 0 "-e NAME"
+expect_out_has "  -e FOO \\" "-e NAME is passed on as -e NAME"
+[ -z "$err" ] && ok || bad "-e NAME set in the environment warns: $err"
+run print sysbox -e WSL_SURELY_UNSET --pull never
+expect_err_has "warning: WSL_SURELY_UNSET passes through from the environment, where it is not set" "-e NAME unset"
+FOO=1 run print sysbox -e FOO --format compose --pull never
+expect_out_has "      FOO: null" "compose: passed through from the shell"
+FOO=1 run print sysbox -e FOO --format kube --pull never
+case $out in *"name: FOO"*) bad "kube manifest has the passed-through FOO" ;; *) ok ;; esac
+expect_err_has "FOO passes through from docker's environment, which a pod does not have" "kube note"
+FOO=1 run profile save pt sysbox -e FOO -e BAR=2
+expect_rc 0 "save a passed-through variable"
+run profile show pt
+expect_out_has "  FOO: null" "profile keeps FOO as passed through (null), not its value"
+case $out in *"FOO: \"1\""*|*"FOO: 1"*) bad "the profile stored FOO's value: $out" ;; *) ok ;; esac
+FOO=2 run print --profile pt --pull never
+expect_out_has "  -e FOO \\" "print --profile: FOO passed through"
 usage_error "env conflicts with mode" "ws-launch: env DOCKER_HOST: set by mode tcp; use the mode's options instead" print tcp --host h.example -e DOCKER_HOST=tcp://x:1
 usage_error "relative path" "ws-launch: --socket: 'docker.sock' is not an absolute path" print socket --socket docker.sock --group 1
 usage_error "colon in path" "ws-launch: --cert-dir: '/a:b' contains ':', which docker's -v cannot express" print tcp --host h.example --tls --cert-dir /a:b

@@ -286,8 +286,8 @@ static void check_exports(const struct spec *s, const struct facts *f)
 				const char *kv = s->env.v[i];
 				struct strbuf want = STRBUF_INIT;
 				int found = 0;
-				if (!valid_utf8(kv))
-					continue;
+				if (!valid_utf8(kv) || !strchr(kv, '='))
+					continue; /* NAME alone: passed through, no value to hold */
 				for (const char *p = strchr(kv, '=') + 1; *p; p++) {
 					if (*p == '$')
 						strbuf_addch(&want, '$');

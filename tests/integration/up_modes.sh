@@ -8,7 +8,9 @@ port=$WSL_FREE_PORT_1
 up_mode() {
   local mode=$1 name; shift
   name=$(uname_ "$mode")
-  set -- --volume "$name-ws" "$@"
+  # -e NAME without a value: passed through from this environment, as docker does
+  export WSL_PT="passed through to $mode"
+  set -- --volume "$name-ws" -e WSL_PT "$@"
   "$WS_BIN" up "$mode" --yes --offline --name "$name" --port "$port" --verify-timeout 60 "$@" \
     >"$T_TMP/up.out" 2>"$T_TMP/up.err"; rc=$?
   [ "$rc" -eq 0 ] && ok || { bad "up $mode: exit $rc"; sed 's/^/    /' "$T_TMP/up.err" >&2; }
@@ -17,6 +19,8 @@ up_mode() {
   # independently: docker inside works, the page answers, the labels are there
   DK exec "$name" docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && ok || bad "$mode: docker exec check"
   curl -sf --max-time 5 "http://127.0.0.1:$port/" | grep -q "$WSL_WS_MARKER" && ok || bad "$mode: web page"
+  got=$(DK exec "$name" sh -c 'echo "$WSL_PT"')
+  [ "$got" = "$WSL_PT" ] && ok || bad "$mode: -e WSL_PT not passed through: [$got]"
   [ "$(DK inspect -f '{{index .Config.Labels "ws-launch.launch"}}' "$name")" = "$name" ] && ok || bad "$mode: label"
   case $mode in
     sysbox) [ "$(DK inspect -f '{{.HostConfig.Runtime}}' "$name")" = sysbox-runc ] && ok || bad "sysbox runtime" ;;
