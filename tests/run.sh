@@ -65,6 +65,18 @@ if has deps; then
     [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d
     [ $rc -eq 0 ] || { tail -20 /tmp/ws-apt.log; echo "apt-get failed"; exit 2; }
   fi
+  # Test-only validators from npm (tests/npm: pinned, with a lock file):
+  # node and npm from the machine, else from Debian.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    [ "$(id -u)" -eq 0 ] || { echo "need root to install nodejs npm"; exit 2; }
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm; } \
+      >/tmp/ws-apt-node.log 2>&1 || { tail -20 /tmp/ws-apt-node.log; echo "apt-get nodejs npm failed"; exit 2; }
+  fi
+  # npm ci again only when the lock file changed since the last install.
+  if ! cmp -s tests/npm/package-lock.json tests/npm/node_modules/.ws-installed-lock 2>/dev/null; then
+    (cd tests/npm && npm ci --no-audit --no-fund --loglevel=error >/tmp/ws-npm.log 2>&1 &&
+      cp package-lock.json node_modules/.ws-installed-lock) || { tail -20 /tmp/ws-npm.log; echo "npm ci failed"; exit 2; }
+  fi
 fi
 
 if has build; then
@@ -122,9 +134,22 @@ asan_ctest() {
   fi
 }
 
+# ctest_noskip NAME ARGS...: a ctest run where a skipped test (exit 77: it
+# did not get the peers or a test tool) is a failure, not a pass.
+ctest_noskip() {
+  local name=$1 log; shift
+  log=$(mktemp /tmp/ws-ctest-XXXXXX)
+  (cd "$BUILD" && ctest "$@" --output-on-failure) 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "$name"
+  if grep -qE '\*\*\*Skipped|Not Run' "$log"; then
+    grep -E '\*\*\*Skipped|Not Run' "$log"; fail "$name: skipped tests"
+  fi
+  rm -f "$log"
+}
+
 if has cli; then
   step "CLI tests"
-  (cd "$BUILD" && ctest -L '^cli$' --output-on-failure) || fail "cli"
+  ctest_noskip cli -L '^cli$'
 fi
 if has asan-cli; then
   step "CLI tests (ASan+UBSan binary)"
@@ -185,21 +210,9 @@ if has integration || has asan-integration || has tui; then
     fi
   fi
 fi
-# ctest_peers NAME ARGS...: a ctest run with the peers up, where a skipped
-# test (exit 77: it did not get the peers) is a failure, not a pass.
-ctest_peers() {
-  local name=$1 log; shift
-  log=$(mktemp /tmp/ws-ctest-XXXXXX)
-  (cd "$BUILD" && ctest "$@" --output-on-failure) 2>&1 | tee "$log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "$name"
-  if grep -qE '\*\*\*Skipped|Not Run' "$log"; then
-    grep -E '\*\*\*Skipped|Not Run' "$log"; fail "$name: skipped tests"
-  fi
-  rm -f "$log"
-}
 if has integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests"
-  ctest_peers integration -L integration
+  ctest_noskip integration -L integration
 fi
 if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests (ASan+UBSan binary)"
@@ -207,7 +220,7 @@ if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
 fi
 if has tui && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "terminal tests"
-  ctest_peers tui -L tui
+  ctest_noskip tui -L tui
 fi
 stop_harness
 
