@@ -29,7 +29,7 @@ void proc_init(struct proc *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->pid = -1;
-	p->out_fd = p->err_fd = p->in_fd = -1;
+	p->out_fd = p->err_fd = p->in_fd = p->pid_fd = -1;
 	strbuf_init(&p->out);
 	strbuf_init(&p->err);
 	strbuf_init(&p->line_out);
@@ -189,6 +189,12 @@ int proc_start(struct proc *p, const char *const *argv, const struct proc_opts *
 	path = NULL;
 	setpgid(pid, pid); /* both sides, to avoid the race */
 	p->pid = pid;
+#ifdef SYS_pidfd_open
+	/* The child's exit as a pollable event (Linux 5.3+): a child that
+	 * closes its pipes a moment before it exits is reaped at once rather
+	 * than at the caller's next timeout.  Close-on-exec by definition. */
+	p->pid_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
 	close(op[1]);
 	close(ep[1]);
 	close(sp[1]);
@@ -225,7 +231,9 @@ int proc_start(struct proc *p, const char *const *argv, const struct proc_opts *
 		close(p->err_fd);
 		if (p->in_fd >= 0)
 			close(p->in_fd);
-		p->out_fd = p->err_fd = p->in_fd = -1;
+		if (p->pid_fd >= 0)
+			close(p->pid_fd);
+		p->out_fd = p->err_fd = p->in_fd = p->pid_fd = -1;
 		p->ended_ms = proc_now_ms();
 		return err_set(e, "could not run %s", p->error);
 	}
@@ -252,6 +260,8 @@ int proc_pollfds(const struct proc *p, struct pollfd *fds, int max)
 		fds[n++] = (struct pollfd){ .fd = p->err_fd, .events = POLLIN };
 	if (p->in_fd >= 0 && n < max)
 		fds[n++] = (struct pollfd){ .fd = p->in_fd, .events = POLLOUT };
+	if (p->pid_fd >= 0 && !p->reaped && n < max)
+		fds[n++] = (struct pollfd){ .fd = p->pid_fd, .events = POLLIN };
 	return n;
 }
 
@@ -334,6 +344,10 @@ int proc_reap(struct proc *p)
 		return 0;
 	p->reaped = 1;
 	p->ended_ms = proc_now_ms();
+	if (p->pid_fd >= 0) {
+		close(p->pid_fd);
+		p->pid_fd = -1;
+	}
 	if (WIFEXITED(st)) {
 		p->state = PROC_EXITED;
 		p->code = WEXITSTATUS(st);
@@ -387,6 +401,10 @@ void proc_tick(struct proc *p)
 
 int proc_timeout_ms(const struct proc *p)
 {
+	/* Without a pidfd, a child whose pipes are closed has only its exit
+	 * left to report, which nothing can poll for: look again soon. */
+	if (!p->reaped && p->pid > 0 && p->pid_fd < 0 && p->out_fd < 0 && p->err_fd < 0)
+		return 5;
 	if (!p->kill_at_ms || p->reaped)
 		return -1;
 	long long d = p->kill_at_ms - proc_now_ms();
@@ -429,6 +447,9 @@ void proc_free(struct proc *p)
 		close(p->err_fd);
 	if (p->in_fd >= 0)
 		close(p->in_fd);
+	if (p->pid_fd >= 0)
+		close(p->pid_fd);
+	p->pid_fd = -1;
 	strbuf_free(&p->out);
 	strbuf_free(&p->err);
 	strbuf_free(&p->line_out);
@@ -444,8 +465,8 @@ int proc_run(struct proc *p, const char *const *argv, const struct proc_opts *o,
 		return -1;
 	long long deadline = timeout_ms > 0 ? proc_now_ms() + timeout_ms : 0;
 	while (!proc_done(p)) {
-		struct pollfd fds[3];
-		int n = proc_pollfds(p, fds, 3);
+		struct pollfd fds[4];
+		int n = proc_pollfds(p, fds, 4);
 		int wait = 50;
 		if (deadline) {
 			long long left = deadline - proc_now_ms();

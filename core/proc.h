@@ -59,6 +59,7 @@ struct proc {
 	int sig;             /* terminating signal */
 	char error[256];     /* exec failure text */
 	int out_fd, err_fd, in_fd;
+	int pid_fd;              /* pidfd_open(2): readable when the child exits; -1 without */
 	struct strbuf out, err;  /* captured (bounded) */
 	int truncated;           /* capture ceiling hit */
 	long long started_ms, ended_ms;

@@ -42,7 +42,7 @@ int parse_long(const char *s, long min, long max, long *out, struct err *e)
 
 int validate_port(const char *s, int *out, struct err *e)
 {
-	long v;
+	long v = 0;
 	if (parse_long(s, 1, 65535, &v, e))
 		return -1;
 	if (out)
@@ -52,7 +52,7 @@ int validate_port(const char *s, int *out, struct err *e)
 
 int validate_gid(const char *s, long *out, struct err *e)
 {
-	long v;
+	long v = 0;
 	if (*s && !isdigit((unsigned char)*s))
 		return bad(e, s, "is not a numeric group id");
 	if (parse_long(s, 0, 4294967294L, &v, e))

@@ -39,3 +39,23 @@ peak_rss() {
   /usr/bin/time -v "$@" >/dev/null 2>"$BTMP/time.txt"
   printf '%-34s peak RSS %s KiB\n' "$label" "$(awk -F': ' '/Maximum resident/ {print $2}' "$BTMP/time.txt")"
 }
+# ratio LABEL RUNS CMD-A... -- CMD-B...: wall and CPU of A as a fraction of B
+ratio() {
+  local label=$1 runs=$2; shift 2
+  local a=() b=()
+  while [ "$1" != -- ]; do a+=("$1"); shift; done; shift; b=("$@")
+  local ra rb
+  ra=$(python3 "$ROOT/tests/bench/measure.py" "$runs" "${a[@]}")
+  rb=$(python3 "$ROOT/tests/bench/measure.py" "$runs" "${b[@]}")
+  awk -v l="$label" -v a="$ra" -v b="$rb" 'BEGIN {
+    split(a, x, /[= ]/); split(b, y, /[= ]/)
+    printf "%-34s wall %6.2f / %6.2f ms = %.2fx   cpu %6.2f / %6.2f ms = %.2fx\n", l, x[2], y[2], x[2] / y[2], x[4], y[4], x[4] / y[4] }'
+}
+# private_mem LABEL CMD...: the memory CMD made itself, read from
+# /proc/PID/smaps when it calls exit_group (gdb; tests/bench/smaps.py).
+private_mem() {
+  local label=$1; shift
+  printf '%s:\n' "$label"
+  gdb -q -batch -ex 'catch syscall exit_group' -ex run -ex "source $ROOT/tests/bench/smaps.py" --args "$@" 2>&1 |
+    sed -n 's/^SMAPS /  /p'
+}

@@ -22,7 +22,14 @@ with_ws() {
 }
 time_runs "$RUNS" "printed commands by hand (+verify)" by_hand
 time_runs "$RUNS" "ws-launch up --yes + down" with_ws
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
+awk -v h="$(median "$BTMP/printed commands by hand (+verify)")" -v w="$(median "$BTMP/ws-launch up --yes + down")" \
+  'BEGIN {printf "%-34s %+.1f %% (target <= 10 %%)\n", "up + down overhead vs by hand", (w - h) * 100 / h}'
 time_runs "$RUNS" "ws-launch check socket" "$WS_BIN" check socket --offline --socket "$WSL_A_SOCK"
-peak_rss "ws-launch up --yes" "$WS_BIN" up "${args[@]}" --yes --offline
+# /usr/bin/time's peak RSS of `up` is the docker CLI children's (Linux
+# folds reaped children into it); ws-launch's own memory is read at its exit.
+peak_rss "ws-launch up --yes (with children)" "$WS_BIN" up "${args[@]}" --yes --offline
+"$WS_BIN" down --name "$name" --volumes >/dev/null 2>&1
+private_mem "ws-launch up --yes, its own memory at exit (KiB)" "$WS_BIN" up "${args[@]}" --yes --offline
 "$WS_BIN" down --name "$name" --volumes >/dev/null 2>&1
 rm -rf "$BTMP"
