@@ -34,6 +34,8 @@ void launch_free(struct launch *l)
 		free(l->volumes[i].name);
 	free(l->volumes);
 	free(l->label);
+	free(l->digest);
+	free(l->options);
 	strvec_free(&l->networks);
 	strvec_free(&l->pulls);
 	strvec_free(&l->warnings);

@@ -76,6 +76,8 @@ struct launch {
 	enum mode_id mode;
 	int minimal;
 	char *label;           /* value of LABEL_LAUNCH; NULL = no labels */
+	char *digest;          /* LABEL_DIGEST (launch_digest.h); with label only */
+	char *options;         /* LABEL_OPTIONS, the normalised launch; with label only */
 	struct strvec networks;
 	struct volume *volumes;
 	size_t nvolumes;

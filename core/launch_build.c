@@ -1,6 +1,7 @@
 /* launch_build.c - spec + facts → launch model: the flags every mode shares
  * around the mode's own build function. */
 #include "launch_build.h"
+#include "launch_digest.h"
 #include "modes.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -109,9 +110,24 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	if (!spec_is_none(s, OPT_ENV_FILE))
 		container_add(ws, RK_ENV_FILE, spec_get(s, OPT_ENV_FILE), NULL);
 
-	if (l->label)
-		for (size_t i = 0; i < l->ncontainers; i++)
-			container_insert_after(l->containers[i], RK_NAME, RK_LABEL, LABEL_LAUNCH, l->label);
+	if (l->label) {
+		struct strbuf norm = STRBUF_INIT;
+		char digest[LAUNCH_DIGEST_HEX + 1];
+		launch_normalise(s, &norm);
+		launch_digest(norm.buf, digest);
+		l->digest = xstrdup(digest);
+		l->options = strbuf_detach(&norm, NULL);
+		/* Each goes right after --name: inserted last label first.  Every
+		 * container carries the options: whichever a relaunch meets
+		 * first can say what changed. */
+		for (size_t i = 0; i < l->ncontainers; i++) {
+			struct container *c = l->containers[i];
+			container_insert_after(c, RK_NAME, RK_LABEL, LABEL_OPTIONS, l->options);
+			container_insert_after(c, RK_NAME, RK_LABEL, LABEL_DIGEST, l->digest);
+			container_insert_after(c, RK_NAME, RK_LABEL, LABEL_MODE, m->name);
+			container_insert_after(c, RK_NAME, RK_LABEL, LABEL_LAUNCH, l->label);
+		}
+	}
 
 	const char *pull = spec_get(s, OPT_PULL);
 	l->pull_policy = !strcmp(pull, "always") ? "always" : !strcmp(pull, "never") ? "never" : "if_not_present";

@@ -1,6 +1,8 @@
 /* plan.c - from the launch model to docker argv steps. */
 #include "plan.h"
 #include "launch_build.h"
+#include "launch_digest.h"
+#include "modes.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -27,6 +29,8 @@ void plan_free(struct plan *p)
 	}
 	free(p->steps);
 	free(p->label);
+	free(p->digest);
+	free(p->options);
 	strvec_free(&p->warnings);
 	strvec_free(&p->notes);
 	plan_init(p);
@@ -152,12 +156,30 @@ static void add_run(struct plan *p, const struct launch *l, const struct contain
 	}
 }
 
+/* --label for the launch, its mode and its digest (networks, volumes;
+ * containers carry them as run options). */
+static void launch_labels(struct step *st, const struct launch *l)
+{
+	if (!l->label)
+		return;
+	word(st, "--label", 0);
+	wordf(st, 0, LABEL_LAUNCH, "=", l->label);
+	word(st, "--label", 0);
+	wordf(st, 0, LABEL_MODE, "=", mode_get(l->mode)->name);
+	if (l->digest) {
+		word(st, "--label", 0);
+		wordf(st, 0, LABEL_DIGEST, "=", l->digest);
+	}
+}
+
 void plan_from_launch(struct plan *p, const struct launch *l)
 {
 	plan_init(p);
 	p->mode = l->mode;
 	p->minimal = l->minimal;
 	p->label = l->label ? xstrdup(l->label) : NULL;
+	p->digest = l->digest ? xstrdup(l->digest) : NULL;
+	p->options = l->options ? xstrdup(l->options) : NULL;
 	for (size_t i = 0; i < l->networks.n; i++) {
 		const char *net = l->networks.v[i];
 		char *desc = xasprintf("create the network %s", net);
@@ -167,10 +189,7 @@ void plan_from_launch(struct plan *p, const struct launch *l)
 		word(st, "docker", 0);
 		word(st, "network", 0);
 		word(st, "create", 0);
-		if (l->label) {
-			word(st, "--label", 0);
-			wordf(st, 0, LABEL_LAUNCH, "=", l->label);
-		}
+		launch_labels(st, l);
 		word(st, net, 0);
 		if (l->label) {
 			strvec_pushl(&st->probe, "docker", "network", "inspect", net, NULL);
@@ -192,8 +211,7 @@ void plan_from_launch(struct plan *p, const struct launch *l)
 			word(st, "docker", 0);
 			word(st, "volume", 0);
 			word(st, "create", 0);
-			word(st, "--label", 0);
-			wordf(st, 0, LABEL_LAUNCH, "=", l->label);
+			launch_labels(st, l);
 			word(st, v->name, 0);
 			strvec_pushl(&st->probe, "docker", "volume", "inspect", v->name, NULL);
 			strvec_pushl(&st->undo, "docker", "volume", "rm", v->name, NULL);

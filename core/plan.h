@@ -32,6 +32,8 @@ struct plan {
 	enum mode_id mode;
 	int minimal;
 	char *label;           /* the launch label value, NULL without labels */
+	char *digest;          /* the launch's digest and normalised options */
+	char *options;         /* (launch_digest.h); NULL without labels */
 	struct step *steps;
 	size_t n;
 	struct strvec warnings;

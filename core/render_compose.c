@@ -6,6 +6,7 @@
  * default network too -- carries the launch label, so `ws-launch down`
  * removes all of it. */
 #include "render_export.h"
+#include "launch_digest.h"
 #include "modes.h"
 #include "strbuf.h"
 #include "yemit.h"
@@ -58,6 +59,9 @@ static void labels(struct yemit *y, const struct launch *l)
 	yemit_plain(y, "labels");
 	yemit_map(y);
 	yemit_kv(y, LABEL_LAUNCH, l->label);
+	yemit_kv(y, LABEL_MODE, mode_get(l->mode)->name);
+	if (l->digest)
+		yemit_kv(y, LABEL_DIGEST, l->digest);
 	yemit_end_map(y);
 }
 

@@ -4,6 +4,7 @@
 #include "base64.h"
 #include "modes.h"
 #include "render_export.h"
+#include "launch_digest.h"
 #include "shellquote.h"
 #include "show.h"
 #include "strbuf.h"
@@ -54,8 +55,12 @@ static void meta(struct kube *k, const char *name)
 	yemit_kv(y, "app.kubernetes.io/name", "kloud-workspace");
 	yemit_kv(y, "app.kubernetes.io/instance", k->app);
 	yemit_kv(y, "app.kubernetes.io/managed-by", "ws-launch");
-	if (k->l->label)
+	if (k->l->label) {
 		yemit_kv(y, LABEL_LAUNCH, k->l->label);
+		yemit_kv(y, LABEL_MODE, mode_get(k->l->mode)->name);
+		if (k->l->digest)
+			yemit_kv(y, LABEL_DIGEST, k->l->digest);
+	}
 	yemit_end_map(y);
 	yemit_end_map(y);
 }

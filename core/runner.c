@@ -6,6 +6,7 @@
 #include "imageref.h"
 #include "jdoc.h"
 #include "launch.h"
+#include "launch_digest.h"
 #include "options.h"
 #include "proc.h"
 #include "show.h"
@@ -74,6 +75,8 @@ struct runner {
 	enum child_kind child_kind;
 	int child_running;
 	struct strvec override; /* argv used instead of the step's (docker start) */
+	int recreate;
+	int replacing;          /* override removes a container made with other options */
 
 	/* rollback */
 	size_t *done_stack;
@@ -499,7 +502,32 @@ static void on_probe(struct engine_result *res, void *ctx)
 			 "(remove it with 'docker network rm %s' or choose --network)",
 			 st->object, st->object);
 		break;
-	case STEP_RUN:
+	case STEP_RUN: {
+		const char *was = engine_labels_get(&o->labels, LABEL_DIGEST);
+		if (ours && was && r->plan->digest && strcmp(was, r->plan->digest)) {
+			if (!r->recreate) {
+				const char *old_opts = engine_labels_get(&o->labels, LABEL_OPTIONS);
+				strvec_clear(&r->result.changes);
+				if (old_opts && r->plan->options)
+					launch_diff(old_opts, r->plan->options, &r->result.changes);
+				r->result.changed = 1;
+				snprintf(note, sizeof(note),
+					 "%s was launched with other options (%zu changed); nothing was replaced: "
+					 "--recreate replaces the launch's containers, keeping its volumes",
+					 st->object, r->result.changes.n);
+				break;
+			}
+			strvec_clear(&r->override);
+			strvec_pushl(&r->override, "docker", "rm", "-f", "--", st->object, NULL);
+			r->replacing = 1;
+			logf_(r, "[%zu] %s was launched with other options: replacing it", i + 1, st->object);
+			step_state(r, i, RS_RUNNING, "replacing the container launched with other options");
+			if (start_child(r, CH_STEP, (const char *const *)r->override.v, st->desc)) {
+				r->replacing = 0;
+				step_state(r, i, RS_FAILED, r->last_error);
+			}
+			return;
+		}
 		if (ours && o->running) {
 			step_state(r, i, RS_SKIPPED, "already running");
 			if (st->role == ROLE_WORKSPACE)
@@ -522,6 +550,7 @@ static void on_probe(struct engine_result *res, void *ctx)
 			 "(remove it with 'docker rm -f %s' or choose another name)",
 			 st->object, st->object);
 		break;
+	}
 	default:
 		run_step_now(r, i);
 		return;
@@ -753,6 +782,7 @@ static void start_rollback(struct runner *r)
 
 static void child_finished(struct runner *r)
 {
+	int rerun = 0;
 	r->child_running = 0;
 	r->sub = SUB_IDLE;
 	struct proc *p = &r->child;
@@ -763,6 +793,28 @@ static void child_finished(struct runner *r)
 	case CH_STEP: {
 		size_t i = r->cur;
 		r->pull.active = 0;
+		if (r->replacing) {
+			/* The old container is gone: run the step as on a first
+			 * launch (its undo removes the new one on failure). */
+			r->replacing = 0;
+			strvec_clear(&r->override);
+			if (ok && !r->cancel) {
+				logf_(r, "[%zu] removed %s", i + 1, r->steps[i].step->object);
+				rerun = 1; /* once this child is released, below */
+				break;
+			}
+			if (r->cancel || p->cancelled) {
+				step_state(r, i, RS_CANCELLED, "cancelled");
+				break;
+			}
+			char *last = last_line(p->err.len ? &p->err : &p->out);
+			free(r->last_error);
+			r->last_error = xasprintf("could not remove %s launched with other options: %s%s%s",
+						  r->steps[i].step->object, desc, *last ? ": " : "", last);
+			free(last);
+			step_state(r, i, RS_FAILED, r->last_error);
+			break;
+		}
 		if (ok) {
 			if (!r->override.n)
 				r->done_stack[r->ndone++] = i;
@@ -833,6 +885,8 @@ static void child_finished(struct runner *r)
 	}
 	proc_free(p);
 	proc_init(p);
+	if (rerun)
+		run_step_now(r, r->cur);
 }
 
 static void advance(struct runner *r)
@@ -920,6 +974,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	r->net = net;
 	r->plan = cfg->plan;
 	r->adopt = cfg->adopt;
+	r->recreate = cfg->recreate;
 	r->keep = cfg->keep;
 	r->down = cfg->down;
 	r->verify_ms = cfg->verify_timeout_ms > 0 ? cfg->verify_timeout_ms : VERIFY_DEFAULT_MS;
@@ -934,6 +989,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	strbuf_init(&r->pullbuf);
 	strvec_init(&r->log);
 	strvec_init(&r->override);
+	strvec_init(&r->result.changes);
 	proc_init(&r->child);
 	endpoint_init(&r->ep);
 	r->result.failed_step = -1;
@@ -1117,6 +1173,7 @@ void runner_free(struct runner *r)
 	free(r->result.container_id);
 	free(r->result.url);
 	free(r->result.inner_version);
+	strvec_free(&r->result.changes);
 	free(r);
 }
 

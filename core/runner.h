@@ -13,7 +13,10 @@
  * already exists: an object of this launch (label ws-launch.launch=<label>)
  * is reused (network, volume) or reported (a running workspace: its URL; a
  * stopped one is started); an object with that name that is NOT ours stops
- * the run before anything is touched.  Steps run in order, each a child
+ * the run before anything is touched.  A container of this launch whose
+ * digest label (launch_digest.h) differs from the plan's was made with
+ * other options: the run stops with what changed (result.changes), or with
+ * recreate the container is removed and run again.  Steps run in order, each a child
  * process with the plan's argv; the first failure stops the run and the
  * steps done so far are undone newest first (unless keep).  runner_cancel()
  * (Ctrl-C) cancels the running step (SIGTERM, then SIGKILL) and rolls back
@@ -70,6 +73,11 @@ struct run_result {
 	char *url;                /* http://127.0.0.1:8080/ or NULL when not published */
 	char *inner_version;      /* docker server version seen from inside */
 	int already_running;      /* the workspace was already up (relaunch) */
+	int changed;              /* a container of the launch was made with other
+				   * options (its digest label differs) and
+				   * recreate was not asked: nothing replaced */
+	struct strvec changes;    /* then: what changed, one option per line
+				   * (launch_diff: "publish A → B") */
 };
 
 struct runner_config {
@@ -82,6 +90,9 @@ struct runner_config {
 				   * this launch did not create (else: refused) */
 	int down;                 /* a removal plan: no probes, no verification, no
 				   * rollback, every step runs even after a failure */
+	int recreate;             /* a container of the launch made with other
+				   * options is removed and run again (volumes and
+				   * networks are kept); else the run stops there */
 };
 
 struct runner;

@@ -47,7 +47,7 @@ t0=$(date +%s)
 if has deps; then
   step "dependencies"
   pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev libncurses-dev libcurl4-openssl-dev
-        libyaml-dev valgrind tmux bash dash procps zsh fish groff-base file docker-compose python3-jsonschema
+        libyaml-dev libssl-dev valgrind tmux bash dash procps zsh fish groff-base file docker-compose python3-jsonschema
         lintian mandoc)
   [ -f tests/harness/PACKAGES ] && mapfile -t -O ${#pkgs[@]} pkgs < <(grep -v '^#' tests/harness/PACKAGES | grep .)
   missing=()
@@ -163,6 +163,15 @@ if has valgrind-cli; then
   rm -rf "$vglogs"
   (cd "$BUILD" && WS_VALGRIND_LOGS=$vglogs ctest -L '^valgrind$' -j2 --output-on-failure) || fail "valgrind-cli"
   runs=$(find "$vglogs" -name 'vg.*.log' 2>/dev/null | wc -l)
+  # valgrind 3.19 does not know pidfd_open (434; proc.c falls back to a
+  # short tick when it fails): its five-line notice is not a report.
+  for f in "$vglogs"/vg.*.log; do
+    [ -s "$f" ] || continue
+    grep -v -e 'unhandled amd64-linux syscall: 434' -e 'You may be able to write your own handler' \
+      -e 'README_MISSING_SYSCALL_OR_IOCTL' -e 'Nevertheless we consider this a bug' \
+      -e 'valgrind.org/support/bug_reports.html' "$f" >"$f.kept"
+    mv "$f.kept" "$f"
+  done
   reports=$(find "$vglogs" -name 'vg.*.log' -size +0 2>/dev/null)
   echo "valgrind: $runs runs of ws-launch"
   [ "$runs" -gt 0 ] || fail "valgrind-cli: ws-launch never ran under valgrind"

@@ -75,7 +75,7 @@ static int confirm(size_t steps)
 
 int cmd_up(struct cli *cli, int argc, char **argv)
 {
-	int yes = 0, dry = 0, force = 0, keep = 0, offline = 0, adopt = 0;
+	int yes = 0, dry = 0, force = 0, keep = 0, offline = 0, adopt = 0, recreate = 0;
 	const char *save = NULL, *timeout = NULL, *verify = NULL, *registry = NULL;
 	const struct extra_flag extras[] = {
 		{ "yes", EX_FLAG, &yes, NULL, "do not ask for confirmation" },
@@ -83,6 +83,8 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		{ "force", EX_FLAG, &force, NULL, "launch even when a check fails" },
 		{ "keep", EX_FLAG, &keep, NULL, "keep what was created when a step fails (no rollback)" },
 		{ "adopt", EX_FLAG, &adopt, NULL, "use existing volumes of the launch's names that it did not create" },
+		{ "recreate", EX_FLAG, &recreate, NULL,
+		  "replace the launch's containers when they were made with other options (volumes are kept)" },
 		{ "save", EX_STRING, &save, "NAME", "save the launch as a profile when it succeeds" },
 		{ "timeout", EX_STRING, &timeout, "SECONDS", "timeout of each remote check [5]" },
 		{ "verify-timeout", EX_STRING, &verify, "SECONDS", "how long to wait for docker inside [90]" },
@@ -181,7 +183,8 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	struct runner_config rcfg = { .plan = &plan, .keep = keep, .adopt = adopt, .verify_timeout_ms = vtmo,
+	struct runner_config rcfg = { .plan = &plan, .keep = keep, .adopt = adopt, .recreate = recreate,
+				      .verify_timeout_ms = vtmo,
 				      .docker = getenv("WS_LAUNCH_DOCKER") };
 	r = runner_new(net, &rcfg, &e);
 	if (!r) {
@@ -214,6 +217,12 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 	} else {
 		rc = cli_fail("up", "%s", res->message ? res->message : "failed");
+		/* What changed since the launch was made, option by option. */
+		for (size_t i = 0; res->changed && i < res->changes.n; i++) {
+			char *m = cli_clean(res->changes.v[i]);
+			fprintf(stderr, "  %s\n", m);
+			free(m);
+		}
 	}
 out:
 	if (rc != EXIT_OK && la.password_stdin && spec_is_set(&la.spec, OPT_ENV_FILE)) {

@@ -183,7 +183,7 @@ static void field_value(struct app *app, const struct field *fd, struct strbuf *
 			strbuf_addstr(val, "none");
 			*is_default = 1;
 		}
-		strbuf_addstr(hint, "NAME=VALUE or NAME (passed through), space-separated");
+		strbuf_addstr(hint, "NAME=VALUE or NAME, space-separated");
 		return;
 	case FK_OPTION: {
 		const struct option_def *d = fd->def;

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Changed options listed on the Run screen after a refused relaunch. */
+#define CHANGES_SHOWN 3
+
 static struct {
 	int full_log;
 	int follow;
@@ -32,10 +35,8 @@ static int running(const struct app *app)
 	return app->runner && !runner_done(app->runner);
 }
 
-static void run_enter(struct app *app, int back)
+static void start_run(struct app *app, int recreate)
 {
-	if (back)
-		return;
 	us.full_log = 0;
 	us.follow = 1;
 	us.top = 0;
@@ -47,14 +48,23 @@ static void run_enter(struct app *app, int back)
 	app->runner_gen = 0;
 	struct err e;
 	const char *docker = getenv("WS_LAUNCH_DOCKER");
-	struct runner_config cfg = { .plan = &app->plan, .docker = docker && *docker ? docker : NULL };
+	struct runner_config cfg = { .plan = &app->plan, .docker = docker && *docker ? docker : NULL,
+				     .recreate = recreate };
 	app->runner = runner_new(app->net, &cfg, &e);
 	if (!app->runner) {
 		wizard_status(app, TR_FAIL, "cannot run: %s", e.msg);
 		return;
 	}
 	runner_start(app->runner);
-	wizard_status(app, TR_PENDING, "launching %s…", app->plan.label ? app->plan.label : "the workspace");
+	wizard_status(app, TR_PENDING, "%s %s…", recreate ? "replacing" : "launching",
+		      app->plan.label ? app->plan.label : "the workspace");
+}
+
+static void run_enter(struct app *app, int back)
+{
+	if (back)
+		return;
+	start_run(app, 0);
 }
 
 static void run_leave(struct app *app)
@@ -177,6 +187,15 @@ static void draw_result(struct app *app, int y, int x, int w, const struct run_r
 				ui_text(y++, x + 2, w - 2, TR_TEXT, 0, UI_ELLIPSIS, l.v[i]);
 			strvec_free(&l);
 		}
+		/* Made with other options: what changed, and the choice. */
+		for (size_t i = 0; res->changed && i < res->changes.n && i < CHANGES_SHOWN; i++)
+			ui_textf(y++, x + 4, w - 4, TR_WARN, 0, UI_ELLIPSIS, "%s", res->changes.v[i]);
+		if (res->changed && res->changes.n > CHANGES_SHOWN)
+			ui_textf(y++, x + 4, w - 4, TR_DIM, 0, UI_ELLIPSIS, "and %zu more (l: the output)",
+				 res->changes.n - CHANGES_SHOWN);
+		if (res->changed)
+			ui_text(y++, x + 2, w - 2, TR_KEY, 0, UI_ELLIPSIS,
+				"R replaces its containers with these options (volumes are kept)");
 	}
 	int failed;
 	if (down_busy())
@@ -208,7 +227,10 @@ static void run_draw(struct app *app)
 	int step_rows = (int)n + 1;
 	const struct run_pull *pull = runner_pull(app->runner);
 	int done = runner_done(app->runner);
-	int extra = (pull && pull->active ? 1 : 0) + 1 + (done ? 5 : 0);
+	const struct run_result *res = runner_result(app->runner);
+	size_t nchanges = done && res->changed ? res->changes.n : 0;
+	int extra = (pull && pull->active ? 1 : 0) + 1 + (done ? 5 : 0) +
+		    (done && res->changed ? 1 + (int)(nchanges > CHANGES_SHOWN ? CHANGES_SHOWN + 1 : nchanges) : 0);
 	layout_take_top(&rest, step_rows + extra, &top);
 	int y = top.y + 1;
 	for (size_t i = 0; i < n; i++, y++) {
@@ -331,6 +353,13 @@ static unsigned run_action(struct app *app, enum action act)
 		}
 		runner_cancel(app->runner);
 		wizard_status(app, TR_WARN, "cancelling: stopping the step and rolling back…");
+		return R_DRAW;
+	case ACT_RECREATE:
+		if (running(app) || down_busy() || !runner_result(app->runner)->changed) {
+			wizard_status(app, TR_DIM, "R replaces a launch made with other options; this one was not refused for that");
+			return R_DRAW;
+		}
+		start_run(app, 1);
 		return R_DRAW;
 	case ACT_DOWN_LAUNCH:
 		if (running(app) || down_busy()) {

@@ -91,6 +91,8 @@ const struct keybind keys_run[] = {
 	{ 'd', ACT_DOWN_LAUNCH, "down", "take the launch down: remove its containers and network (volumes stay)",
 	  KB_BAR },
 	{ 'c', ACT_CANCEL, "cancel", "cancel the running launch and roll back what it did (also Ctrl-C)", KB_BAR },
+	{ 'R', ACT_RECREATE, "recreate",
+	  "after a launch made with other options: replace its containers with these options (volumes are kept)", 0 },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
 

@@ -55,6 +55,7 @@ enum action {
 	ACT_LOGS,
 	ACT_DOWN_LAUNCH,
 	ACT_CANCEL,
+	ACT_RECREATE,
 	ACT__COUNT
 };
 

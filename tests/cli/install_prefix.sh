@@ -46,13 +46,18 @@ complete_in() {
     sleep 0.1; [ $((n++)) -lt 100 ] || break
   done
   "${TM[@]}" send-keys -l -- "ws-launch --theme zz-p"
+  sleep 0.3
   "${TM[@]}" send-keys Tab
+  # A loaded machine can take seconds over a shell's first completion
+  # (zsh's compinit, fish's completion load): Tab again once if nothing.
   n=0 line=
-  while [ $((n++)) -lt 50 ]; do
+  while [ $((n++)) -lt 200 ]; do
     sleep 0.1
     line=$("${TM[@]}" capture-pane -p | grep 'READY>' | tail -1)
     case $line in *zz-prefix-only*) break ;; esac
+    [ "$n" -eq 80 ] && "${TM[@]}" send-keys Tab
   done
+  [ -n "${line##*zz-prefix-only*}" ] && "${TM[@]}" capture-pane -p >&2
 }
 cat >"$T_TMP/bashrc" <<EOF
 . $PFX/share/bash-completion/completions/ws-launch
@@ -61,8 +66,10 @@ EOF
 complete_in "bash --noprofile --rcfile $T_TMP/bashrc -i"
 case $line in *"ws-launch --theme zz-prefix-only"*) ok ;; *) bad "bash: Tab gave [$line]" ;; esac
 if command -v zsh >/dev/null; then
+  # site-functions, or vendor-completions in a build configured for /usr
+  [ -n "$(find "$PFX/share/zsh" -name _ws-launch)" ] && ok || bad "no _ws-launch installed under $PFX/share/zsh"
   cat >"$T_TMP/.zshrc" <<EOF
-fpath=($PFX/share/zsh/site-functions \$fpath)
+fpath=($(dirname "$(find "$PFX/share/zsh" -name _ws-launch | head -1)") \$fpath)
 autoload -Uz compinit; compinit -u -d $T_TMP/zcompdump
 PS1='READY> '
 EOF

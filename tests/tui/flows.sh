@@ -3,7 +3,8 @@
 #   1. socket mode from Home to a running, verified stand-in workspace
 #      (resized in the middle of Options and of Run), saved as a profile
 #      on the way, then taken down with d;
-#   2. the saved profile relaunched from Home (re-checks, reviews, runs);
+#   2. the saved profile relaunched from Home (re-checks, reviews, runs)
+#      over the same launch made with another port: refused, then R;
 #   3. dind mode the same way;
 #   4. the UI stays live while a remote check hangs (TCP blackhole);
 #   5. Ctrl-C during a launch rolls it back and restores the terminal.
@@ -98,7 +99,11 @@ tui_exited && { [ "$tui_rc" = 0 ] && ok || bad "socket flow: exit $tui_rc"; }
 tui_err_clean "exit"
 tui_stty_same "socket flow"
 
-# ---- 2. relaunch the saved profile from Home ----
+# ---- 2. relaunch the saved profile from Home, over the same launch made on
+# the command line with another port: refused with what changed, R replaces
+env "${ENV[@]}" "$WS_BIN" up --profile flow --port "$WSL_FREE_PORT_2" --yes --offline --pull never \
+  >"$T_TMP/cli-up.out" 2>&1 && ok || bad "CLI up with another port: $(cat "$T_TMP/cli-up.out")"
+old_id=$(DK inspect -f '{{.Id}}' "$NAME" 2>/dev/null)
 tui_start 100 30 "${ENV[@]}"
 tui_wait "Saved profiles (1)"
 tui_select "flow"
@@ -109,7 +114,14 @@ tui_wait "0 failed" 20 && ok
 tui_keys Enter
 tui_wait "profile flow" && ok
 tui_keys Enter
+tui_wait "was launched with other options" 60 && ok
+tui_wait "publish 127.0.0.1:$WSL_FREE_PORT_2:8080 → 127.0.0.1:$WSL_FREE_PORT_1:8080" 3 && ok
+tui_wait "R replaces its containers" 3 && ok
+[ "$(DK inspect -f '{{.Id}}' "$NAME" 2>/dev/null)" = "$old_id" ] && ok || bad "refused relaunch touched the container"
+tui_keys R
 tui_wait "The workspace is running" 90 && ok
+[ "$(DK inspect -f '{{.Id}}' "$NAME" 2>/dev/null)" != "$old_id" ] && ok || bad "R did not replace the container"
+[ "$(DK port "$NAME" 8080/tcp)" = "127.0.0.1:$WSL_FREE_PORT_1" ] && ok || bad "R: port is $(DK port "$NAME" 8080/tcp)"
 [ "$(DK inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ] && ok || bad "relaunch: $NAME not running"
 tui_keys d
 tui_wait "Take the launch down"

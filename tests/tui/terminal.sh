@@ -267,6 +267,8 @@ tui_keys Enter n
 tui_wait "failed ·"
 tui_keys Enter y
 tui_wait "Review: Host socket"
+tui_keys End   # the workspace's run command is the last one
+sleep 0.2
 case $(tui_raw) in *"secrets/workspace-1.env"*) ok ;; *) bad "Review lacks --env-file: $(tui_raw)" ;; esac
 case $(tui_raw) in *s3cret*) bad "the password is in the commands" ;; *) ok ;; esac
 tui_keys s

@@ -59,9 +59,11 @@ tui_type() { "${TMUX_CMD[@]}" send-keys -l -- "$1"; }
 tui_resize() { "${TMUX_CMD[@]}" resize-window -x "$1" -y "$2"; }
 
 # Normalises what varies between machines and runs: the test's temp dir,
-# the harness dir, durations, container ids.
+# the harness dir, durations, container ids, launch digests (their input
+# holds the temp paths).
 tui_norm() {
   sed -e "s|$T_TMP|/tmp/ws-test-XXXXXX|g" \
+      -e 's/ws-launch\.digest=[0-9a-f]\{16\}/ws-launch.digest=DIGEST0000000000/g' \
       -e "s|${WSL_DIR:-/nonexistent-harness}|/tmp/wsl-XXXX|g" \
       -e 's/[0-9][0-9]*\.[0-9]s\b/N.Ns/g' \
       -e 's/\b[0-9a-f]\{12\}\b/CONTAINERID/g'
