@@ -114,7 +114,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_TOGGLE] = "toggle", [ACT_NEW] = "new", [ACT_CHECK_HOST] = "check-host", [ACT_EDIT] = "edit",
 	[ACT_PRINT] = "print", [ACT_DELETE] = "delete", [ACT_RECHECK] = "recheck", [ACT_CONTINUE] = "continue",
 	[ACT_RESET] = "reset", [ACT_RUN] = "run", [ACT_COPY] = "copy", [ACT_SAVE] = "save",
-	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel",
+	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate",
 };
 
 const char *keys_action_name(enum action act)
