@@ -31,6 +31,7 @@ enum run_kind {
 	RK_GROUP_ADD,     /* --group-add A */
 	RK_USERNS,        /* --userns A */
 	RK_LABEL,         /* --label A=B */
+	RK_PULL,          /* --pull A (never: the plan pulls nothing, nor may docker run) */
 };
 
 /* What a mount is for: the compose and kube renderers need the meaning

@@ -130,6 +130,12 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	}
 
 	const char *pull = spec_get(s, OPT_PULL);
+	/* --pull never holds for `docker run` too, which would otherwise pull
+	 * a missing image on its own (not in the docs form, which is the
+	 * Kloud page's argv). */
+	if (!strcmp(pull, "never") && !ctx.minimal)
+		for (size_t i = 0; i < l->ncontainers; i++)
+			container_add(l->containers[i], RK_PULL, "never", NULL);
 	l->pull_policy = !strcmp(pull, "always") ? "always" : !strcmp(pull, "never") ? "never" : "if_not_present";
 	if (!strcmp(pull, "always") || (!strcmp(pull, "auto") && !(f && f->image_present == 1)))
 		strvec_push(&l->pulls, spec_get(s, OPT_IMAGE));

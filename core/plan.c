@@ -84,6 +84,9 @@ static void add_run_opt(struct step *st, const struct run_opt *o)
 	case RK_PRIVILEGED:
 		word(st, "--privileged", 1);
 		return;
+	case RK_PULL:
+		word(st, "--pull", 1);
+		break;
 	case RK_NAME:
 		word(st, "--name", 1);
 		break;

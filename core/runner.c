@@ -186,6 +186,45 @@ static char *last_line(const struct strbuf *sb)
 	return s;
 }
 
+/* What the docker CLI's failure says in the daemon's own words: the
+ * "Error response from daemon: ..." line whole (without the CLI's
+ * "docker: " prefix), else the last line that is not the CLI's advice
+ * ("Run 'docker run --help' for more information", "See '...'").
+ * Control characters become spaces.  malloc'd, "" when there is none. */
+static char *daemon_words(const struct strbuf *sb)
+{
+	const char *best = NULL, *fallback = NULL;
+	size_t best_len = 0, fallback_len = 0;
+	const char *p = sb->buf, *end = sb->buf + sb->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		while (len && (p[len - 1] == '\r' || p[len - 1] == ' '))
+			len--;
+		const char *hit = NULL;
+		for (size_t k = 0; !hit && k + 27 <= len; k++)
+			if (!memcmp(p + k, "Error response from daemon:", 27))
+				hit = p + k;
+		if (hit) {
+			best = hit;
+			best_len = len - (size_t)(hit - p);
+		} else if (len && strncmp(p, "Run '", 5) && strncmp(p, "See '", 5)) {
+			fallback = p;
+			fallback_len = len;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!best) {
+		best = fallback;
+		best_len = fallback_len;
+	}
+	char *s = best ? xstrndup(best, best_len) : xstrdup("");
+	for (char *q = s; *q; q++)
+		if ((unsigned char)*q < 0x20)
+			*q = ' ';
+	return s;
+}
+
 /* ---- children -------------------------------------------------------------- */
 
 static void on_child_line(void *ctx, enum proc_stream st, const char *line, size_t len);
@@ -323,7 +362,14 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 		struct jdoc *d = ll ? jdoc_parse(r->pullbuf.buf, ll, 64 * 1024, &e) : NULL;
 		if (d) {
 			int root = jdoc_root(d);
-			const char *err = jdoc_string(d, jdoc_member(d, root, "error"), NULL);
+			/* The stream's error (errorDetail.message first), or the
+			 * Engine API's error reply {"message": ...} of a failed
+			 * request, which arrives through this stream too. */
+			const char *err = jdoc_string(d, jdoc_get(d, root, "errorDetail", "message", NULL), NULL);
+			if (!err)
+				err = jdoc_string(d, jdoc_member(d, root, "error"), NULL);
+			if (!err)
+				err = jdoc_string(d, jdoc_member(d, root, "message"), NULL);
 			const char *status = jdoc_string(d, jdoc_member(d, root, "status"), NULL);
 			const char *id = jdoc_string(d, jdoc_member(d, root, "id"), NULL);
 			long long cur = jdoc_int(d, jdoc_get(d, root, "progressDetail", "current", NULL), -1);
@@ -392,12 +438,16 @@ static void on_pull_done(struct net *net, unsigned id, struct net_reply *rp, voi
 		return;
 	}
 	char note[ERR_MAX + 64];
+	if (r->pullbuf.len && !r->pull_error) /* a last line without its newline */
+		on_pull_data(r, "\n", 1);
 	if (rp->result != NET_OK) {
 		snprintf(note, sizeof(note), "pull failed: %s", rp->err.msg);
 	} else if (rp->status >= 300) {
 		struct err e;
 		struct jdoc *d = jdoc_parse(rp->body.buf, rp->body.len, 64 * 1024, &e);
 		const char *m = d ? jdoc_string(d, jdoc_member(d, jdoc_root(d), "message"), NULL) : NULL;
+		if (!m)
+			m = r->pull_error;
 		snprintf(note, sizeof(note), "pull failed: HTTP %ld%s%s", rp->status, m ? ": " : "", m ? m : "");
 		jdoc_free(d);
 	} else if (r->pull_error) {
@@ -807,7 +857,7 @@ static void child_finished(struct runner *r)
 				step_state(r, i, RS_CANCELLED, "cancelled");
 				break;
 			}
-			char *last = last_line(p->err.len ? &p->err : &p->out);
+			char *last = daemon_words(p->err.len ? &p->err : &p->out);
 			free(r->last_error);
 			r->last_error = xasprintf("could not remove %s launched with other options: %s%s%s",
 						  r->steps[i].step->object, desc, *last ? ": " : "", last);
@@ -827,7 +877,7 @@ static void child_finished(struct runner *r)
 			 * its undo (rm -f) goes on the rollback stack too. */
 			if (r->steps[i].step->kind == STEP_RUN && r->steps[i].step->undo.n && !r->override.n)
 				r->done_stack[r->ndone++] = i;
-			char *last = last_line(p->err.len ? &p->err : &p->out);
+			char *last = daemon_words(p->err.len ? &p->err : &p->out);
 			char note[ERR_MAX + 300];
 			snprintf(note, sizeof(note), "%s%s%s", desc, *last ? ": " : "", last);
 			free(last);

@@ -72,6 +72,10 @@ eq "$rc" 1 "middle step failure"
 has "$err" "failed: exited with code" "names the exit code"
 has "$err" "start the sidecar $n-side" "names the step"
 has "$err" "rolled back" "says it rolled back"
+# the daemon's own words, as the docker CLI prints them, not the CLI's advice
+has "$err" "Error response from daemon:" "middle failure: the daemon's message"
+has "$err" "/no/such/dockerd" "middle failure: what the daemon could not run"
+case $err in *"docker run --help"*) bad "middle failure shows the CLI's advice: $err" ;; *) ok ;; esac
 eq "$(labelled "$n")" "" "middle failure left nothing"
 DK network inspect "$n-net" >/dev/null 2>&1 && bad "network left" || ok
 DK rmi "wsl-broken-$n:dind" >/dev/null
@@ -80,6 +84,9 @@ DK rmi "wsl-broken-$n:dind" >/dev/null
 up dind --yes --offline --force --keep --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" \
   --sidecar "$n-side" --dind-image "wsl-nonexistent-$n:dind" --pull never --no-data-volume
 eq "$rc" 1 "keep: failure"
+cli_words=$(DK run --rm --pull never "wsl-nonexistent-$n:dind" 2>&1 | grep -o 'Error response from daemon: .*')
+[ -n "$cli_words" ] && ok || bad "the docker CLI gave no daemon error for a missing image"
+has "$err" "$cli_words" "keep: the daemon's words as the docker CLI shows them"
 DK network inspect "$n-net" >/dev/null 2>&1 && ok || bad "--keep removed the network"
 "$WS_BIN" down --name "$n" --volumes >/dev/null 2>&1
 eq "$(labelled "$n")" "" "down after --keep"
@@ -91,6 +98,14 @@ eq "$rc" 1 "unpullable image"
 has "$err" "pull $WSL_REGISTRY/nope/nope:v1" "names the pull step"
 has "$err" "rolled back" "pull rollback"
 eq "$(labelled "$n")" "" "pull failure left nothing"
+# a registry that does not resolve: the pull stream's own error, as docker pull says it
+n=$(uname_ nohost)
+up sysbox --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --image "nohost-$n.invalid/ws:v1"
+eq "$rc" 1 "unresolvable registry"
+cli_words=$(DK pull "nohost-$n.invalid/ws:v1" 2>&1 | sed -n 's/.*Error response from daemon: //p' | head -1)
+[ -n "$cli_words" ] && ok || bad "docker pull gave no daemon error for an unresolvable registry"
+has "$err" "$cli_words" "unresolvable registry: the daemon's words as docker pull shows them"
+eq "$(labelled "$n")" "" "unresolvable registry left nothing"
 
 # --- SIGINT during a step: the step is cancelled, what was done is rolled back, exit 130
 n=$(uname_ sigint)

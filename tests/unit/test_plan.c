@@ -45,7 +45,7 @@ static const struct golden goldens[] = {
 	{ "pull auto, image absent", MODE_SYSBOX, { "fact:image_present=0" },
 	  { VOL_WS, "docker pull " WS, RUN_WS "--runtime sysbox-runc -e WS_DOCKER_ENABLE_CLIENT=1 " WS } },
 	{ "pull never, image absent", MODE_SYSBOX, { "fact:image_present=0", "pull=never" },
-	  { VOL_WS, RUN_WS "--runtime sysbox-runc -e WS_DOCKER_ENABLE_CLIENT=1 " WS } },
+	  { VOL_WS, RUN_WS "--runtime sysbox-runc -e WS_DOCKER_ENABLE_CLIENT=1 --pull never " WS } },
 
 	{ "privileged default", MODE_PRIVILEGED, { NULL },
 	  { VOL_WS, "docker volume create " L " ws-docker",
