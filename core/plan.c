@@ -31,6 +31,7 @@ void plan_free(struct plan *p)
 	free(p->label);
 	free(p->digest);
 	free(p->options);
+	free(p->ws_name);
 	strvec_free(&p->warnings);
 	strvec_free(&p->notes);
 	plan_init(p);
@@ -183,6 +184,16 @@ void plan_from_launch(struct plan *p, const struct launch *l)
 	p->label = l->label ? xstrdup(l->label) : NULL;
 	p->digest = l->digest ? xstrdup(l->digest) : NULL;
 	p->options = l->options ? xstrdup(l->options) : NULL;
+	for (size_t i = 0; i < l->ncontainers; i++) {
+		const struct container *c = l->containers[i];
+		if (c->role != ROLE_WORKSPACE)
+			continue;
+		if (c->name && l->label)
+			p->ws_name = xstrdup(c->name);
+		const struct run_opt *pub = container_find(c, RK_PUBLISH, NULL);
+		if (pub)
+			publish_parse(pub->a, &p->publish, NULL);
+	}
 	for (size_t i = 0; i < l->networks.n; i++) {
 		const char *net = l->networks.v[i];
 		char *desc = xasprintf("create the network %s", net);

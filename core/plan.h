@@ -34,6 +34,9 @@ struct plan {
 	char *label;           /* the launch label value, NULL without labels */
 	char *digest;          /* the launch's digest and normalised options */
 	char *options;         /* (launch_digest.h); NULL without labels */
+	char *ws_name;         /* the workspace container to verify; NULL: unnamed or
+				* unlabelled (docs form), not verified */
+	struct publish publish; /* its web port (publish.host_port 0: not published) */
 	struct step *steps;
 	size_t n;
 	struct strvec warnings;

@@ -1044,17 +1044,12 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	endpoint_init(&r->ep);
 	r->result.failed_step = -1;
 	r->phase = PHASE_STEPS;
-	/* The workspace: the last run step with that role. */
-	for (size_t i = r->n; i-- > 0;) {
-		const struct step *st = &cfg->plan->steps[i];
-		if (st->kind == STEP_RUN && st->role == ROLE_WORKSPACE) {
-			if (st->undo.n)
-				r->ws_name = xstrdup(st->object);
-			for (size_t k = 0; k + 1 < st->argv.n; k++)
-				if (!strcmp(st->argv.v[k], "-p") && !publish_parse(st->argv.v[k + 1], &r->pub, NULL))
-					r->published = 1;
-			break;
-		}
+	/* The workspace to verify and its web port: the plan says (typed). */
+	if (cfg->plan->ws_name)
+		r->ws_name = xstrdup(cfg->plan->ws_name);
+	if (cfg->plan->publish.host_port) {
+		r->pub = cfg->plan->publish;
+		r->published = 1;
 	}
 	struct err ee;
 	if (!endpoint_resolve(&r->ep, &ee)) {

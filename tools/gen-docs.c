@@ -179,7 +179,7 @@ struct model {
 	struct strvec owned;                 /* strings the flagdocs point into */
 	struct flagset globals;
 	struct flagset launch;               /* common + per mode, modes mask set */
-	struct flagset cmd[16];              /* per command, index as cli_commands */
+	struct flagset cmd[32];              /* per command, index as cli_commands */
 	size_t ncmd;
 };
 
@@ -243,29 +243,48 @@ static void model_free(struct model *m)
 }
 
 /* Every flag set of M (globals, launch options, each command's) into SETS
- * (room for 20); returns how many. */
+ * (room for 40); returns how many. */
 static size_t model_sets(const struct model *m, const struct flagset **sets)
 {
 	size_t ns = 0;
 	sets[ns++] = &m->globals;
 	sets[ns++] = &m->launch;
-	for (size_t i = 0; i < m->ncmd && ns < 20; i++)
+	for (size_t i = 0; i < m->ncmd && ns < 40; i++)
 		sets[ns++] = &m->cmd[i];
 	return ns;
 }
 
-/* Every flag name means the same kind of thing everywhere (a value or not):
- * the completions keep one list of value-taking flags. */
+/* 1 when the flags of sets A and B can meet on one command line: the
+ * globals everywhere, the launch options with the commands that take them,
+ * a command's own with themselves.  (logs --sidecar takes no value, the
+ * dind option --sidecar NAME does: they never meet.) */
+static int sets_meet(const struct model *m, size_t a, size_t b)
+{
+	if (a == b || a == 0 || b == 0)
+		return 1;
+	if (a > b) {
+		size_t t = a;
+		a = b;
+		b = t;
+	}
+	if (a == 1) /* launch options vs command b - 2 */
+		return cli_commands[b - 2].launch_options;
+	(void)m;
+	return 0;
+}
+
+/* Every flag name means the same kind of thing (a value or not) wherever
+ * two uses can meet on one command line. */
 static void model_check(const struct model *m)
 {
-	const struct flagset *sets[20];
+	const struct flagset *sets[40];
 	size_t ns = model_sets(m, sets);
 	for (size_t a = 0; a < ns; a++)
 		for (size_t i = 0; i < sets[a]->n; i++)
 			for (size_t b = 0; b < ns; b++)
 				for (size_t j = 0; j < sets[b]->n; j++) {
 					const struct flagdoc *x = &sets[a]->v[i], *y = &sets[b]->v[j];
-					if (!strcmp(x->name, y->name) && !x->meta != !y->meta) {
+					if (sets_meet(m, a, b) && !strcmp(x->name, y->name) && !x->meta != !y->meta) {
 						fprintf(stderr, "gen-docs: --%s takes a value in one place and none in another\n",
 							x->name);
 						exit(1);
@@ -500,7 +519,7 @@ static int takes_value(const struct flagdoc *f, void *ctx)
 static void collect(struct strvec *out, const struct model *m, int (*keep)(const struct flagdoc *, void *),
 		    void *ctx)
 {
-	const struct flagset *sets[20];
+	const struct flagset *sets[40];
 	size_t ns = model_sets(m, sets);
 	for (size_t a = 0; a < ns; a++)
 		for (size_t k = 0; k < sets[a]->n; k++) {
@@ -538,7 +557,7 @@ static void all_words(struct strbuf *out, const struct model *m, int (*keep)(con
 static void choice_lines(struct strbuf *out, const struct model *m, int zsh)
 {
 	struct strbuf seen = STRBUF_INIT;
-	const struct flagset *sets[20];
+	const struct flagset *sets[40];
 	size_t ns = 0;
 	sets[ns++] = &m->launch;
 	for (size_t i = 0; i < m->ncmd; i++)

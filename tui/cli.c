@@ -17,6 +17,12 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_up(struct cli *cli, int argc, char **argv);
 int cmd_down(struct cli *cli, int argc, char **argv);
 int cmd_themes(struct cli *cli, int argc, char **argv);
+int cmd_ps(struct cli *cli, int argc, char **argv);
+int cmd_logs(struct cli *cli, int argc, char **argv);
+int cmd_shell(struct cli *cli, int argc, char **argv);
+int cmd_open(struct cli *cli, int argc, char **argv);
+int cmd_stop(struct cli *cli, int argc, char **argv);
+int cmd_start(struct cli *cli, int argc, char **argv);
 
 const struct command cli_commands[] = {
 	{ "modes", cmd_modes, "ws-launch modes [--json]", "the six modes and their trade-offs",
@@ -51,6 +57,31 @@ const struct command cli_commands[] = {
 	  "Removes the containers and networks labelled ws-launch.launch=NAME (default\n"
 	  "NAME: workspace), newest first; volumes only with --volumes.  Nothing without\n"
 	  "the label is touched.", 0 },
+	{ "ps", cmd_ps, "ws-launch ps [--json] [--no-probe] [--offline] [--registry URL]",
+	  "list the launches on the endpoint",
+	  "Every launch on the endpoint, found by its labels, one row each: name, mode,\n"
+	  "state (running, stopped, partial when some of its objects are missing,\n"
+	  "changed when its saved profile has other options), URL, image, whether\n"
+	  "docker works inside (probed concurrently; --no-probe skips), age, and a\n"
+	  "newer release tag of its image (--offline skips the registry).", 0 },
+	{ "logs", cmd_logs, "ws-launch logs [--name NAME | --profile NAME] [-f] [--sidecar] [--tail N]",
+	  "show a workspace's output",
+	  "The workspace's output (docker logs), or its dind sidecar's with --sidecar;\n"
+	  "-f follows until Ctrl-C.  Control characters are replaced on a terminal.", 0 },
+	{ "shell", cmd_shell, "ws-launch shell [--name NAME | --profile NAME]", "a shell in a workspace",
+	  "An interactive login shell (bash, else sh) in /workspace, as the workspace's\n"
+	  "user, on this terminal; the exit status is the shell's.", 0 },
+	{ "open", cmd_open, "ws-launch open [--name NAME | --profile NAME] [--copy] [--print]",
+	  "open a workspace in the browser",
+	  "Prints the workspace's URL and opens it with xdg-open when there is a desktop\n"
+	  "($DISPLAY or $WAYLAND_DISPLAY); --copy puts it on the clipboard through the\n"
+	  "terminal (OSC 52); --print only prints it.", 0 },
+	{ "stop", cmd_stop, "ws-launch stop [--name NAME | --profile NAME]", "stop a launch's containers",
+	  "Stops the workspace, then its sidecar; nothing is removed.", 0 },
+	{ "start", cmd_start, "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS]",
+	  "start a stopped launch again",
+	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
+	  "inside answers and the web port too.", 0 },
 	{ "profile", cmd_profile,
 	  "ws-launch profile list | show NAME | save NAME [MODE] [OPTIONS] [--force] | rm NAME",
 	  "manage saved launches",

@@ -137,7 +137,7 @@ cases=(
   "ws-launch profile save new |sysbox privileged socket tcp ssh dind"
   "ws-launch --theme mi|mine"
   "ws-launch print --pull |auto always never"
-  "ws-launch help p|print profile"
+  "ws-launch help p|print ps profile"
   "ws-launch -e A = b print s|sysbox socket ssh"
 )
 for c in "${cases[@]}"; do

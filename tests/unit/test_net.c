@@ -702,15 +702,16 @@ static void test_timeouts(struct net *net)
 
 	/* a TLS handshake that never completes: the connect timeout */
 	struct net_request hs = { .url = "https://localhost/ok", .unix_socket = srv.sock[L_HANG],
-				  .connect_timeout_ms = 300, .timeout_ms = 3000 };
+				  .connect_timeout_ms = 300, .timeout_ms = 10000 };
 	memset(&g, 0, sizeof(g));
 	net_start(net, &hs, on_done, NULL, &g);
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_INT(g.result, NET_ERR_TIMEOUT);
 	CHECK_STR(g.err, "connect timed out after 300 ms");
-	/* (loose upper bound: the first TLS use loads the CA bundle, slow
-	 * under valgrind; what matters is that the total timeout did not fire) */
-	CHECK(g.elapsed >= 300 && g.elapsed < 2500);
+	/* (loose upper bound: the first TLS use loads the CA bundle, which
+	 * took over 3 s under valgrind on a CI machine; what matters is that
+	 * the connect timeout fired, not the total one) */
+	CHECK(g.elapsed >= 300 && g.elapsed < 9000);
 
 	/* connection refused is fast */
 	char *url = xasprintf("http://127.0.0.1:%d/ok", closed_port());

@@ -1,0 +1,141 @@
+/* cli_engine.c - endpoint, target and launch lookup for the day-two
+ * commands (cli_engine.h). */
+#include "cli_engine.h"
+#include "profile.h"
+#include "strbuf.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_engine_open(struct cli_engine *ce, const char *what)
+{
+	struct err e;
+	memset(ce, 0, sizeof(*ce));
+	endpoint_init(&ce->ep);
+	if (endpoint_resolve(&ce->ep, &e))
+		return cli_usage_error(NULL, "%s", e.msg);
+	if (engine_target_init(&ce->t, &ce->ep, getenv("DOCKER_API_VERSION"), &e))
+		return cli_fail(what, "%s", e.msg);
+	ce->target_ok = 1;
+	if (!(ce->net = net_new(&e)))
+		return cli_fail(what, "%s", e.msg);
+	return EXIT_OK;
+}
+
+void cli_engine_close(struct cli_engine *ce)
+{
+	net_free(ce->net);
+	ce->net = NULL;
+	if (ce->target_ok)
+		engine_target_free(&ce->t);
+	ce->target_ok = 0;
+	endpoint_free(&ce->ep);
+}
+
+struct found {
+	struct launches *out;
+	struct err err;
+	int done, failed;
+};
+
+static void on_found(struct launches *ls, const struct err *error, void *ctx)
+{
+	struct found *f = ctx;
+	f->done = 1;
+	if (error) {
+		f->failed = 1;
+		f->err = *error;
+		return;
+	}
+	*f->out = *ls;
+}
+
+int cli_engine_launches(struct cli_engine *ce, const char *what, const char *only, long timeout_ms,
+			struct launches *out)
+{
+	struct err e;
+	struct found f = { .out = out };
+	out->v = NULL;
+	out->n = 0;
+	struct launches_find *lf = launches_find(ce->net, &ce->t, only, on_found, &f);
+	int rc = EXIT_OK;
+	if (net_run_all(ce->net, timeout_ms, &e) || !f.done)
+		rc = cli_fail(what, "the engine at %s did not answer: %s", ce->ep.url ? ce->ep.url : "?", e.msg);
+	else if (f.failed)
+		rc = cli_fail(what, "%s", f.err.msg);
+	launches_find_free(lf);
+	return rc;
+}
+
+int cli_launch_name(const struct cli *cli, const char *what, const char *profile, const char *name, char **label)
+{
+	struct err e;
+	*label = NULL;
+	if (profile && name)
+		return cli_usage_error(what, "give --profile or --name, not both");
+	if (profile) {
+		struct spec s;
+		spec_init(&s);
+		if (profile_load(cli->config, profile, &s, &e)) {
+			spec_free(&s);
+			return cli_usage_error("--profile", "%s", e.msg);
+		}
+		if (spec_is_none(&s, OPT_NAME)) {
+			spec_free(&s);
+			return cli_usage_error("--profile", "%s has no container name: nothing is labelled for it", profile);
+		}
+		*label = xstrdup(spec_get(&s, OPT_NAME));
+		spec_free(&s);
+		return EXIT_OK;
+	}
+	const char *n = name ? name : "workspace";
+	if (validate_docker_name(n, "container", &e))
+		return cli_usage_error("--name", "%s", e.msg);
+	*label = xstrdup(n);
+	return EXIT_OK;
+}
+
+int cli_pick_args(const char *what, int argc, char **argv, const char **profile, const char **name,
+		  struct strvec *rest)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = !strcmp(a, "--profile") ? profile : !strcmp(a, "--name") ? name : NULL;
+		if (slot) {
+			if (i + 1 >= argc)
+				return cli_usage_error(a, "needs a value");
+			*slot = argv[++i];
+		} else if (!strncmp(a, "--profile=", 10)) {
+			*profile = a + 10;
+		} else if (!strncmp(a, "--name=", 7)) {
+			*name = a + 7;
+		} else if (rest) {
+			strvec_push(rest, a);
+		} else {
+			return cli_usage_error(what, "unexpected argument '%s' (--name NAME | --profile NAME)", a);
+		}
+	}
+	return EXIT_OK;
+}
+
+const char *cli_docker(void)
+{
+	const char *d = getenv("WS_LAUNCH_DOCKER");
+	return d && *d ? d : "docker";
+}
+
+char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s)
+{
+	if (!s->pub.host_port)
+		return NULL;
+	const char *host = s->pub.bind;
+	if (ce->ep.kind != EP_UNIX && ce->ep.host)
+		host = ce->ep.host;
+	else if (!*host || !strcmp(host, "0.0.0.0"))
+		host = "127.0.0.1";
+	else if (!strcmp(host, "[::]"))
+		host = "[::1]";
+	return xasprintf("http://%s:%d/", host, s->pub.host_port);
+}

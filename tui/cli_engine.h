@@ -1,0 +1,45 @@
+/* cli_engine.h - what the day-two commands share (ps, logs, shell, open,
+ * stop, start, upgrade, down): the endpoint resolved like the docker CLI,
+ * an Engine API target and a curl multi handle, the launch picked with
+ * --name NAME or --profile NAME, and the launches found by label.
+ * Messages are printed here (this is the CLI layer); functions return an
+ * exit code, EXIT_OK on success. */
+#ifndef WS_CLI_ENGINE_H
+#define WS_CLI_ENGINE_H
+
+#include "cli.h"
+#include "endpoint.h"
+#include "engine.h"
+#include "launches.h"
+#include "net.h"
+
+struct cli_engine {
+	struct endpoint ep;
+	struct engine_target t;
+	struct net *net;
+	int target_ok;
+};
+
+/* Resolves the endpoint and opens the target; WHAT names the command in
+ * messages.  cli_engine_close() in every case. */
+int cli_engine_open(struct cli_engine *ce, const char *what);
+void cli_engine_close(struct cli_engine *ce);
+/* The launches on the endpoint (ONLY: one name, NULL: all) into OUT,
+ * waiting at most TIMEOUT_MS. */
+int cli_engine_launches(struct cli_engine *ce, const char *what, const char *only, long timeout_ms,
+			struct launches *out);
+/* The launch name from --profile P (its container name) or --name N
+ * (default "workspace"), validated; *LABEL malloc'd. */
+int cli_launch_name(const struct cli *cli, const char *what, const char *profile, const char *name, char **label);
+/* Parses "--name N", "--profile P" (and =forms) out of ARGV[1..]; other
+ * arguments are left for the caller in REST (borrowed pointers).  Returns
+ * EXIT_OK or a usage error. */
+int cli_pick_args(const char *what, int argc, char **argv, const char **profile, const char **name,
+		  struct strvec *rest);
+/* The docker client to run: $WS_LAUNCH_DOCKER, else "docker". */
+const char *cli_docker(void);
+/* http://HOST:PORT/ for launch S (its published port, the endpoint's host
+ * for a remote daemon), NULL when not published.  Malloc'd. */
+char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s);
+
+#endif

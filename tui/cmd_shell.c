@@ -1,0 +1,160 @@
+/* cmd_shell.c - `ws-launch shell`: an interactive shell in the workspace as
+ * its user (the container's own), in /workspace, through `docker exec`
+ * with this terminal; `ws-launch open`: the web URL, opened with the
+ * desktop's opener when there is one, printed always, put on the
+ * clipboard with --copy (OSC 52). */
+#include "cli.h"
+#include "cli_engine.h"
+#include "base64.h"
+#include "proc.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Runs ARGV with this process's terminal and waits; ws-launch itself
+ * ignores Ctrl-C meanwhile (it belongs to the program).  Returns its exit
+ * status, or -1 with E when it could not start. */
+static int run_attached(char *const *argv, struct err *e)
+{
+	pid_t pid;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	sigset_t def;
+	sigemptyset(&def);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGQUIT);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+	int err = posix_spawnp(&pid, argv[0], NULL, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	int st = 0;
+	if (!err)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (err)
+		return err_set(e, "could not run %s: %s", argv[0], strerror(err));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* The one running launch named by ARGV's --name/--profile into LS. */
+static int find_running(struct cli *cli, const char *what, int argc, char **argv, struct strvec *rest,
+			struct cli_engine *ce, struct launches *ls, char **label)
+{
+	const char *profile = NULL, *name = NULL;
+	int rc = cli_pick_args(what, argc, argv, &profile, &name, rest);
+	if (rc || (rc = cli_launch_name(cli, what, profile, name, label)))
+		return rc;
+	if ((rc = cli_engine_open(ce, what)) || (rc = cli_engine_launches(ce, what, *label, 15000, ls)))
+		return rc;
+	if (!ls->n || !ls->v[0].has_workspace)
+		return cli_fail(what, "no workspace named %s on %s ('ws-launch ps' lists them)", *label, ce->ep.url);
+	if (!ls->v[0].running)
+		return cli_fail(what, "workspace %s is not running ('ws-launch start --name %s')", *label, *label);
+	return EXIT_OK;
+}
+
+int cmd_shell(struct cli *cli, int argc, char **argv)
+{
+	struct strvec rest = STRVEC_INIT;
+	struct cli_engine ce;
+	memset(&ce, 0, sizeof(ce));
+	struct launches ls = { NULL, 0 };
+	char *label = NULL;
+	int rc = find_running(cli, "shell", argc, argv, &rest, &ce, &ls, &label);
+	if (!rc && rest.n)
+		rc = cli_usage_error("shell", "unexpected argument '%s' (--name NAME | --profile NAME)", rest.v[0]);
+	if (!rc) {
+		struct strvec av = STRVEC_INIT;
+		int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+		strvec_pushl(&av, cli_docker(), "exec", tty ? "-it" : "-i", "-w", "/workspace", "--", label, "sh", "-c",
+			     "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi", NULL);
+		struct err e;
+		fflush(stdout);
+		int st = run_attached(av.v, &e);
+		if (st < 0)
+			rc = cli_fail("shell", "%s", e.msg);
+		else
+			rc = st; /* the shell's own exit status, as ssh does */
+		strvec_free(&av);
+	}
+	strvec_free(&rest);
+	launches_free(&ls);
+	cli_engine_close(&ce);
+	free(label);
+	return rc;
+}
+
+int cmd_open(struct cli *cli, int argc, char **argv)
+{
+	struct strvec rest = STRVEC_INIT;
+	struct cli_engine ce;
+	memset(&ce, 0, sizeof(ce));
+	struct launches ls = { NULL, 0 };
+	char *label = NULL, *url = NULL;
+	int copy = 0, print_only = 0;
+	int rc = find_running(cli, "open", argc, argv, &rest, &ce, &ls, &label);
+	for (size_t i = 0; !rc && i < rest.n; i++) {
+		if (!strcmp(rest.v[i], "--copy"))
+			copy = 1;
+		else if (!strcmp(rest.v[i], "--print"))
+			print_only = 1;
+		else
+			rc = cli_usage_error("open", "unexpected argument '%s' (--copy, --print, --name NAME | --profile NAME)",
+					     rest.v[i]);
+	}
+	if (!rc && !(url = cli_launch_url(&ce, &ls.v[0])))
+		rc = cli_fail("open", "workspace %s publishes no web port", label);
+	if (!rc) {
+		char *clean = cli_clean(url);
+		printf("%s\n", clean);
+		free(clean);
+		fflush(stdout);
+		if (copy) {
+			/* OSC 52: the terminal puts the text on the clipboard (tmux
+			 * and most terminals pass it on). */
+			if (!isatty(STDOUT_FILENO)) {
+				cli_warn(cli, "--copy needs a terminal on stdout (OSC 52); the URL is printed above");
+			} else {
+				struct strbuf b = STRBUF_INIT;
+				base64_encode(&b, url, strlen(url));
+				printf("\033]52;c;%s\a", b.buf);
+				fflush(stdout);
+				strbuf_free(&b);
+				fprintf(stderr, "copied to the clipboard (OSC 52)\n");
+			}
+		}
+		const char *disp = getenv("DISPLAY"), *way = getenv("WAYLAND_DISPLAY");
+		char *opener = proc_which("xdg-open");
+		if (!print_only && opener && ((disp && *disp) || (way && *way))) {
+			char *av[] = { opener, url, NULL };
+			struct err e;
+			int st = run_attached(av, &e);
+			if (st)
+				cli_warn(cli, "xdg-open did not open it (%s); open the URL above", st < 0 ? e.msg : "failed");
+		} else if (!print_only && !copy) {
+			fprintf(stderr, "no desktop here (DISPLAY/WAYLAND_DISPLAY, xdg-open): open the URL above\n");
+		}
+		free(opener);
+	}
+	strvec_free(&rest);
+	free(url);
+	launches_free(&ls);
+	cli_engine_close(&ce);
+	free(label);
+	return rc;
+}
