@@ -23,6 +23,7 @@ int cmd_shell(struct cli *cli, int argc, char **argv);
 int cmd_open(struct cli *cli, int argc, char **argv);
 int cmd_stop(struct cli *cli, int argc, char **argv);
 int cmd_start(struct cli *cli, int argc, char **argv);
+int cmd_upgrade(struct cli *cli, int argc, char **argv);
 
 const struct command cli_commands[] = {
 	{ "modes", cmd_modes, "ws-launch modes [--json]", "the six modes and their trade-offs",
@@ -82,6 +83,16 @@ const struct command cli_commands[] = {
 	  "start a stopped launch again",
 	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
 	  "inside answers and the web port too.", 0 },
+	{ "upgrade", cmd_upgrade,
+	  "ws-launch upgrade [--name NAME | --profile NAME] [--image REF] [--dind-image REF] [--yes] [--verify-timeout SECONDS] [--registry URL]",
+	  "move a launch to a newer image, keeping everything",
+	  "Pulls the new image (default: the newest release tag of the launch's image in\n"
+	  "its registry) with progress, puts the launch's containers aside (renamed\n"
+	  "NAME-ws-launch-old, stopped), starts the launch again with the new image and\n"
+	  "verifies it as 'up' does.  On success the old containers are removed and the\n"
+	  "profile (--profile) is updated; on failure or Ctrl-C the new ones are removed\n"
+	  "and the old ones come back under their names, running.  Volumes are never\n"
+	  "touched.  --dind-image moves a dind launch's sidecar too.", 0 },
 	{ "profile", cmd_profile,
 	  "ws-launch profile list | show NAME | save NAME [MODE] [OPTIONS] [--force] | rm NAME",
 	  "manage saved launches",

@@ -1,0 +1,439 @@
+/* cmd_upgrade.c - `ws-launch upgrade`: a launch moved to another image
+ * (by default the newest release tag of its image in the registry) without
+ * losing anything.
+ *
+ * 1. pull the new image first, with progress (nothing else is touched when
+ *    that fails);
+ * 2. put the launch's containers aside: renamed NAME-ws-launch-old and
+ *    stopped (volumes and networks stay where they are);
+ * 3. run the launch again with the new image - the same plan, checks of
+ *    existing objects, verification and rollback as `up`;
+ * 4. success: the old containers are removed and a profile that made the
+ *    launch is updated; failure or Ctrl-C: what step 3 made is rolled back
+ *    and the old containers come back under their names, running.
+ *
+ * The launch is rebuilt from its saved profile (--profile) or else from its
+ * labels: the normalised options (launch_digest.h) and the values of its
+ * variables from the container (checked against their hashes). */
+#include "cli.h"
+#include "cli_engine.h"
+#include "cli_progress.h"
+#include "imageref.h"
+#include "jdoc.h"
+#include "launch_digest.h"
+#include "modes.h"
+#include "proc.h"
+#include "profile.h"
+#include "registry.h"
+#include "runner.h"
+#include "strbuf.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OLD_SUFFIX "-ws-launch-old"
+
+static volatile int interrupted;
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void on_change(struct runner *r, void *ctx)
+{
+	progress_update(ctx, r);
+}
+
+/* Runs `docker ARGS...` to completion (60 s at most); 0 or -1 with E
+ * holding its last words. */
+static int docker(struct err *e, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	const char *av[] = { cli_docker(), a1, a2, a3, a4, NULL };
+	struct proc p;
+	struct proc_opts o = { .capture_max = 8192 };
+	proc_init(&p);
+	int rc = proc_run(&p, av, &o, 60000, e);
+	if (!rc && !(p.state == PROC_EXITED && p.code == 0)) {
+		const struct strbuf *b = p.err.len ? &p.err : &p.out;
+		size_t n = b->len;
+		while (n && (b->buf[n - 1] == '\n' || b->buf[n - 1] == ' '))
+			n--;
+		size_t s = n;
+		while (s && b->buf[s - 1] != '\n')
+			s--;
+		err_set(e, "docker %s %s: %.*s", a1, a3 ? a3 : a2, (int)(n - s), b->buf + s);
+		rc = -1;
+	}
+	proc_free(&p);
+	return rc;
+}
+
+struct inspect {
+	struct jdoc *doc;
+	struct err err;
+	int done;
+};
+
+static void on_inspect(struct engine_result *r, void *ctx)
+{
+	struct inspect *in = ctx;
+	in->done = 1;
+	if (r->status != ENGINE_OK || !r->doc) {
+		err_set(&in->err, "%s", r->err.msg);
+		return;
+	}
+	in->doc = r->doc;
+	r->doc = NULL;
+}
+
+/* The launch's spec from its labels and its workspace container's env. */
+static int spec_from_labels(struct cli_engine *ce, const struct launch_seen *s, struct spec *out)
+{
+	struct err e;
+	const struct mode *m = s->mode ? mode_by_name(s->mode) : NULL;
+	if (!s->options || !m)
+		return cli_fail("upgrade", "launch %s has no ws-launch.options label (made by an older ws-launch): "
+					   "upgrade it with --profile, or 'ws-launch up --recreate' with its options",
+				s->name);
+	out->mode = m->id;
+	for (int i = 0; i < OPT__COUNT; i++) {
+		const struct option_def *d = &option_table[i];
+		if (!option_applies(d, m->id))
+			continue;
+		char *v = launch_option(s->options, d->key);
+		if (v && strcmp(v, "auto") && spec_set(out, d->id, v, &e)) {
+			free(v);
+			return cli_fail("upgrade", "launch %s: option %s: %s", s->name, d->key, e.msg);
+		}
+		free(v);
+	}
+	/* Variables: names from the options, values from the container. */
+	struct inspect in = { 0 };
+	char *path = xasprintf("/containers/%s/json", s->name);
+	unsigned id = engine_get_json(ce->net, &ce->t, path, on_inspect, &in);
+	free(path);
+	if (net_run_all(ce->net, 15000, &e) || !in.done || !in.doc) {
+		if (id && !in.done)
+			net_cancel(ce->net, id);
+		jdoc_free(in.doc);
+		return cli_fail("upgrade", "cannot inspect %s: %s", s->name, in.done ? in.err.msg : e.msg);
+	}
+	int envs = jdoc_get(in.doc, jdoc_root(in.doc), "Config", "Env", NULL);
+	int rc = EXIT_OK;
+	for (const char *p = s->options; *p && !rc;) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " ");
+		if (len > 4 && !strncmp(p, "env.", 4)) {
+			const char *eq = memchr(p, '=', len);
+			char *name = xstrndup(p + 4, eq ? (size_t)(eq - p - 4) : len - 4);
+			char *want = eq ? xstrndup(eq + 1, len - (size_t)(eq + 1 - p)) : NULL;
+			const char *val = NULL;
+			for (size_t k = 0; k < jdoc_count(in.doc, envs); k++) {
+				const char *kv = jdoc_string(in.doc, jdoc_at(in.doc, envs, k), "");
+				if (!strncmp(kv, name, strlen(name)) && kv[strlen(name)] == '=')
+					val = kv + strlen(name) + 1;
+			}
+			char hex[65];
+			if (val)
+				sha256_hex(val, strlen(val), hex);
+			if (!val)
+				rc = cli_fail("upgrade", "%s: variable %s is not in the container any more; use --profile",
+					      s->name, name);
+			else if (want && !strncmp(want, "sha256:", 7) && strncmp(want + 7, hex, strlen(want + 7)))
+				rc = cli_fail("upgrade", "%s: variable %s differs from the launch's; use --profile",
+					      s->name, name);
+			else {
+				char *kv = xasprintf("%s=%s", name, val);
+				if (spec_env_set(out, kv, &e))
+					rc = cli_fail("upgrade", "%s: %s", name, e.msg);
+				free(kv);
+			}
+			free(name);
+			free(want);
+		}
+		p += len;
+	}
+	jdoc_free(in.doc);
+	return rc;
+}
+
+struct newest {
+	char *tag;
+	struct err err;
+	int done;
+};
+
+static void on_newest(struct registry_result *r, void *ctx)
+{
+	struct newest *n = ctx;
+	n->done = 1;
+	if (r->status == REGISTRY_OK && r->tag) {
+		n->tag = r->tag;
+		r->tag = NULL;
+	} else {
+		err_set(&n->err, "%s", r->err.msg[0] ? r->err.msg : "no release tags");
+	}
+}
+
+/* IMAGE with its tag replaced by TAG (digest dropped).  Malloc'd. */
+static char *with_tag(const char *image, const char *tag)
+{
+	struct imageref ref;
+	if (imageref_parse(image, &ref, NULL))
+		return NULL;
+	size_t keep = strcspn(image, "@");
+	const char *last = image;
+	for (size_t i = 0; i < keep; i++)
+		if (image[i] == '/')
+			last = image + i + 1;
+	const char *colon = memchr(last, ':', keep - (size_t)(last - image));
+	size_t base = colon ? (size_t)(colon - image) : keep;
+	char *out = xasprintf("%.*s:%s", (int)base, image, tag);
+	imageref_free(&ref);
+	return out;
+}
+
+/* Brings the containers put aside back under their names, sidecars first,
+ * running.  Prints what it could not do. */
+static int restore(const struct strvec *names, size_t aside)
+{
+	int ok = 1;
+	struct err e;
+	for (size_t k = aside; k-- > 0;) {
+		char *old = xasprintf("%s" OLD_SUFFIX, names->v[k]);
+		if (docker(&e, "rename", "--", old, names->v[k]) || docker(&e, "start", "--", names->v[k], NULL)) {
+			char *m = cli_clean(e.msg);
+			fprintf(stderr, "ws-launch: upgrade: could not bring %s back: %s\n", names->v[k], m);
+			free(m);
+			ok = 0;
+		}
+		free(old);
+	}
+	return ok;
+}
+
+int cmd_upgrade(struct cli *cli, int argc, char **argv)
+{
+	const char *profile = NULL, *name = NULL, *image = NULL, *dind_image = NULL, *verify = NULL;
+	const char *registry = getenv("WS_LAUNCH_REGISTRY");
+	int yes = 0;
+	struct strvec rest = STRVEC_INIT;
+	int rc = cli_pick_args("upgrade", argc, argv, &profile, &name, &rest);
+	for (size_t i = 0; !rc && i < rest.n; i++) {
+		const char *a = rest.v[i];
+		const char **slot = !strcmp(a, "--image") ? &image : !strcmp(a, "--dind-image") ? &dind_image
+				  : !strcmp(a, "--verify-timeout") ? &verify : !strcmp(a, "--registry") ? &registry : NULL;
+		if (slot && i + 1 < rest.n)
+			*slot = rest.v[++i];
+		else if (!strcmp(a, "--yes"))
+			yes = 1;
+		else
+			rc = cli_usage_error("upgrade", "unexpected argument '%s' (--image REF, --dind-image REF, --yes, "
+							"--verify-timeout SECONDS, --registry URL, --name NAME | --profile NAME)", a);
+	}
+	long vtmo = 0;
+	if (!rc && verify)
+		rc = cli_parse_timeout(verify, &vtmo);
+	char *label = NULL;
+	if (rc || (rc = cli_launch_name(cli, "upgrade", profile, name, &label))) {
+		strvec_free(&rest);
+		return rc;
+	}
+	struct cli_engine ce;
+	struct launches ls = { NULL, 0 };
+	struct spec spec;
+	struct facts facts;
+	struct plan pull, plan;
+	struct runner *r = NULL;
+	struct strvec names = STRVEC_INIT;
+	char *target = NULL;
+	size_t aside = 0;
+	struct err e;
+	spec_init(&spec);
+	facts_init(&facts);
+	plan_init(&pull);
+	plan_init(&plan);
+	if ((rc = cli_engine_open(&ce, "upgrade")) || (rc = cli_engine_launches(&ce, "upgrade", label, 15000, &ls)))
+		goto out;
+	if (!ls.n || !ls.v[0].has_workspace) {
+		rc = cli_fail("upgrade", "no workspace named %s on %s ('ws-launch ps' lists them)", label, ce.ep.url);
+		goto out;
+	}
+	const struct launch_seen *s = &ls.v[0];
+	if (profile) {
+		if (profile_load(cli->config, profile, &spec, &e)) {
+			rc = cli_usage_error("--profile", "%s", e.msg);
+			goto out;
+		}
+	} else if ((rc = spec_from_labels(&ce, s, &spec))) {
+		goto out;
+	}
+	/* The image to move to. */
+	if (image) {
+		target = xstrdup(image);
+	} else {
+		struct newest nw = { 0 };
+		unsigned id = registry_latest_tag(ce.net, s->image, registry, on_newest, &nw, &e);
+		if (!id) {
+			rc = cli_fail("upgrade", "%s: %s", s->image, e.msg);
+			goto out;
+		}
+		if (net_run_all(ce.net, 30000, &e) || !nw.done) {
+			net_cancel(ce.net, id);
+			rc = cli_fail("upgrade", "the registry of %s did not answer: %s (--image REF names one)", s->image, e.msg);
+			goto out;
+		}
+		if (!nw.tag) {
+			rc = cli_fail("upgrade", "no release tag for %s: %s (--image REF names one)", s->image, nw.err.msg);
+			goto out;
+		}
+		target = with_tag(s->image, nw.tag);
+		free(nw.tag);
+	}
+	if (!target || spec_set(&spec, OPT_IMAGE, target, &e)) {
+		rc = cli_usage_error("--image", "%s", target ? e.msg : "not an image reference");
+		goto out;
+	}
+	if (dind_image && spec_set(&spec, OPT_DIND_IMAGE, dind_image, &e)) {
+		rc = cli_usage_error("--dind-image", "%s", e.msg);
+		goto out;
+	}
+	if (!strcmp(target, s->image) && !dind_image) {
+		printf("%s already runs %s\n", label, target);
+		rc = EXIT_OK;
+		goto out;
+	}
+	facts_detect_local(&facts, &spec);
+	facts.image_present = 1; /* pulled first, below */
+	facts.dind_image_present = 1;
+	if ((rc = cli_build_plan(cli, &spec, &facts, &plan)))
+		goto out;
+	fprintf(stderr, "upgrade %s: %s → %s%s%s\n", label, s->image, target, dind_image ? ", sidecar → " : "",
+		dind_image ? dind_image : "");
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !yes) {
+		fprintf(stderr, "pull it, put the running containers aside, start new ones and keep them if they "
+				"verify? [y/N] ");
+		char ans[16] = "";
+		if (!fgets(ans, sizeof(ans), stdin) || (ans[0] != 'y' && ans[0] != 'Y')) {
+			fprintf(stderr, "nothing was done\n");
+			rc = EXIT_FAIL;
+			goto out;
+		}
+	}
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	struct progress pg;
+	/* 1. pull */
+	pull.label = xstrdup(label);
+	const char *images[] = { target, dind_image };
+	for (size_t k = 0; k < 2; k++) {
+		if (!images[k])
+			continue;
+		char *desc = xasprintf("pull %s", images[k]);
+		struct step *st = plan_add_step(&pull, STEP_PULL, desc);
+		free(desc);
+		st->object = xstrdup(images[k]);
+		strvec_pushl(&st->argv, "docker", "pull", images[k], NULL);
+		st->breaks = xcalloc(st->argv.n, 1);
+	}
+	struct runner_config pcfg = { .plan = &pull, .docker = getenv("WS_LAUNCH_DOCKER") };
+	if (!(r = runner_new(ce.net, &pcfg, &e))) {
+		rc = cli_fail("upgrade", "%s", e.msg);
+		goto restore_signals;
+	}
+	progress_init(&pg, cli);
+	runner_run(r, on_change, &pg, &interrupted);
+	progress_done(&pg);
+	if (interrupted) {
+		rc = cli_fail("upgrade", "interrupted during the pull; nothing else was touched");
+		rc = EXIT_INTERRUPTED;
+		goto restore_signals;
+	}
+	if (!runner_result(r)->ok) {
+		rc = cli_fail("upgrade", "%s; nothing else was touched", runner_result(r)->message);
+		goto restore_signals;
+	}
+	runner_free(r);
+	r = NULL;
+	/* 2. aside: sidecars, then the workspace (restored in reverse) */
+	for (size_t k = 0; k < s->sidecars.n; k++)
+		strvec_push(&names, s->sidecars.v[k]);
+	strvec_push(&names, label);
+	for (aside = 0; aside < names.n; aside++) {
+		char *old = xasprintf("%s" OLD_SUFFIX, names.v[aside]);
+		int bad = docker(&e, "rename", "--", names.v[aside], old);
+		if (!bad && docker(&e, "stop", "--", old, NULL)) {
+			docker(&e, "rename", "--", old, names.v[aside]);
+			bad = 1;
+		}
+		free(old);
+		if (bad || interrupted) {
+			rc = cli_fail("upgrade", "%s", bad ? e.msg : "interrupted");
+			restore(&names, aside);
+			if (!bad)
+				rc = EXIT_INTERRUPTED;
+			goto restore_signals;
+		}
+		fprintf(stderr, "put %s aside (stopped, as %s" OLD_SUFFIX ")\n", names.v[aside], names.v[aside]);
+	}
+	/* 3. the launch again, with the new image */
+	struct runner_config rcfg = { .plan = &plan, .verify_timeout_ms = vtmo, .docker = getenv("WS_LAUNCH_DOCKER") };
+	if (!(r = runner_new(ce.net, &rcfg, &e))) {
+		rc = cli_fail("upgrade", "%s", e.msg);
+		restore(&names, aside);
+		goto restore_signals;
+	}
+	progress_init(&pg, cli);
+	runner_run(r, on_change, &pg, &interrupted);
+	progress_done(&pg);
+	const struct run_result *res = runner_result(r);
+	if (res->ok && !interrupted) {
+		/* 4. keep it: the old containers go, the profile follows */
+		for (size_t k = 0; k < names.n; k++) {
+			char *old = xasprintf("%s" OLD_SUFFIX, names.v[k]);
+			if (docker(&e, "rm", "-f", "--", old))
+				cli_warn(cli, "could not remove %s: %s", old, e.msg);
+			free(old);
+		}
+		if (profile) {
+			if (profile_save(cli->config, profile, &spec, 1, &e))
+				cli_warn(cli, "profile %s was not updated: %s", profile, e.msg);
+			else
+				fprintf(stderr, "updated profile %s\n", profile);
+		}
+		char *m = cli_clean(res->message);
+		printf("%s\n", m);
+		free(m);
+		rc = EXIT_OK;
+	} else {
+		char *m = cli_clean(res->message ? res->message : "interrupted");
+		fprintf(stderr, "ws-launch: upgrade: %s\n", m);
+		free(m);
+		int back = restore(&names, names.n);
+		fprintf(stderr, "%s\n", back ? "the old workspace is back, running, under its name"
+					     : "the old containers could not all be brought back (see above)");
+		rc = interrupted || res->cancelled ? EXIT_INTERRUPTED : EXIT_FAIL;
+	}
+restore_signals:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+out:
+	runner_free(r);
+	strvec_free(&names);
+	strvec_free(&rest);
+	plan_free(&pull);
+	plan_free(&plan);
+	facts_free(&facts);
+	spec_free(&spec);
+	launches_free(&ls);
+	cli_engine_close(&ce);
+	free(target);
+	free(label);
+	return rc;
+}
