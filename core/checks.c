@@ -297,18 +297,25 @@ static void check_endpoint(struct checker *c)
 		return;
 	}
 	c->ep_ok = 1;
+	/* What the docker CLI warns about (a damaged config.json, DOCKER_HOST
+	 * over a context) is a warning here too, in the CLI's words. */
+	enum check_status st = c->ep.warnings.n ? CHECK_WARN : CHECK_PASS;
+	const char *w = c->ep.warnings.n ? c->ep.warnings.v[0] : NULL;
 	if (c->ep.source == SRC_DOCKER_CONTEXT || c->ep.source == SRC_CONFIG)
-		set(c, CK_ENDPOINT, CHECK_PASS, NULL, "%s (context %s, from %s)", c->ep.url, c->ep.context,
-		    source_text(c->ep.source));
+		set(c, CK_ENDPOINT, st, NULL, "%s (context %s, from %s)%s%s", c->ep.url, c->ep.context,
+		    source_text(c->ep.source), w ? "; WARNING: " : "", w ? w : "");
 	else
-		set(c, CK_ENDPOINT, CHECK_PASS, NULL, "%s (%s)%s", c->ep.url, source_text(c->ep.source),
-		    c->ep.kind == EP_TCP && c->ep.tls ? ", TLS" : "");
+		set(c, CK_ENDPOINT, st, NULL, "%s (%s)%s%s%s", c->ep.url, source_text(c->ep.source),
+		    c->ep.kind == EP_TCP && c->ep.tls ? ", TLS" : "", w ? "; WARNING: " : "", w ? w : "");
+	for (size_t i = 0; i < c->ep.warnings.n; i++)
+		data(c, CK_ENDPOINT, "warning", "%s", c->ep.warnings.v[i]);
 	data(c, CK_ENDPOINT, "url", "%s", c->ep.url);
 	data(c, CK_ENDPOINT, "source", "%s", endpoint_source_name(c->ep.source));
 	if (c->ep.context)
 		data(c, CK_ENDPOINT, "context", "%s", c->ep.context);
 	if (c->ep.tls)
 		data(c, CK_ENDPOINT, "tls", "%s", "true");
+	data(c, CK_ENDPOINT, "tls_mode", "%s", !c->ep.tls ? "off" : c->ep.tls_verify ? "verify" : "no-verify");
 }
 
 static int local_daemon(const struct checker *c)

@@ -1,6 +1,7 @@
 /* endpoint.c - resolve the docker client's endpoint like docker/cli does. */
 #include "endpoint.h"
 #include "jdoc.h"
+#include "sha256.h"
 #include "show.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@ static int nonempty(const char *s)
 void endpoint_init(struct endpoint *ep)
 {
 	memset(ep, 0, sizeof(*ep));
+	strvec_init(&ep->warnings);
 }
 
 void endpoint_free(struct endpoint *ep)
@@ -41,6 +44,7 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->ca_file);
 	free(ep->cert_file);
 	free(ep->key_file);
+	strvec_free(&ep->warnings);
 	endpoint_init(ep);
 }
 
@@ -163,21 +167,33 @@ static char *join_hostport(const char *host, int port)
 	return port ? xasprintf("%s:%d", host, port) : xstrdup(host);
 }
 
+/* As docker/cli's ParseHost: an empty host is localhost, a path is the API's
+ * base path, a query or fragment is dropped, an [IPv6] address needs a
+ * port. */
 static int parse_tcp(const char *whole, const char *rest, struct endpoint *ep, struct err *e)
 {
 	size_t n = strcspn(rest, "/?#");
-	if (rest[n] == '?' || rest[n] == '#')
-		return bad_value(e, whole, "has a query or fragment (not supported)");
-	if (rest[n] == '/' && rest[n + 1])
-		return bad_value(e, whole, "has a path (not supported)");
+	size_t pl = rest[n] == '/' ? strcspn(rest + n, "?#") : 0;
 	if (memchr(rest, '@', n))
 		return bad_value(e, whole, "has a user name (not supported for tcp://)");
-	if (!n)
-		return bad_value(e, whole, "has no host");
-	if (split_hostport(whole, rest, n, &ep->host, &ep->port, PORT_PLAIN, 0, e))
+	if (n && rest[0] == '[' && rest[n - 1] == ']')
+		return bad_value(e, whole, "has an [IPv6] address without a port (invalid bind address format)");
+	if (!n || rest[0] == ':') {
+		char *hp = xasprintf("localhost%.*s", (int)n, rest);
+		int rc = split_hostport(whole, hp, strlen(hp), &ep->host, &ep->port, PORT_PLAIN, 0, e);
+		free(hp);
+		if (rc)
+			return -1;
+	} else if (split_hostport(whole, rest, n, &ep->host, &ep->port, PORT_PLAIN, 0, e)) {
 		return -1;
+	}
+	if (pl > 1) {
+		ep->path = xstrndup(rest + n, pl);
+		while (strlen(ep->path) > 1 && ep->path[strlen(ep->path) - 1] == '/')
+			ep->path[strlen(ep->path) - 1] = '\0';
+	}
 	char *hp = join_hostport(ep->host, ep->port);
-	ep->url = xasprintf("tcp://%s", hp);
+	ep->url = xasprintf("tcp://%s%s", hp, ep->path ? ep->path : "");
 	free(hp);
 	ep->kind = EP_TCP;
 	return 0;
@@ -323,13 +339,34 @@ static int slurp(const char *path, size_t max, struct strbuf *sb, struct err *e)
 	return 0;
 }
 
-/* Parses the JSON file PATH: 0 with *DOC, 1 when missing, -1 with E. */
+/* The member KEY of object NODE as Go's encoding/json finds a struct
+ * field: keys match case-insensitively and the last match wins. */
+static int go_member(const struct jdoc *doc, int node, const char *key)
+{
+	int found = 0;
+	if (jdoc_type(doc, node) != JDOC_OBJECT)
+		return 0;
+	for (size_t i = 0; i < jdoc_count(doc, node); i++) {
+		const char *k;
+		int v = jdoc_pair(doc, node, i, &k);
+		if (k && !strcasecmp(k, key))
+			found = v;
+	}
+	return found;
+}
+
+/* Parses the JSON file PATH: 0 with *DOC, 1 when missing, -1 with E.  What
+ * Go's encoding/json refuses and YAML (our parser) takes is refused too:
+ * a byte-order mark, an empty file, unquoted keys. */
 static int load_json(const char *path, struct jdoc **doc, struct err *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int rc = slurp(path, JSON_FILE_MAX, &sb, e);
 	*doc = NULL;
-	if (!rc) {
+	if (!rc && sb.len >= 3 && !memcmp(sb.buf, "\xef\xbb\xbf", 3)) {
+		err_set(e, "%s: invalid character (a byte-order mark) looking for beginning of value", path);
+		rc = -1;
+	} else if (!rc) {
 		*doc = jdoc_parse(sb.buf, sb.len, JSON_FILE_MAX, e);
 		if (!*doc) {
 			/* "PATH:LINE:COL: problem" */
@@ -350,22 +387,25 @@ static int file_exists(const char *path)
 }
 
 /* Looks for ca.pem, cert.pem, key.pem in DIR and records the ones present.
- * WHAT names the setting for messages.  Returns the number found, or -1
- * when VERIFY needs ca.pem and it is missing, or half a client pair is. */
+ * WHAT names the setting for messages.  As the docker CLI: with NEED_CA
+ * (TLS asked for in the environment) ca.pem must exist; a client
+ * certificate without its key (or the other way round) is not used, and
+ * said in a warning.  Returns the number used, or -1 with E. */
 static int find_tls_files(struct endpoint *ep, const char *dir, int need_ca, const char *what, struct err *e)
 {
 	char *ca = xasprintf("%s/ca.pem", dir);
 	char *cert = xasprintf("%s/cert.pem", dir);
 	char *key = xasprintf("%s/key.pem", dir);
 	int has_ca = file_exists(ca), has_cert = file_exists(cert), has_key = file_exists(key);
-	int rc = has_ca + has_cert + has_key;
 
+	if (has_cert != has_key) {
+		strvec_pushf(&ep->warnings, "%s: %s without %s: no client certificate is sent", what,
+			     has_cert ? cert : key, has_cert ? key : cert);
+		has_cert = has_key = 0;
+	}
+	int rc = has_ca + has_cert + has_key;
 	if (need_ca && !has_ca)
-		rc = err_set(e, "%s: %s is missing (needed to verify the daemon's certificate)", what, ca);
-	else if (has_cert && !has_key)
-		rc = err_set(e, "%s: %s is missing (%s has no key)", what, key, cert);
-	else if (has_key && !has_cert)
-		rc = err_set(e, "%s: %s is missing (%s has no certificate)", what, cert, key);
+		rc = err_set(e, "%s: open %s: no such file (TLS needs the CA certificate)", what, ca);
 	if (rc > 0) {
 		free(ep->cert_dir);
 		ep->cert_dir = xstrdup(dir);
@@ -408,76 +448,60 @@ static int resolve_default(struct endpoint *ep, const struct endpoint_env *env, 
 		return err_prefix(e, "DOCKER_HOST");
 	ep->source = src;
 	ep->context = xstrdup("default");
-	if (ep->kind != EP_TCP || !tls)
+	if (!tls)
 		return 0;
-	ep->tls = 1;
-	ep->tls_verify = verify;
+	/* The docker CLI loads the TLS material for any host (a unix socket
+	 * too) and refuses when ca.pem is missing; only tcp:// uses it here. */
 	const char *dir = nonempty(env->docker_cert_path) ? env->docker_cert_path : cfgdir;
 	const char *what = nonempty(env->docker_cert_path) ? "DOCKER_CERT_PATH" :
 			   verify ? "DOCKER_TLS_VERIFY" : "DOCKER_TLS";
-	if (!dir) {
-		if (verify)
-			return err_set(e, "DOCKER_TLS_VERIFY is set but there is no certificate directory "
-				       "(set DOCKER_CERT_PATH, DOCKER_CONFIG or HOME)");
-		return 0;
+	if (!dir)
+		return err_set(e, "%s is set but there is no certificate directory "
+			       "(set DOCKER_CERT_PATH, DOCKER_CONFIG or HOME)", verify ? "DOCKER_TLS_VERIFY" : "DOCKER_TLS");
+	if (find_tls_files(ep, dir, 1, what, e) < 0)
+		return -1;
+	if (ep->kind == EP_TCP) {
+		ep->tls = 1;
+		ep->tls_verify = verify;
 	}
-	return find_tls_files(ep, dir, verify, what, e) < 0 ? -1 : 0;
+	return 0;
 }
 
 /* ---- named contexts ------------------------------------------------------------ */
 
-/* Scans <cfgdir>/contexts/meta/(id)/meta.json for "Name" == NAME.  Returns 0
- * with *DOC, *META (path) and *ID (directory name), or -1 with E. */
+/* The context NAME, where the docker CLI looks for it:
+ * <cfgdir>/contexts/meta/<sha256(NAME)>/meta.json (a meta.json elsewhere,
+ * even with that Name, is not it).  Returns 0 with *DOC, *META (path) and
+ * *ID (the directory name), or -1 with E. */
 static int find_context(const char *cfgdir, const char *name, const char *what,
 			struct jdoc **doc, char **meta, char **id, struct err *e)
 {
-	char *metadir = xasprintf("%s/contexts/meta", cfgdir);
+	char hex[65];
+	sha256_hex(name, strlen(name), hex);
+	char *path = xasprintf("%s/contexts/meta/%s/meta.json", cfgdir, hex);
 	char *shown = show_dup(name, SHOW_MAX);
-	struct err first_bad = { { 0 } };
-	DIR *d = opendir(metadir);
-	struct dirent *de;
-	int rc = -1;
-
-	*doc = NULL;
-	*meta = *id = NULL;
-	if (!d) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			err_set(e, "%s: context %s not found (%s does not exist)", what, shown, metadir);
-		else
-			err_set(e, "%s: context %s: cannot read %s: %s", what, shown, metadir, strerror(errno));
-		goto out;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char *path = xasprintf("%s/%s/meta.json", metadir, de->d_name);
-		struct jdoc *jd;
-		struct err fe;
-		int lr = load_json(path, &jd, &fe);
-		if (lr < 0 && !first_bad.msg[0])
-			first_bad = fe;
-		if (lr == 0) {
-			const char *n = jdoc_string(jd, jdoc_get(jd, jdoc_root(jd), "Name", NULL), NULL);
-			if (n && !strcmp(n, name)) {
-				*doc = jd;
-				*meta = path;
-				*id = xstrdup(de->d_name);
-				rc = 0;
-				break;
-			}
-			jdoc_free(jd);
+	struct err fe;
+	int rc = load_json(path, doc, &fe);
+	if (rc > 0) {
+		err_set(e, "%s: context %s not found (no %s)", what, shown, path);
+		rc = -1;
+	} else if (rc < 0) {
+		err_set(e, "%s: context %s: %s", what, shown, fe.msg);
+	} else {
+		const char *n = jdoc_string(*doc, go_member(*doc, jdoc_root(*doc), "Name"), NULL);
+		if (!n || strcmp(n, name)) {
+			err_set(e, "%s: context %s: %s names %s", what, shown, path, n ? "another context" : "no context");
+			jdoc_free(*doc);
+			*doc = NULL;
+			rc = -1;
 		}
-		free(path);
 	}
-	closedir(d);
 	if (rc) {
-		if (first_bad.msg[0])
-			err_set(e, "%s: context %s not found in %s (and %s)", what, shown, metadir, first_bad.msg);
-		else
-			err_set(e, "%s: context %s not found in %s", what, shown, metadir);
+		free(path);
+	} else {
+		*meta = path;
+		*id = xstrdup(hex);
 	}
-out:
-	free(metadir);
 	free(shown);
 	return rc;
 }
@@ -502,12 +526,12 @@ static int resolve_named(struct endpoint *ep, const struct endpoint_env *env, co
 		return -1;
 
 	int root = jdoc_root(doc);
-	int dep = jdoc_get(doc, root, "Endpoints", "docker", NULL);
+	int dep = go_member(doc, go_member(doc, root, "Endpoints"), "docker");
 	if (jdoc_type(doc, dep) != JDOC_OBJECT) {
 		err_set(e, "%s: %s: context has no Endpoints.docker", what, meta);
 		goto out;
 	}
-	int hostn = jdoc_member(doc, dep, "Host");
+	int hostn = go_member(doc, dep, "Host");
 	const char *host = jdoc_string(doc, hostn, NULL);
 	if (hostn && !host && jdoc_type(doc, hostn) != JDOC_NULL) {
 		unsigned long l, c;
@@ -520,7 +544,7 @@ static int resolve_named(struct endpoint *ep, const struct endpoint_env *env, co
 		err_prefix(e, "%s: %s: Endpoints.docker.Host", what, meta);
 		goto out;
 	}
-	int skip = jdoc_bool(doc, jdoc_member(doc, dep, "SkipTLSVerify"), 0);
+	int skip = jdoc_bool(doc, go_member(doc, dep, "SkipTLSVerify"), 0);
 	ep->source = src;
 	ep->context = xstrdup(name);
 	rc = 0;
@@ -546,34 +570,37 @@ out:
 
 /* ---- resolution ---------------------------------------------------------------- */
 
-/* currentContext from <cfgdir>/config.json: 0 with *NAME (NULL = none),
- * -1 with E. */
-static int current_context(const char *cfgdir, char **name, char **path, struct err *e)
+/* currentContext from <cfgdir>/config.json into *NAME (NULL = none).  A
+ * config.json the docker CLI cannot parse is, as for the CLI, a warning
+ * (into WARNINGS) and no current context. */
+static void current_context(const char *cfgdir, char **name, char **path, struct strvec *warnings)
 {
 	struct jdoc *doc;
-	int rc;
+	struct err e;
 	*name = NULL;
 	*path = xasprintf("%s/config.json", cfgdir);
-	rc = load_json(*path, &doc, e);
-	if (rc)
-		return rc > 0 ? 0 : -1;
+	struct stat st;
+	if (!stat(*path, &st) && S_ISREG(st.st_mode) && st.st_size == 0)
+		return; /* an empty config.json is no config, for the CLI too */
+	int rc = load_json(*path, &doc, &e);
+	if (rc) {
+		if (rc < 0)
+			strvec_pushf(warnings, "Error parsing config file (%s): %s; using the default context", *path,
+				     e.msg);
+		return;
+	}
 	int root = jdoc_root(doc);
-	if (jdoc_type(doc, root) != JDOC_OBJECT) {
-		jdoc_free(doc);
-		return err_set(e, "%s: expected a JSON object", *path);
-	}
-	int cc = jdoc_member(doc, root, "currentContext");
+	int cc = go_member(doc, root, "currentContext");
 	const char *s = jdoc_string(doc, cc, NULL);
-	if (cc && !s && jdoc_type(doc, cc) != JDOC_NULL) {
-		unsigned long l, c;
-		jdoc_pos(doc, cc, &l, &c);
-		jdoc_free(doc);
-		return err_set(e, "%s:%lu:%lu: currentContext: expected a string", *path, l, c);
-	}
-	if (nonempty(s))
+	if (jdoc_type(doc, root) != JDOC_OBJECT)
+		strvec_pushf(warnings, "Error parsing config file (%s): not a JSON object; using the default context",
+			     *path);
+	else if (cc && (!s || !jdoc_is_quoted(doc, cc)) && jdoc_type(doc, cc) != JDOC_NULL)
+		strvec_pushf(warnings, "Error parsing config file (%s): currentContext is not a string; "
+				       "using the default context", *path);
+	else if (nonempty(s))
 		*name = xstrdup(s);
 	jdoc_free(doc);
-	return 0;
 }
 
 int endpoint_resolve_env(struct endpoint *ep, const struct endpoint_env *env, struct err *e)
@@ -582,25 +609,35 @@ int endpoint_resolve_env(struct endpoint *ep, const struct endpoint_env *env, st
 	int rc;
 
 	endpoint_free(ep);
+	struct strvec warnings = STRVEC_INIT;
+	char *name = NULL, *path = NULL;
+	if (cfgdir && !nonempty(env->docker_context))
+		current_context(cfgdir, &name, &path, &warnings);
 	if (nonempty(env->docker_host)) {
 		rc = resolve_default(ep, env, cfgdir, env->docker_host, SRC_DOCKER_HOST, e);
+		const char *active = nonempty(env->docker_context) ? env->docker_context : name;
+		if (!rc && active && strcmp(active, "default"))
+			strvec_push(&ep->warnings, "DOCKER_HOST environment variable overrides the active context. "
+						   "To use a context, either set the global --context flag, or unset "
+						   "DOCKER_HOST environment variable.");
 	} else if (nonempty(env->docker_context)) {
 		rc = resolve_named(ep, env, cfgdir, env->docker_context, SRC_DOCKER_CONTEXT,
 				   "DOCKER_CONTEXT", e);
 	} else {
-		char *name = NULL, *path = NULL;
-		rc = cfgdir ? current_context(cfgdir, &name, &path, e) : 0;
-		if (!rc && name && strcmp(name, "default")) {
+		if (name && strcmp(name, "default")) {
 			char *what = xasprintf("%s: currentContext", path);
 			rc = resolve_named(ep, env, cfgdir, name, SRC_CONFIG, what, e);
 			free(what);
-		} else if (!rc) {
+		} else {
 			rc = resolve_default(ep, env, cfgdir, NULL, SRC_DEFAULT, e);
 		}
-		free(name);
-		free(path);
 	}
+	free(name);
+	free(path);
 	free(cfgdir);
+	for (size_t i = 0; !rc && i < warnings.n; i++)
+		strvec_push(&ep->warnings, warnings.v[i]);
+	strvec_free(&warnings);
 	if (rc)
 		endpoint_free(ep);
 	return rc;

@@ -7,11 +7,21 @@
  *   4. the default: unix:///var/run/docker.sock (TLS env: tcp://localhost:2376)
  *
  * Context metadata lives in <config>/contexts/meta/<sha256(name)>/meta.json
- * and TLS material in <config>/contexts/tls/<sha256(name)>/docker/.  We find
- * the context by scanning meta/ for the matching "Name" (no hashing needed).
+ * and TLS material in <config>/contexts/tls/<sha256(name)>/docker/; a
+ * meta.json in any other folder is not the context, whatever its Name.
+ * JSON files are read as Go's encoding/json reads them into structs: keys
+ * match in any case and the last duplicate wins; a config.json the CLI
+ * cannot parse (truncated, not an object, a byte-order mark, a non-string
+ * currentContext, not a regular file) is a warning and no current context.
  * DOCKER_TLS_VERIFY (any non-empty value, even "0") turns on TLS with
- * verification; DOCKER_TLS (non-empty) TLS without verification;
- * DOCKER_CERT_PATH names the ca/cert/key directory (default: config dir).
+ * verification, DOCKER_TLS (non-empty) TLS without verification; either
+ * needs <DOCKER_CERT_PATH or config dir>/ca.pem (for any host, as the CLI
+ * loads it before it looks at the host); cert.pem and key.pem are used
+ * when both exist.  tcp:// without a host is localhost, a path is the
+ * API's base path, a query is dropped, [IPv6] needs a port.  The CLI's
+ * warnings (a damaged config.json, DOCKER_HOST over the active context)
+ * are kept in ep->warnings in its words.  tests/cli/endpoint_corpus.sh
+ * compares all of this with the docker CLI itself.
  *
  * Ownership: struct endpoint owns its strings (endpoint_free).  Errors name
  * the variable or file that is wrong: "DOCKER_HOST: 'tcp://' has no host",
@@ -20,6 +30,7 @@
 #define WS_ENDPOINT_H
 
 #include "err.h"
+#include "strvec.h"
 
 enum endpoint_kind { EP_UNIX, EP_TCP, EP_SSH };
 enum endpoint_source { SRC_DOCKER_HOST, SRC_DOCKER_CONTEXT, SRC_CONFIG, SRC_DEFAULT };
@@ -40,6 +51,7 @@ struct endpoint {
 	char *ca_file;   /* NULL when absent */
 	char *cert_file;
 	char *key_file;
+	struct strvec warnings; /* what the docker CLI would warn about, one line each */
 };
 
 /* The inputs of resolution; endpoint_env_from_environ() fills it from the

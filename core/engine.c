@@ -72,10 +72,14 @@ int engine_target_init(struct engine_target *t, const struct endpoint *ep,
 	case EP_TCP:
 		t->no_proxy = !strcmp(ep->host, "localhost") || !strncmp(ep->host, "127.", 4) ||
 			      !strcmp(ep->host, "::1");
+		/* tcp://host:port/base: every API path goes under /base, as
+		 * with the docker CLI. */
 		if (strchr(ep->host, ':'))
-			t->base_url = xasprintf("%s://[%s]:%d", ep->tls ? "https" : "http", ep->host, ep->port);
+			t->base_url = xasprintf("%s://[%s]:%d%s", ep->tls ? "https" : "http", ep->host, ep->port,
+						ep->path ? ep->path : "");
 		else
-			t->base_url = xasprintf("%s://%s:%d", ep->tls ? "https" : "http", ep->host, ep->port);
+			t->base_url = xasprintf("%s://%s:%d%s", ep->tls ? "https" : "http", ep->host, ep->port,
+						ep->path ? ep->path : "");
 		if (ep->tls) {
 			t->insecure = !ep->tls_verify;
 			t->ca_file = dup_or_null(ep->ca_file);

@@ -17,6 +17,7 @@
 #ifndef WS_LAUNCH_DIGEST_H
 #define WS_LAUNCH_DIGEST_H
 
+#include "sha256.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -30,8 +31,6 @@
 void launch_normalise(const struct spec *s, struct strbuf *out);
 /* OUT (LAUNCH_DIGEST_HEX + 1 bytes): the digest of a normalised launch. */
 void launch_digest(const char *normalised, char *out);
-/* Lowercase hex SHA-256 of DATA into OUT (65 bytes). */
-void sha256_hex(const void *data, size_t len, char *out);
 /* What changed from normalised launch OLD to NEW, one line per option,
  * "publish 127.0.0.1:8080:8080 → 127.0.0.1:9000:8080" ("(none)" for a
  * missing side; "env.FOO changed" for a variable, whose values are not

@@ -60,6 +60,13 @@ static void print_json(struct checker *c, enum mode_id mode)
 	jsonw_kstr(&w, "context", ep ? check_data(ep, "context") : NULL);
 	jsonw_kstr(&w, "error", !checker_endpoint(c) ? (ep && ep->finding ? ep->finding : "not resolved")
 						     : NULL);
+	jsonw_kstr(&w, "tls", ep && checker_endpoint(c) ? check_data(ep, "tls_mode") : NULL);
+	jsonw_key(&w, "warnings");
+	jsonw_arr_begin(&w);
+	for (size_t j = 0; ep && j < ep->data.n; j++)
+		if (!strncmp(ep->data.v[j], "warning=", 8))
+			jsonw_str(&w, ep->data.v[j] + 8);
+	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
 	jsonw_key(&w, "checks");
 	jsonw_arr_begin(&w);

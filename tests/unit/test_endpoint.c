@@ -1,6 +1,7 @@
 /* test_endpoint.c - endpoint resolution: every precedence rule, contexts
  * with and without TLS material, and every bad input class, in temp dirs. */
 #include "endpoint.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "t.h"
 
@@ -47,10 +48,23 @@ static void write_file(const char *path, const char *content)
 	fclose(f);
 }
 
-/* A context NAME stored under directory ID of config dir CFG. */
+/* The directory the docker CLI keeps context NAME in: sha256(NAME); an
+ * ID of 64 characters is taken as the directory itself. */
+static char *ctx_dir(const char *id)
+{
+	char hex[65];
+	if (strlen(id) == 64)
+		return xstrdup(id);
+	sha256_hex(id, strlen(id), hex);
+	return xstrdup(hex);
+}
+
+/* meta.json for context ID (a name, or a directory name) of config dir CFG. */
 static void make_context(const char *cfg, const char *id, const char *meta_json)
 {
-	char *p = xasprintf("%s/contexts/meta/%s/meta.json", cfg, id);
+	char *dir = ctx_dir(id);
+	char *p = xasprintf("%s/contexts/meta/%s/meta.json", cfg, dir);
+	free(dir);
 	write_file(p, meta_json);
 	free(p);
 }
@@ -149,8 +163,8 @@ static void test_precedence(void)
 	CHECK_STR(ep.context, "default");
 	CHECK_INT(ep.tls, 0);
 
-	make_context(cfg, "id-foo", meta_foo);
-	make_context(cfg, "id-bar", meta_bar);
+	make_context(cfg, "foo", meta_foo);
+	make_context(cfg, "bar", meta_bar);
 	write_file(conf, "{\n\t\"auths\": {},\n\t\"currentContext\": \"bar\"\n}\n");
 
 	/* config.json currentContext */
@@ -211,7 +225,7 @@ static void test_precedence(void)
 	/* DOCKER_CONFIG replaces $HOME/.docker */
 	char *other = xasprintf("%s/otherconf", tmp);
 	rm_rf(other);
-	make_context(other, "x", "{\"Name\":\"elsewhere\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///else.sock\"}}}");
+	make_context(other, "elsewhere", "{\"Name\":\"elsewhere\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///else.sock\"}}}");
 	char *oconf = xasprintf("%s/config.json", other);
 	write_file(oconf, "{\"currentContext\":\"elsewhere\"}");
 	env.docker_config = other;
@@ -219,7 +233,7 @@ static void test_precedence(void)
 	CHECK_INT(ep.source, SRC_CONFIG);
 	CHECK_STR(ep.url, "unix:///else.sock");
 	env.docker_context = "foo";   /* foo lives in $HOME/.docker, not here */
-	resolve_fails(&env, "DOCKER_CONTEXT: context 'foo' not found in ");
+	resolve_fails(&env, "DOCKER_CONTEXT: context 'foo' not found (no ");
 	env.docker_context = NULL;
 	env.docker_config = NULL;
 
@@ -256,7 +270,7 @@ static void test_tls_env(void)
 	env.docker_tls_verify = "1";
 	env.docker_cert_path = certs;
 	resolve_fails(&env, "DOCKER_CERT_PATH: ");
-	resolve_fails(&env, "/certs/ca.pem is missing");
+	resolve_fails(&env, "/certs/ca.pem: no such file");
 	char *ca = path_of(certs, "ca.pem");
 	char *cert = path_of(certs, "cert.pem");
 	char *key = path_of(certs, "key.pem");
@@ -269,15 +283,20 @@ static void test_tls_env(void)
 	CHECK_STR(ep.ca_file, ca);
 	CHECK(ep.cert_file == NULL);
 	CHECK_STR(ep.cert_dir, certs);
+	/* half a client pair is not used, as by the docker CLI: a warning */
 	write_file(cert, "x");
-	resolve_fails(&env, "DOCKER_CERT_PATH: ");
-	resolve_fails(&env, "/certs/key.pem is missing");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK(ep.cert_file == NULL);
+	CHECK_INT(ep.warnings.n, 1);
+	CHECK_CONTAINS(ep.warnings.n ? ep.warnings.v[0] : "", "/certs/key.pem: no client certificate is sent");
 	write_file(key, "x");
 	CHECK_INT(resolve(&ep, &env, &e), 0);
 	CHECK_STR(ep.cert_file, cert);
 	CHECK_STR(ep.key_file, key);
+	CHECK_INT(ep.warnings.n, 0);
 	unlink(cert);
-	resolve_fails(&env, "/certs/cert.pem is missing");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK(ep.cert_file == NULL && ep.key_file == NULL);
 	write_file(cert, "x");
 
 	/* DOCKER_TLS_VERIFY=0 still means verify */
@@ -285,21 +304,22 @@ static void test_tls_env(void)
 	CHECK_INT(resolve(&ep, &env, &e), 0);
 	CHECK_INT(ep.tls_verify, 1);
 
-	/* DOCKER_TLS alone: TLS without verification, files optional */
+	/* DOCKER_TLS alone: TLS without verification; the docker CLI still
+	 * wants ca.pem */
 	env.docker_tls_verify = NULL;
 	env.docker_tls = "1";
-	env.docker_cert_path = NULL;   /* config dir: empty */
 	CHECK_INT(resolve(&ep, &env, &e), 0);
 	CHECK_INT(ep.tls, 1);
 	CHECK_INT(ep.tls_verify, 0);
-	CHECK(ep.ca_file == NULL);
+	env.docker_cert_path = NULL;   /* config dir: empty */
+	resolve_fails(&env, "DOCKER_TLS: open ");
 
 	/* the default with TLS env is tcp://localhost:2376, certs in the config dir */
 	env.docker_host = NULL;
 	env.docker_tls = NULL;
 	env.docker_tls_verify = "1";
 	resolve_fails(&env, "DOCKER_TLS_VERIFY: ");
-	resolve_fails(&env, "/.docker/ca.pem is missing");
+	resolve_fails(&env, "/.docker/ca.pem: no such file");
 	char *cca = path_of(cfg, "ca.pem");
 	write_file(cca, "x");
 	CHECK_INT(resolve(&ep, &env, &e), 0);
@@ -309,12 +329,14 @@ static void test_tls_env(void)
 	CHECK_STR(ep.ca_file, cca);
 	CHECK_STR(ep.cert_dir, cfg);
 
-	/* a unix DOCKER_HOST ignores TLS env */
+	/* a unix DOCKER_HOST with TLS env: the docker CLI loads (and so
+	 * needs) the files, the socket does not use them */
 	env.docker_host = "unix:///tmp/x.sock";
 	env.docker_cert_path = "/nonexistent";
+	resolve_fails(&env, "DOCKER_CERT_PATH: open /nonexistent/ca.pem: no such file");
+	env.docker_cert_path = certs;
 	CHECK_INT(resolve(&ep, &env, &e), 0);
 	CHECK_INT(ep.tls, 0);
-	CHECK(ep.ca_file == NULL);
 	/* ssh too */
 	env.docker_host = "ssh://me@remote";
 	CHECK_INT(resolve(&ep, &env, &e), 0);
@@ -347,9 +369,10 @@ static void test_contexts(void)
 	/* contexts dir missing */
 	env.docker_context = "remote";
 	resolve_fails(&env, "DOCKER_CONTEXT: context 'remote' not found (");
-	resolve_fails(&env, "/contexts/meta does not exist)");
+	resolve_fails(&env, "/contexts/meta/b71199ebd070b36beab7317920c2c2f1d777df8d05e5527d8458fda57cb17a7a/meta.json)");
 
-	const char *id = "fe9c6bd7a66301f49ca9b6a70b217107cd1284598bfc254700c989b916da791e";
+	/* sha256("remote"): where the docker CLI keeps it */
+	const char *id = "b71199ebd070b36beab7317920c2c2f1d777df8d05e5527d8458fda57cb17a7a";
 	make_context(cfg, id, "{\"Name\":\"remote\",\"Metadata\":{},\"Endpoints\":{\"docker\":"
 		     "{\"Host\":\"tcp://remote.example:2376\",\"SkipTLSVerify\":false}}}");
 	/* TLS material in contexts/tls/<same id>/docker */
@@ -358,7 +381,7 @@ static void test_contexts(void)
 	CHECK_INT(ep.kind, EP_TCP);
 	CHECK_INT(ep.tls, 1);
 	CHECK_INT(ep.tls_verify, 1);
-	CHECK_CONTAINS(ep.ca_file, "/contexts/tls/fe9c6bd7");
+	CHECK_CONTAINS(ep.ca_file, "/contexts/tls/b71199eb");
 	CHECK_CONTAINS(ep.ca_file, "/docker/ca.pem");
 	CHECK_CONTAINS(ep.cert_file, "/docker/cert.pem");
 	CHECK_CONTAINS(ep.key_file, "/docker/key.pem");
@@ -377,11 +400,12 @@ static void test_contexts(void)
 	CHECK_INT(ep.tls, 1);
 	CHECK_INT(ep.tls_verify, 0);
 
-	/* half a client pair */
+	/* half a client pair: not used, a warning */
 	char *key = xasprintf("%s/contexts/tls/%s/docker/key.pem", cfg, id);
 	unlink(key);
-	resolve_fails(&env, "DOCKER_CONTEXT: context TLS: ");
-	resolve_fails(&env, "/docker/key.pem is missing");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK(ep.cert_file == NULL);
+	CHECK_CONTAINS(ep.warnings.n ? ep.warnings.v[0] : "", "DOCKER_CONTEXT: context TLS: ");
 	free(key);
 
 	/* no TLS material: plain tcp, or TLS without verify when skipping */
@@ -422,20 +446,29 @@ static void test_contexts(void)
 	CHECK_STR(ep.context, "remote");
 
 	/* bad Host in meta.json: names the variable, the file and the field */
-	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"tcp://\"}}}");
+	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"tcp://h:x\"}}}");
 	resolve_fails(&env, "DOCKER_CONTEXT: ");
-	resolve_fails(&env, "/meta.json: Endpoints.docker.Host: 'tcp://' has no host");
+	resolve_fails(&env, "/meta.json: Endpoints.docker.Host: 'tcp://h:x' has an invalid port");
 	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":42}}}");
 	resolve_fails(&env, "/meta.json:1:48: Endpoints.docker.Host: expected a string");
 	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{}}");
 	resolve_fails(&env, "/meta.json: context has no Endpoints.docker");
 
-	/* an unknown name, with a broken meta.json elsewhere mentioned */
+	/* an unknown name; a broken meta.json where the name's is */
 	env.docker_context = "ghost";
-	resolve_fails(&env, "DOCKER_CONTEXT: context 'ghost' not found in ");
-	make_context(cfg, "broken", "{\"Name\": \"half");
-	resolve_fails(&env, "/contexts/meta/broken/meta.json:1:");
-	/* the broken file does not hide a good match */
+	resolve_fails(&env, "DOCKER_CONTEXT: context 'ghost' not found (no ");
+	make_context(cfg, "ghost", "{\"Name\": \"half");
+	resolve_fails(&env, "/meta.json:1:");
+	/* a meta.json with the name, in a folder not named by its hash: not it */
+	make_context(cfg, "0000000000000000000000000000000000000000000000000000000000000000",
+		     "{\"Name\":\"other\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///o.sock\"}}}");
+	env.docker_context = "other";
+	resolve_fails(&env, "DOCKER_CONTEXT: context 'other' not found (no ");
+	/* Go's encoding/json: keys match in any case, the last one wins */
+	make_context(cfg, "other", "{\"name\":\"other\",\"ENDPOINTS\":{\"docker\":{\"Host\":\"unix:///1.sock\","
+		     "\"host\":\"unix:///2.sock\"}}}");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_STR(ep.path, "/2.sock");
 	env.docker_context = "remote";
 	make_context(cfg, id, "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///r.sock\"}}}");
 	CHECK_INT(resolve(&ep, &env, &e), 0);
@@ -448,27 +481,39 @@ static void test_contexts(void)
 	/* currentContext naming a missing context names config.json */
 	env.docker_context = NULL;
 	char *conf = xasprintf("%s/config.json", cfg);
-	write_file(conf, "{\"currentContext\":\"ghost\"}");
-	resolve_fails(&env, "/.docker/config.json: currentContext: context 'ghost' not found");
+	write_file(conf, "{\"currentContext\":\"nobody\"}");
+	resolve_fails(&env, "/.docker/config.json: currentContext: context 'nobody' not found");
 
-	/* config.json problems: file:line:col */
-	write_file(conf, "{\n\t\"currentContext\": \"x\",\n\t\"auths\": {\n}");
-	resolve_fails(&env, "/.docker/config.json:");
-	write_file(conf, "{\n  \"currentContext\" \"x\"\n}\n");
-	resolve_fails(&env, "/.docker/config.json:2:");
-	write_file(conf, "{\"currentContext\": 7}");
-	resolve_fails(&env, "/.docker/config.json:1:20: currentContext: expected a string");
-	write_file(conf, "[\"currentContext\"]");
-	resolve_fails(&env, "/.docker/config.json: expected a JSON object");
-	write_file(conf, "");
-	resolve_fails(&env, "/.docker/config.json:1:1: no JSON value");
-	/* a FIFO or a directory instead of a file: an error, not a hang */
+	/* a config.json the docker CLI cannot parse: as for the CLI, a warning
+	 * naming the file (line:col where there is one) and the default */
+	static const struct {
+		const char *text, *want;
+	} damaged[] = {
+		{ "{\n\t\"currentContext\": \"x\",\n\t\"auths\": {\n}", "/.docker/config.json:" },
+		{ "{\n  \"currentContext\" \"x\"\n}\n", "/.docker/config.json:2:" },
+		{ "{\"currentContext\": 7}", "currentContext is not a string" },
+		{ "[\"currentContext\"]", "not a JSON object" },
+		{ "\xef\xbb\xbf{\"currentContext\":\"remote\"}", "byte-order mark" },
+	};
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		write_file(conf, damaged[i].text);
+		CHECK_INT(resolve(&ep, &env, &e), 0);
+		CHECK_INT(ep.source, SRC_DEFAULT);
+		CHECK_CONTAINS(ep.warnings.n ? ep.warnings.v[0] : "", "Error parsing config file (");
+		CHECK_CONTAINS(ep.warnings.n ? ep.warnings.v[0] : "", damaged[i].want);
+	}
+	write_file(conf, "");   /* empty: no config, no warning */
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_INT(ep.warnings.n, 0);
+	/* a FIFO or a directory instead of a file: a warning, not a hang */
 	unlink(conf);
 	CHECK_INT(mkfifo(conf, 0600), 0);
-	resolve_fails(&env, "/.docker/config.json: not a regular file");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_CONTAINS(ep.warnings.n ? ep.warnings.v[0] : "", "/.docker/config.json: not a regular file");
 	unlink(conf);
 	mkdir_p(conf);
-	resolve_fails(&env, "/.docker/config.json: not a regular file");
+	CHECK_INT(resolve(&ep, &env, &e), 0);
+	CHECK_CONTAINS(ep.warnings.n ? ep.warnings.v[0] : "", "/.docker/config.json: not a regular file");
 	rmdir(conf);
 	/* DOCKER_HOST never reads config.json */
 	env.docker_host = "unix:///x.sock";
@@ -493,8 +538,14 @@ static void test_urls(void)
 	CHECK_STR(ep.host, "::1");
 	CHECK_INT(ep.port, 2376);
 	CHECK_STR(ep.url, "tcp://[::1]:2376");
-	CHECK_INT(endpoint_parse_url("tcp://[fe80::1]", &ep, &e), 0);
-	CHECK_STR(ep.url, "tcp://[fe80::1]:2375");
+	CHECK_INT(endpoint_parse_url("tcp://[fe80::1]", &ep, &e), -1);   /* the CLI: invalid bind address */
+	CHECK_INT(endpoint_parse_url("tcp://", &ep, &e), 0);   /* the CLI: localhost */
+	CHECK_STR(ep.url, "tcp://localhost:2375");
+	CHECK_INT(endpoint_parse_url("tcp://:2377", &ep, &e), 0);
+	CHECK_STR(ep.url, "tcp://localhost:2377");
+	CHECK_INT(endpoint_parse_url("tcp://h:1/base/?x=1", &ep, &e), 0);   /* a base path; the query dropped */
+	CHECK_STR(ep.url, "tcp://h:1/base");
+	CHECK_STR(ep.path, "/base");
 	CHECK_INT(endpoint_parse_url("docker.example:4243", &ep, &e), 0);   /* no scheme: tcp */
 	CHECK_INT(ep.kind, EP_TCP);
 	CHECK_STR(ep.url, "tcp://docker.example:4243");
@@ -522,8 +573,6 @@ static void test_urls(void)
 	struct {
 		const char *url, *want;
 	} bad[] = {
-		{ "tcp://", "DOCKER_HOST: 'tcp://' has no host" },
-		{ "tcp://:2375", "DOCKER_HOST: 'tcp://:2375' has no host" },
 		{ "http://docker.example", "DOCKER_HOST: 'http://docker.example' is invalid (expected unix://, tcp:// or ssh://)" },
 		{ "tcpp://h", "is invalid" },
 		{ "fd://", "DOCKER_HOST: 'fd://' is not supported (fd://" },
@@ -534,8 +583,7 @@ static void test_urls(void)
 		{ "tcp://bad_host!:1", "has an invalid host" },
 		{ "tcp://[::1", "unterminated [IPv6]" },
 		{ "tcp://::1:2375", "without [brackets]" },
-		{ "tcp://h:1/base", "has a path" },
-		{ "tcp://h:1?x=1", "has a query" },
+		{ "tcp://[::1]", "without a port" },
 		{ "tcp://u@h:1", "has a user name" },
 		{ "ssh://me:secret@h", "has a password" },
 		{ "ssh://", "has no host" },
