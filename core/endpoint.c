@@ -191,6 +191,10 @@ static int parse_tcp(const char *whole, const char *rest, struct endpoint *ep, s
 		ep->path = xstrndup(rest + n, pl);
 		while (strlen(ep->path) > 1 && ep->path[strlen(ep->path) - 1] == '/')
 			ep->path[strlen(ep->path) - 1] = '\0';
+		if (!strcmp(ep->path, "/")) { /* "//" is no base path either */
+			free(ep->path);
+			ep->path = NULL;
+		}
 	}
 	char *hp = join_hostport(ep->host, ep->port);
 	ep->url = xasprintf("tcp://%s%s", hp, ep->path ? ep->path : "");

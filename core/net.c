@@ -1,5 +1,6 @@
-/* net.c - bounded, cancellable HTTP requests on one curl multi handle. */
-#include "net.h"
+/* net.c - bounded, cancellable HTTP requests on one curl multi handle;
+ * why one failed, in one line: net_errors.c. */
+#include "net_internal.h"
 #include "ytree.h"
 
 #include <curl/curl.h>
@@ -12,48 +13,6 @@
 #include <strings.h>
 #include <time.h>
 
-#ifndef WS_VERSION
-#define WS_VERSION "dev"
-#endif
-
-#define HEADER_VALUE_MAX 8192
-
-struct net_req {
-	struct net_req *prev, *next;
-	unsigned id;
-	CURL *easy;
-	struct curl_slist *headers;
-	char errbuf[CURL_ERROR_SIZE];
-	size_t max_reply;
-	long connect_ms, timeout_ms;
-	int (*on_data)(void *ctx, const char *data, size_t len);
-	void *data_ctx;
-	int aborted;          /* on_data asked to stop */
-	int toobig;
-	int cancelled;        /* cancelled while queued for delivery */
-	int continued;        /* net_continue() took over the RELEASE */
-	CURLcode code;
-	char *start_error;    /* could not start: delivered as a failure */
-	int start_tls;        /* ... because of the TLS files (NET_ERR_TLS) */
-	net_done_fn done;
-	net_release_fn release;
-	void *ctx;
-	struct timespec t0;
-	struct net_reply reply;
-};
-
-struct req_list {
-	struct net_req *head, *tail;
-};
-
-struct net {
-	CURLM *multi;
-	unsigned next_id;
-	struct req_list active;      /* handles in the multi */
-	struct req_list done;        /* finished, DONE not yet called */
-	struct req_list delivering;  /* the batch net_dispatch() is calling back */
-	struct net_req *current;     /* the request whose DONE is running */
-};
 
 static int global_ready;
 
@@ -87,7 +46,7 @@ int net_async_dns(void)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static long now_ms_since(const struct timespec *t0)
+long net_now_ms_since(const struct timespec *t0)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -251,181 +210,6 @@ static size_t on_header(char *data, size_t size, size_t n, void *p)
 		}
 	}
 	return len;
-}
-
-/* ---- error messages --------------------------------------------------------- */
-
-__attribute__((format(printf, 3, 4)))
-static void fail(struct net_req *r, enum net_result res, const char *fmt, ...)
-{
-	char msg[ERR_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->reply.result = res;
-	if (r->errbuf[0] && !strstr(msg, r->errbuf))
-		err_set(&r->reply.err, "%s (%s)", msg, r->errbuf);
-	else
-		err_set(&r->reply.err, "%s", msg);
-}
-
-/* TLS alerts from the server about our client certificate arrive as
- * handshake or read errors; say what they mean.  NULL when none. */
-static const char *client_cert_alert(const char *errbuf)
-{
-	if (strstr(errbuf, "certificate required"))
-		return "TLS: the server requires a client certificate";
-	if (strstr(errbuf, "alert bad certificate") || strstr(errbuf, "alert unknown ca") ||
-	    strstr(errbuf, "alert certificate unknown") || strstr(errbuf, "alert certificate expired") ||
-	    strstr(errbuf, "alert unsupported certificate") || strstr(errbuf, "alert certificate revoked"))
-		return "TLS: the server rejected the client certificate";
-	return NULL;
-}
-
-static void describe_failure(struct net_req *r)
-{
-	const char *alert;
-	CURLcode c = r->code;
-	long os_errno = 0;
-	size_t n = strlen(r->errbuf);
-
-	while (n && (r->errbuf[n - 1] == '\n' || r->errbuf[n - 1] == '\r'))
-		r->errbuf[--n] = '\0';
-	if (r->easy) {
-		curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
-	}
-	if (r->aborted) {
-		r->errbuf[0] = '\0';
-		fail(r, NET_ERR_OTHER, "aborted by the reader");
-		return;
-	}
-	if (r->toobig || c == CURLE_FILESIZE_EXCEEDED) {
-		char *sz = net_size_str(r->max_reply);
-		r->errbuf[0] = '\0';
-		fail(r, NET_ERR_TOOBIG, "reply larger than %s", sz);
-		free(sz);
-		return;
-	}
-	if ((c == CURLE_SSL_CONNECT_ERROR || c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR) &&
-	    (alert = client_cert_alert(r->errbuf))) {
-		fail(r, NET_ERR_TLS, "%s", alert);
-		return;
-	}
-	switch (c) {
-	case CURLE_OPERATION_TIMEDOUT:
-		r->errbuf[0] = '\0';
-		/* Which limit fired: the total one cannot have before its time
-		 * (the connect phase includes the TLS handshake). */
-		if (r->connect_ms < r->timeout_ms && r->reply.elapsed_ms < r->timeout_ms - 50)
-			fail(r, NET_ERR_TIMEOUT, "connect timed out after %ld ms", r->connect_ms);
-		else
-			fail(r, NET_ERR_TIMEOUT, "timed out after %ld ms", r->timeout_ms);
-		return;
-	case CURLE_COULDNT_CONNECT:
-		switch (os_errno) {
-		case ECONNREFUSED:
-			r->errbuf[0] = '\0';   /* the caller names the target */
-			fail(r, NET_ERR_REFUSED, "connection refused");
-			return;
-		case ENOENT:
-			r->errbuf[0] = '\0';
-			fail(r, NET_ERR_REFUSED, "no such socket");
-			return;
-		case EACCES:
-		case EPERM:
-			r->errbuf[0] = '\0';
-			fail(r, NET_ERR_REFUSED, "permission denied");
-			return;
-		case ENETUNREACH:
-		case EHOSTUNREACH:
-			fail(r, NET_ERR_REFUSED, "host unreachable");
-			return;
-		default:
-			fail(r, NET_ERR_REFUSED, "cannot connect");
-			return;
-		}
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		fail(r, NET_ERR_RESOLVE, "cannot resolve host name");
-		return;
-	case CURLE_PEER_FAILED_VERIFICATION:
-		fail(r, NET_ERR_TLS, "TLS: certificate verify failed");
-		return;
-	case CURLE_SSL_CONNECT_ERROR:
-		fail(r, NET_ERR_TLS, "TLS: handshake failed");
-		return;
-	case CURLE_SSL_CERTPROBLEM:
-		fail(r, NET_ERR_TLS, "TLS: cannot use the client certificate or key");
-		return;
-	case CURLE_SSL_CACERT_BADFILE:
-		fail(r, NET_ERR_TLS, "TLS: cannot read the CA certificate file");
-		return;
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CLIENTCERT:
-	case CURLE_USE_SSL_FAILED:
-		fail(r, NET_ERR_TLS, "TLS: %s", curl_easy_strerror(c));
-		return;
-	case CURLE_GOT_NOTHING:
-		r->errbuf[0] = '\0';
-		fail(r, NET_ERR_PROTOCOL, "server closed the connection without replying");
-		return;
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		/* also for non-HTTP replies: "Received HTTP/0.9 when not allowed",
-		 * "Unsupported HTTP version in response" */
-		if (strstr(r->errbuf, "HTTP"))
-			fail(r, NET_ERR_PROTOCOL, "malformed HTTP reply");
-		else
-			fail(r, NET_ERR_OTHER, "unsupported URL scheme");
-		return;
-	case CURLE_WEIRD_SERVER_REPLY:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-	case CURLE_BAD_CONTENT_ENCODING:
-		fail(r, NET_ERR_PROTOCOL, "malformed HTTP reply");
-		return;
-	case CURLE_PARTIAL_FILE:
-		fail(r, NET_ERR_PROTOCOL, "reply truncated");
-		return;
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-		fail(r, NET_ERR_PROTOCOL, "connection lost");
-		return;
-	case CURLE_TOO_MANY_REDIRECTS:
-		fail(r, NET_ERR_PROTOCOL, "too many redirects");
-		return;
-	default:
-		fail(r, NET_ERR_OTHER, "%s", curl_easy_strerror(c));
-		return;
-	}
-}
-
-/* Fills the reply of a request that curl finished (handle still alive). */
-static void req_finish(struct net_req *r)
-{
-	r->reply.elapsed_ms = now_ms_since(&r->t0);
-	if (r->start_error) {
-		r->reply.result = r->start_tls ? NET_ERR_TLS : NET_ERR_OTHER;
-		err_set(&r->reply.err, "%s%s", r->start_tls ? "TLS: " : "", r->start_error);
-		return;
-	}
-	if (r->code == CURLE_OK && !r->toobig) {
-		r->reply.result = NET_OK;
-		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->reply.status);
-		err_clear(&r->reply.err);
-		return;
-	}
-	r->reply.status = 0;
-	strbuf_free(&r->reply.body);
-	describe_failure(r);
 }
 
 /* ---- starting --------------------------------------------------------------- */
@@ -752,14 +536,14 @@ unsigned net_dispatch(struct net *net)
 		list_remove(&net->active, r);
 		list_push(&net->done, r);
 	}
-	/* Deliver this batch; what callbacks start or fail now waits for the
+	/* Deliver this batch; what callbacks start or net_fail now waits for the
 	 * next dispatch, so a callback that restarts on failure cannot spin. */
 	net->delivering = net->done;
 	net->done.head = net->done.tail = NULL;
 	while ((r = net->delivering.head)) {
 		list_remove(&net->delivering, r);
 		if (!r->cancelled) {
-			req_finish(r);
+			net_req_finish(r);
 			if (r->done) {
 				/* Keep it findable so net_cancel(own id) is a no-op. */
 				net->current = r;
@@ -784,7 +568,7 @@ int net_run_all(struct net *net, long max_ms, struct err *e)
 	while (net_pending(net)) {
 		long wait = 1000;
 		if (max_ms >= 0) {
-			long left = max_ms - now_ms_since(&t0);
+			long left = max_ms - net_now_ms_since(&t0);
 			if (left <= 0)
 				return err_set(e, "requests still pending after %ld ms", max_ms);
 			if (left < wait)
