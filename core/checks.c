@@ -228,7 +228,7 @@ void checker_start(struct checker *c)
 	if (c->wanted[CK_IMAGE] && !c->offline) {
 		struct err e;
 		c->image_left++;
-		c->ids[OP_REGISTRY] = registry_latest_tag(c->net, spec_get(&c->spec, OPT_IMAGE), c->registry_url,
+		c->ids[OP_REGISTRY] = registry_latest_tag(c->net, spec_get(&c->spec, OPT_IMAGE), c->registry_url, c->remote_timeout_ms,
 							  ck_on_registry, &c->ctx[OP_REGISTRY], &e);
 		if (!c->ids[OP_REGISTRY]) {
 			c->image_left--;

@@ -139,6 +139,7 @@ struct reg_op {
 	struct semver best_v;
 	registry_done_fn done;
 	void *ctx;
+	long timeout_ms;   /* each request's, connect and total; 0: the defaults */
 };
 
 static void op_release(void *p)
@@ -182,14 +183,15 @@ static void fail_net(struct reg_op *op, const struct net_reply *rp)
 	     "not reachable: %s", rp->err.msg);
 }
 
-static void request_for(struct net_request *req, const char *url, const char *const *headers)
+static void request_for(struct net_request *req, const struct reg_op *op, const char *url,
+			const char *const *headers)
 {
 	memset(req, 0, sizeof(*req));
 	req->method = NET_GET;
 	req->url = url;
 	req->follow_redirects = 1;
-	req->connect_timeout_ms = REGISTRY_CONNECT_TIMEOUT_MS;
-	req->timeout_ms = REGISTRY_TIMEOUT_MS;
+	req->connect_timeout_ms = op->timeout_ms > 0 ? op->timeout_ms : REGISTRY_CONNECT_TIMEOUT_MS;
+	req->timeout_ms = op->timeout_ms > 0 ? op->timeout_ms : REGISTRY_TIMEOUT_MS;
 	req->headers = headers;
 }
 
@@ -203,7 +205,7 @@ static void get_page(struct net *net, unsigned id, struct reg_op *op, const char
 	const char *hdrs[] = { op->auth_header, NULL };
 	size_t bl = strlen(op->base);
 	int same = !strncmp(url, op->base, bl) && (url[bl] == '/' || !url[bl]);
-	request_for(&req, url, op->auth_header && same ? hdrs : NULL);
+	request_for(&req, op, url, op->auth_header && same ? hdrs : NULL);
 	net_continue(net, id, &req, on_page, op);
 }
 
@@ -330,7 +332,7 @@ static void start_token(struct net *net, unsigned id, struct reg_op *op, const c
 		free(s);
 	}
 	op->token_tried = 1;
-	request_for(&req, url.buf, NULL);
+	request_for(&req, op, url.buf, NULL);
 	net_continue(net, id, &req, on_token, op);
 	strbuf_free(&url);
 	free(realm);
@@ -424,7 +426,7 @@ static void on_page(struct net *net, unsigned id, struct net_reply *rp, void *p)
 	finish(op, REGISTRY_OK);
 }
 
-unsigned registry_latest_tag(struct net *net, const char *image, const char *base_url,
+unsigned registry_latest_tag(struct net *net, const char *image, const char *base_url, long timeout_ms,
 			     registry_done_fn done, void *ctx, struct err *e)
 {
 	struct imageref ref;
@@ -443,9 +445,10 @@ unsigned registry_latest_tag(struct net *net, const char *image, const char *bas
 	op->repo = registry_repo_path(&ref);
 	op->done = done;
 	op->ctx = ctx;
+	op->timeout_ms = timeout_ms;
 	imageref_free(&ref);
 	url = xasprintf("%s/v2/%s/tags/list", op->base, op->repo);
-	request_for(&req, url, NULL);
+	request_for(&req, op, url, NULL);
 	id = net_start(net, &req, on_page, op_release, op);
 	free(url);
 	return id;

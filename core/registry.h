@@ -70,10 +70,12 @@ char *registry_base_url(const struct imageref *ref);
 char *registry_repo_path(const struct imageref *ref);
 
 /* Starts the lookup for IMAGE (any reference; tag and digest are ignored).
- * BASE_URL overrides the registry URL (NULL: registry_base_url()).  Returns
+ * BASE_URL overrides the registry URL (NULL: registry_base_url()).
+ * TIMEOUT_MS bounds each request, connect and total (the caller's
+ * --timeout; 0: REGISTRY_CONNECT_TIMEOUT_MS and REGISTRY_TIMEOUT_MS).  Returns
  * a net request id (net_cancel() stops the whole lookup, DONE is then not
  * called), or 0 with E when IMAGE does not parse. */
-unsigned registry_latest_tag(struct net *net, const char *image, const char *base_url,
+unsigned registry_latest_tag(struct net *net, const char *image, const char *base_url, long timeout_ms,
 			     registry_done_fn done, void *ctx, struct err *e);
 
 #endif

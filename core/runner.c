@@ -423,6 +423,8 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 		r->ep_ok = 1;
 		if (!engine_target_init(&r->target, &r->ep, getenv("DOCKER_API_VERSION"), &ee))
 			r->target_ok = 1;
+		if (r->target_ok && r->ep.kind != EP_UNIX && cfg->remote_timeout_ms > 0)
+			r->target.connect_timeout_ms = r->target.timeout_ms = cfg->remote_timeout_ms;
 	}
 	if (r->published) {
 		const char *host = r->pub.bind;

@@ -90,6 +90,8 @@ struct runner_config {
 				   * this launch did not create (else: refused) */
 	int down;                 /* a removal plan: no probes, no verification, no
 				   * rollback, every step runs even after a failure */
+	long remote_timeout_ms;   /* each Engine API call to a tcp:// daemon, connect
+				   * and total (up --timeout); 0: engine.h's defaults */
 	int recreate;             /* a container of the launch made with other
 				   * options is removed and run again (volumes and
 				   * networks are kept); else the run stops there */

@@ -234,7 +234,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	struct check_opts o = { 0 };
 	const struct extra_flag extras[] = {
 		{ "json", EX_FLAG, &o.json, NULL, "machine-readable output (see README)" },
-		{ "timeout", EX_STRING, &o.timeout, "SECONDS", "timeout of each remote check [5]" },
+		{ "timeout", EX_STRING, &o.timeout, "SECONDS", "timeout of each remote call: the daemon, the registry, ssh [5]" },
 		{ "registry", EX_STRING, &o.registry, "URL", "registry base URL for the tag lookup" },
 		{ "offline", EX_FLAG, &o.offline, NULL, "skip the registry lookup" },
 		{ NULL, 0, NULL, NULL, NULL },

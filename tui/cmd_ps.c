@@ -275,7 +275,7 @@ int cmd_ps(struct cli *cli, int argc, char **argv)
 			continue;
 		struct err e;
 		lks[nlk] = (struct lookup){ rows, ls.n, img, 0 };
-		lks[nlk].id = registry_latest_tag(ce.net, img, registry, on_tag, &lks[nlk], &e);
+		lks[nlk].id = registry_latest_tag(ce.net, img, registry, 0, on_tag, &lks[nlk], &e);
 		nlk++;
 	}
 	long long deadline = proc_now_ms() + PS_PROBE_MS;

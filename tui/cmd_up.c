@@ -86,7 +86,7 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		{ "recreate", EX_FLAG, &recreate, NULL,
 		  "replace the launch's containers when they were made with other options (volumes are kept)" },
 		{ "save", EX_STRING, &save, "NAME", "save the launch as a profile when it succeeds" },
-		{ "timeout", EX_STRING, &timeout, "SECONDS", "timeout of each remote check [5]" },
+		{ "timeout", EX_STRING, &timeout, "SECONDS", "timeout of each remote call: checks, the Engine API of a tcp:// daemon, the registry [5]" },
 		{ "verify-timeout", EX_STRING, &verify, "SECONDS", "how long to wait for docker inside [90]" },
 		{ "registry", EX_STRING, &registry, "URL", "registry base URL for the tag lookup" },
 		{ "offline", EX_FLAG, &offline, NULL, "skip the registry lookup" },
@@ -184,6 +184,7 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	struct runner_config rcfg = { .plan = &plan, .keep = keep, .adopt = adopt, .recreate = recreate,
+				      .remote_timeout_ms = tmo,
 				      .verify_timeout_ms = vtmo,
 				      .docker = getenv("WS_LAUNCH_DOCKER") };
 	r = runner_new(net, &rcfg, &e);

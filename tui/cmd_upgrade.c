@@ -277,7 +277,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		target = xstrdup(image);
 	} else {
 		struct newest nw = { 0 };
-		unsigned id = registry_latest_tag(ce.net, s->image, registry, on_newest, &nw, &e);
+		unsigned id = registry_latest_tag(ce.net, s->image, registry, 0, on_newest, &nw, &e);
 		if (!id) {
 			rc = cli_fail("upgrade", "%s: %s", s->image, e.msg);
 			goto out;

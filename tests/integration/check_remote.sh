@@ -96,3 +96,6 @@ has "$(field_of image finding)" "registry not reachable" "unreachable noted"
 DOCKER_HOST=tcp://$WSL_BLACKHOLE_ADDR chk socket --offline --timeout 2
 eq "$(status_of engine)" fail "engine at the blackhole"
 has "$(field_of engine finding)" "timed out after 2000 ms" "engine timeout follows --timeout"
+# ... and the registry's (was a fixed 3 s connect / 10 s total)
+chk socket --socket "$WSL_A_SOCK" --registry "http://$WSL_BLACKHOLE_ADDR" --timeout 1
+has "$(jq -r '.checks[] | select(.id == "image") | .finding + " " + (.data | tostring)' "$J")" "1000 ms" "registry timeout follows --timeout"

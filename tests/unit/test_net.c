@@ -1480,7 +1480,7 @@ static void lookup(struct net *net, const char *image, const char *base, struct 
 {
 	struct err e;
 	memset(g, 0, sizeof(*g));
-	unsigned id = registry_latest_tag(net, image, base, on_registry, g, &e);
+	unsigned id = registry_latest_tag(net, image, base, 0, on_registry, g, &e);
 	CHECK(id != 0);
 	if (!id)
 		fprintf(stderr, "%s: %s\n", image, e.msg);
@@ -1553,13 +1553,13 @@ static void test_registry(struct net *net)
 	free(closed);
 
 	/* a bad image reference is refused synchronously */
-	CHECK_INT(registry_latest_tag(net, "Not A Ref", base, on_registry, &g, &e), 0);
+	CHECK_INT(registry_latest_tag(net, "Not A Ref", base, 0, on_registry, &g, &e), 0);
 	CHECK(e.msg[0] != '\0');
 	CHECK_INT(net_pending(net), 0);
 
 	/* cancel mid-flow (after the 401, during the token stage or later) */
 	memset(&g, 0, sizeof(g));
-	unsigned id = registry_latest_tag(net, "ghcr.io/kloudkit/workspace", base, on_registry, &g, &e);
+	unsigned id = registry_latest_tag(net, "ghcr.io/kloudkit/workspace", base, 0, on_registry, &g, &e);
 	net_wait(net, NULL, 0, 50, &e);
 	net_dispatch(net);
 	CHECK_INT(net_cancel(net, id), g.calls ? 0 : 1);
