@@ -120,7 +120,7 @@ static const struct {
 } data_types[] = {
 	{ "rootless", CDT_BOOL }, { "userns", CDT_BOOL }, { "desktop", CDT_BOOL },
 	{ "present", CDT_BOOL }, { "busy", CDT_BOOL }, { "tls", CDT_BOOL },
-	{ "gid", CDT_INT }, { "port", CDT_INT }, { "elapsed_ms", CDT_INT },
+	{ "loopback", CDT_BOOL }, { "gid", CDT_INT }, { "port", CDT_INT }, { "elapsed_ms", CDT_INT },
 };
 
 enum check_data_type check_data_type(const char *key)
@@ -346,6 +346,8 @@ void checker_free(struct checker *c)
 	free(c->kernel);
 	free(c->newest_tag);
 	free(c->registry_note);
+	free(c->pull_error);
+	free(c->tcp_loopback_host);
 	free(c->registry_url);
 	free(c->ssh_bin);
 	free(c->tcp_url);

@@ -161,6 +161,72 @@ static void on_version(struct engine_result *r, void *ctx)
 	ck_data(c, CK_ENGINE, "kernel", "%s", v->kernel_version ? v->kernel_version : "");
 }
 
+/* 1 when --pull never forbids pulling an absent image. */
+static int pull_never(const struct checker *c)
+{
+	return !strcmp(spec_get(&c->spec, OPT_PULL), "never");
+}
+
+/* Asks the daemon whether it can pull IMAGE: /distribution/IMAGE/json
+ * makes the daemon itself resolve the image in its registry, through its
+ * own mirrors, proxy and DNS (what `docker pull` will meet), rather than
+ * ws-launch's view of the network. */
+static unsigned start_dist(struct checker *c, enum op op, const char *image, engine_done_fn done)
+{
+	struct strbuf path = STRBUF_INIT;
+	strbuf_addstr(&path, "/distribution/");
+	engine_path_escape(&path, image);
+	strbuf_addstr(&path, "/json");
+	unsigned id = engine_get_json(c->net, &c->target, path.buf, done, &c->ctx[op]);
+	strbuf_free(&path);
+	return id;
+}
+
+/* The daemon's reason, and whether it is about credentials (*AUTH 1) or
+ * a reference the registry does not have (*AUTH 2). */
+static void dist_error(const struct engine_result *r, char **msg, int *auth)
+{
+	*auth = r->http_status == 401 || r->http_status == 403 || strstr(r->err.msg, "unauthorized") ||
+		strstr(r->err.msg, "denied");
+	if (!*auth && (r->http_status == 404 || strstr(r->err.msg, "manifest unknown")))
+		*auth = 2;
+	free(*msg);
+	*msg = xstrdup(r->err.msg[0] ? r->err.msg : "the daemon could not resolve it");
+}
+
+static void on_dind_dist(struct engine_result *r, void *ctx)
+{
+	struct opctx *x = ctx;
+	struct checker *c = x->c;
+	ck_op_done(c, OP_DIND_DIST);
+	const char *img = spec_get(&c->spec, OPT_DIND_IMAGE);
+	if (r->status == ENGINE_OK) {
+		ck_set(c, CK_DIND_IMAGE, CHECK_PASS, NULL, "%s is not present; the daemon can pull it", img);
+		return;
+	}
+	char *msg = NULL;
+	int auth;
+	dist_error(r, &msg, &auth);
+	ck_data(c, CK_DIND_IMAGE, "pull_error", "%s", msg);
+	ck_set(c, CK_DIND_IMAGE, auth == 1 ? CHECK_WARN : CHECK_FAIL,
+	       auth == 1 ? "the pull sends your docker login; check it with 'docker pull'"
+	       : auth == 2 ? "its registry has no such image or tag: check --dind-image"
+			   : "make its registry reachable from the daemon, or load the image there (docker load)",
+	       "%s is not present and the daemon cannot pull it: %s", img, msg);
+	free(msg);
+}
+
+static void on_dist(struct engine_result *r, void *ctx)
+{
+	struct opctx *x = ctx;
+	struct checker *c = x->c;
+	ck_op_done(c, OP_DIST);
+	if (r->status != ENGINE_OK)
+		dist_error(r, &c->pull_error, &c->pull_error_auth);
+	c->image_left--;
+	finish_image(c);
+}
+
 static void on_image(struct engine_result *r, void *ctx)
 {
 	struct opctx *x = ctx;
@@ -177,8 +243,11 @@ static void on_image(struct engine_result *r, void *ctx)
 			ck_set(c, CK_DIND_IMAGE, CHECK_WARN, NULL, "cannot ask the daemon about %s: %s", img, r->err.msg);
 		else if (present)
 			ck_set(c, CK_DIND_IMAGE, CHECK_PASS, NULL, "%s is present", img);
+		else if (pull_never(c))
+			ck_set(c, CK_DIND_IMAGE, CHECK_FAIL, "pull it first (docker pull), or --pull auto",
+			       "%s is not present and --pull never forbids pulling it", img);
 		else
-			ck_set(c, CK_DIND_IMAGE, CHECK_PASS, NULL, "%s is not present; the plan pulls it", img);
+			c->ids[OP_DIND_DIST] = start_dist(c, OP_DIND_DIST, img, on_dind_dist);
 		return;
 	}
 	c->facts.image_present = failed ? -1 : present;
@@ -186,6 +255,9 @@ static void on_image(struct engine_result *r, void *ctx)
 	if (failed) {
 		free(c->registry_note);
 		c->registry_note = xasprintf("cannot ask the daemon: %s", r->err.msg);
+	} else if (!present && !pull_never(c)) {
+		c->image_left++; /* finished by on_dist */
+		c->ids[OP_DIST] = start_dist(c, OP_DIST, spec_get(&c->spec, OPT_IMAGE), on_dist);
 	}
 	c->image_left--;
 	finish_image(c);
@@ -217,12 +289,26 @@ static void finish_image(struct checker *c)
 	struct strbuf remedy = STRBUF_INIT;
 	ck_data(c, CK_IMAGE, "image", "%s", image);
 	ck_data(c, CK_IMAGE, "present", "%s", c->facts.image_present == 1 ? "true" : "false");
-	if (c->facts.image_present == 1)
+	enum check_status st = CHECK_PASS;
+	const char *fix = NULL;
+	if (c->facts.image_present == 1) {
 		strbuf_addstr(&f, "present locally");
-	else if (c->facts.image_present == 0)
-		strbuf_addstr(&f, "not present locally; the plan pulls it");
-	else
+	} else if (c->facts.image_present == 0 && pull_never(c)) {
+		strbuf_addstr(&f, "not present locally and --pull never forbids pulling it");
+		st = CHECK_FAIL;
+		fix = "pull it first (docker pull), or --pull auto";
+	} else if (c->facts.image_present == 0 && c->pull_error) {
+		strbuf_addf(&f, "not present locally and the daemon cannot pull it: %s", c->pull_error);
+		ck_data(c, CK_IMAGE, "pull_error", "%s", c->pull_error);
+		st = c->pull_error_auth == 1 ? CHECK_WARN : CHECK_FAIL;
+		fix = c->pull_error_auth == 1 ? "the pull sends your docker login; check it with 'docker pull'"
+		      : c->pull_error_auth == 2 ? "its registry has no such image or tag: check --image"
+						: "make its registry reachable from the daemon, or load the image there (docker load)";
+	} else if (c->facts.image_present == 0) {
+		strbuf_addstr(&f, "not present locally; the daemon can pull it");
+	} else {
 		strbuf_addstr(&f, "presence unknown");
+	}
 	if (c->newest_tag) {
 		ck_data(c, CK_IMAGE, "newest", "%s", c->newest_tag);
 		struct imageref ref;
@@ -243,7 +329,7 @@ static void finish_image(struct checker *c)
 		strbuf_addf(&f, "; %s", c->registry_note);
 		ck_data(c, CK_IMAGE, "registry", "%s", "unavailable");
 	}
-	ck_set(c, CK_IMAGE, CHECK_PASS, remedy.len ? remedy.buf : NULL, "%s", f.buf);
+	ck_set(c, CK_IMAGE, st, fix ? fix : remedy.len ? remedy.buf : NULL, "%s", f.buf);
 	strbuf_free(&f);
 	strbuf_free(&remedy);
 }

@@ -25,6 +25,8 @@ enum op {
 	OP_NETWORK,
 	OP_REGISTRY,
 	OP_TCP,
+	OP_DIST,       /* /distribution: can the daemon pull the image? */
+	OP_DIND_DIST,
 	OP__COUNT
 };
 
@@ -66,12 +68,16 @@ struct checker {
 	int image_present;
 	char *newest_tag;
 	char *registry_note;
+	char *pull_error;        /* the daemon cannot pull the absent image: its words */
+	int pull_error_auth;     /* ... because of credentials (only a warning) */
 	/* ssh.remote */
 	struct proc ssh;
 	int ssh_running;
 	long long ssh_deadline;
 	/* tcp.reach */
 	int tcp_tls;
+	int tcp_loopback;        /* the tcp host is this machine's loopback */
+	char *tcp_loopback_host;
 	char *tcp_url;
 	char *cert_dir;
 };

@@ -16,12 +16,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 /* ---- tcp.reach / tls.handshake ------------------------------------------------ */
+
+/* 1 when HOST names this machine's loopback: from inside the workspace
+ * that is the workspace itself, not the host it runs on. */
+static int loopback_host(const char *host)
+{
+	size_t n = strlen(host);
+	if (n && host[0] == '[' && host[n - 1] == ']')
+		return n == 5 && !strncmp(host, "[::1]", 5);
+	return !strcasecmp(host, "localhost") || !strcasecmp(host, "localhost.") || !strncmp(host, "127.", 4) ||
+	       !strcmp(host, "::1") || !strcmp(host, "0.0.0.0") ||
+	       (n > 10 && !strcasecmp(host + n - 10, ".localhost"));
+}
+
+/* Check ID passed from here (SEEN says how), but HOST is loopback: from
+ * inside the workspace, where docker will use it, that is the workspace
+ * itself - the launch would not reach it, so the check fails. */
+static void refuse_loopback(struct checker *c, enum check_id id, const char *host, const char *seen)
+{
+	ck_data(c, id, "loopback", "%s", "true");
+	ck_set(c, id, CHECK_FAIL,
+	       "--host with an address of this host the workspace can reach (the docker bridge's gateway, "
+	       "e.g. 172.17.0.1, or the host's own address), where the daemon listens too",
+	       "%s from here, but %s is this machine's loopback: inside the workspace it is the workspace "
+	       "itself, so docker there would not reach it", seen, host);
+}
+
+
+
+
 
 static void on_tcp(struct net *net, unsigned id, struct net_reply *rp, void *ctx)
 {
@@ -35,6 +65,11 @@ static void on_tcp(struct net *net, unsigned id, struct net_reply *rp, void *ctx
 	if (rp->result == NET_OK && rp->status == 200) {
 		ck_set(c, CK_TCP_REACH, CHECK_PASS, NULL, "%s answers /_ping (API %s)", url,
 		    rp->api_version ? rp->api_version : "?");
+		if (c->tcp_loopback) {
+			char seen[600];
+			snprintf(seen, sizeof(seen), "%s answers /_ping", url);
+			refuse_loopback(c, CK_TCP_REACH, c->tcp_loopback_host, seen);
+		}
 		if (rp->api_version)
 			ck_data(c, CK_TCP_REACH, "api_version", "%s", rp->api_version);
 		if (c->tcp_tls)
@@ -58,6 +93,8 @@ static void on_tcp(struct net *net, unsigned id, struct net_reply *rp, void *ctx
 	case NET_ERR_PROTOCOL:
 		if (c->tcp_tls) {
 			ck_set(c, CK_TCP_REACH, CHECK_PASS, NULL, "%s accepts TCP connections", url);
+			if (c->tcp_loopback)
+				refuse_loopback(c, CK_TCP_REACH, c->tcp_loopback_host, "it accepts TCP connections");
 			const char *m = rp->err.msg;
 			if (strstr(m, "verify") || strstr(m, "issuer") || strstr(m, "CA"))
 				ck_set(c, CK_TLS_HANDSHAKE, CHECK_FAIL,
@@ -110,6 +147,9 @@ void ck_start_tcp(struct checker *c)
 	int v6 = strchr(host, ':') && host[0] != '[';
 	c->tcp_url = xasprintf("tcp://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
 	ck_data(c, CK_TCP_REACH, "url", "%s", c->tcp_url);
+	c->tcp_loopback = loopback_host(host);
+	free(c->tcp_loopback_host);
+	c->tcp_loopback_host = xstrdup(host);
 	if (!c->tcp_tls)
 		ck_set(c, CK_TLS_HANDSHAKE, CHECK_SKIP, NULL, "TLS is off");
 	if (c->tcp_tls && c->checks[CK_TLS_FILES].status == CHECK_FAIL) {
@@ -146,6 +186,7 @@ void ck_start_ssh(struct checker *c)
 		ck_needs_input(c, CK_SSH_REMOTE, "--host HOST", "no remote host given");
 		return;
 	}
+
 	char *ssh = proc_which(c->ssh_bin);
 	if (!ssh) {
 		ck_set(c, CK_SSH_REMOTE, CHECK_SKIP, NULL, "no ssh client");
@@ -205,7 +246,11 @@ void ck_finish_ssh(struct checker *c)
 		if (major < 18 || (major == 18 && minor < 9))
 			ck_set(c, CK_SSH_REMOTE, CHECK_FAIL, "upgrade docker on the remote to 18.09 or newer",
 			    "%s runs Docker %s; ssh:// needs 18.09 or newer", target, v);
-		else
+		else if (loopback_host(host)) {
+			char seen[600];
+			snprintf(seen, sizeof(seen), "%s runs Docker %s", target, v);
+			refuse_loopback(c, CK_SSH_REMOTE, host, seen);
+		} else
 			ck_set(c, CK_SSH_REMOTE, CHECK_PASS, NULL, "%s runs Docker %s", target, v);
 		free(v);
 	} else if (strstr(err, "Host key verification failed") || strstr(err, "REMOTE HOST IDENTIFICATION")) {

@@ -10,14 +10,27 @@ eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
 has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
 chk() { "$WS_BIN" check "$@" --json > "$J" 2>"$T_TMP/err"; rc=$?; schema_ok check.schema.json "$J" "check $*"; }
 
-# --- plain TCP (B's socat front on 127.0.0.1)
+# --- plain TCP on loopback (B's socat front on 127.0.0.1): it answers from
+#     here, but inside the workspace 127.0.0.1 is the workspace itself, so
+#     the launch would not reach it: not ready, and the finding says why
 chk tcp --host 127.0.0.1 --tcp-port "$WSL_B_TCP_PORT" --no-tls --offline
+eq "$(status_of tcp.reach)" fail "plain tcp on loopback"
+has "$(field_of tcp.reach finding)" "answers /_ping from here, but 127.0.0.1 is this machine's loopback" "loopback finding"
+has "$(field_of tcp.reach remedy)" "gateway" "loopback remedy names a reachable address"
+eq "$(jq -r '.checks[] | select(.id == "tcp.reach") | .data.loopback' "$J")" true "loopback data"
+chk tcp --host localhost --tcp-port "$WSL_B_TCP_PORT" --no-tls --offline
+eq "$(status_of tcp.reach)" fail "plain tcp on localhost"
+# --- plain TCP on the bridge (A's front on its bridge address): ready
+chk tcp --host "$WSL_A_BRIDGE_IP" --tcp-port "$WSL_A_TCP_PORT" --no-tls --offline
 eq "$(status_of tcp.reach)" pass "plain tcp"
 has "$(field_of tcp.reach finding)" "answers /_ping" "plain tcp finding"
 eq "$(status_of tls.handshake)" skip "no TLS"
 
 # --- TLS with the right certificates (B's dockerd --tlsverify)
 chk tcp --host 127.0.0.1 --tcp-port "$WSL_B_TLS_PORT" --tls --cert-dir "$WSL_TLS_CERT_DIR" --offline
+eq "$rc" 1 "TLS on loopback: not ready (the workspace itself inside)"
+eq "$(status_of tls.handshake)" pass "TLS handshake on loopback"
+chk tcp --host "$WSL_A_BRIDGE_IP" --tcp-port "$WSL_A_TLS_PORT" --tls --cert-dir "$WSL_TLS_CERT_DIR" --offline
 eq "$rc" 0 "TLS mode ready"
 eq "$(status_of tls.files)" pass "tls.files"
 eq "$(status_of tls.handshake)" pass "TLS handshake"
@@ -64,6 +77,9 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 export PATH=$WSL_SSH_BIN_DIR:$PATH SSH_AUTH_SOCK=$WSL_SSH_AUTH_SOCK
 chk ssh --host 127.0.0.1 --ssh-port "$WSL_SSH_PORT" --ssh-user root --offline
 eq "$(status_of ssh.client)" pass "ssh client"
+eq "$(status_of ssh.remote)" fail "ssh to loopback: the workspace itself inside"
+has "$(field_of ssh.remote finding)" "runs Docker" "ssh to loopback: what answered from here"
+chk ssh --host "$WSL_SSH_HOST_BRIDGE" --ssh-port "$WSL_SSH_PORT" --ssh-user root --known-hosts "$WSL_SSH_KNOWN_HOSTS" --offline
 eq "$(status_of ssh.remote)" pass "ssh remote"
 eq "$(data_of ssh.remote server_version)" "$(DK version --format '{{.Server.Version}}')" "remote docker version"
 # wrong user (the harness's sshd accepts the key for any existing account)
