@@ -41,6 +41,7 @@ const struct check_def check_defs[CK__COUNT] = {
 	[CK_SSH_CLIENT] = { CK_SSH_CLIENT, "ssh.client", "ssh client" },
 	[CK_SSH_REMOTE] = { CK_SSH_REMOTE, "ssh.remote", "docker over ssh" },
 	[CK_DIND_IMAGE] = { CK_DIND_IMAGE, "dind.image", "sidecar image" },
+	[CK_DEEP] = { CK_DEEP, "deep", "trial container" },
 };
 
 /* ---- result helpers ------------------------------------------------------ */
@@ -158,6 +159,7 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 	facts_init(&c->facts);
 	endpoint_init(&c->ep);
 	proc_init(&c->ssh);
+	proc_init(&c->deep);
 	strbuf_init(&c->names_text);
 	c->modes = cfg->modes ? cfg->modes : (c->spec.mode != MODE_NONE ? MODE_BIT(c->spec.mode) : MODES_ALL);
 	c->registry_url = cfg->registry_url ? xstrdup(cfg->registry_url) : NULL;
@@ -173,6 +175,9 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 				c->wanted[ck] = 1;
 		}
 	}
+	/* --deep: one mode at a time (the trial runs that mode's privileges) */
+	if (cfg->deep && c->spec.mode != MODE_NONE && c->modes == MODE_BIT(c->spec.mode))
+		c->wanted[CK_DEEP] = 1;
 	for (int i = 0; i < CK__COUNT; i++) {
 		c->checks[i].def = &check_defs[i];
 		c->checks[i].status = CHECK_PENDING;
@@ -262,30 +267,51 @@ void checker_start(struct checker *c)
 
 int checker_pollfds(struct checker *c, struct pollfd *fds, int max)
 {
-	return c->ssh_running ? proc_pollfds(&c->ssh, fds, max) : 0;
+	int n = c->ssh_running ? proc_pollfds(&c->ssh, fds, max) : 0;
+	if (c->deep_running)
+		n += proc_pollfds(&c->deep, fds + n, max - n);
+	return n;
 }
 
-int checker_timeout_ms(struct checker *c)
+static int child_timeout(const struct proc *p, long long deadline)
 {
-	if (!c->ssh_running)
-		return -1;
-	long long left = c->ssh_deadline - proc_now_ms();
-	int t = proc_timeout_ms(&c->ssh);
+	long long left = deadline - proc_now_ms();
+	int t = proc_timeout_ms(p);
 	int d = left < 0 ? 0 : (int)left;
 	return t >= 0 && t < d ? t : d;
 }
 
+int checker_timeout_ms(struct checker *c)
+{
+	int t = c->ssh_running ? child_timeout(&c->ssh, c->ssh_deadline) : -1;
+	if (c->deep_running) {
+		int d = child_timeout(&c->deep, c->deep_deadline);
+		if (t < 0 || d < t)
+			t = d;
+	}
+	return t;
+}
+
 void checker_pump(struct checker *c)
 {
-	if (!c->ssh_running)
-		return;
-	proc_pump(&c->ssh);
-	proc_reap(&c->ssh);
-	if (!c->ssh.cancelled && proc_now_ms() >= c->ssh_deadline)
-		proc_cancel(&c->ssh, SSH_GRACE_MS);
-	proc_tick(&c->ssh);
-	if (proc_done(&c->ssh))
-		ck_finish_ssh(c);
+	if (c->ssh_running) {
+		proc_pump(&c->ssh);
+		proc_reap(&c->ssh);
+		if (!c->ssh.cancelled && proc_now_ms() >= c->ssh_deadline)
+			proc_cancel(&c->ssh, SSH_GRACE_MS);
+		proc_tick(&c->ssh);
+		if (proc_done(&c->ssh))
+			ck_finish_ssh(c);
+	}
+	if (c->deep_running) {
+		proc_pump(&c->deep);
+		proc_reap(&c->deep);
+		if (!c->deep.cancelled && proc_now_ms() >= c->deep_deadline)
+			proc_cancel(&c->deep, SSH_GRACE_MS);
+		proc_tick(&c->deep);
+		if (proc_done(&c->deep))
+			ck_finish_deep(c);
+	}
 }
 
 int checker_done(const struct checker *c)
@@ -321,6 +347,10 @@ void checker_cancel(struct checker *c)
 		proc_free(&c->ssh);
 		c->ssh_running = 0;
 	}
+	if (c->deep_running) {
+		proc_free(&c->deep);
+		c->deep_running = 0;
+	}
 	for (int i = 0; i < CK__COUNT; i++)
 		if (ck_pending(c, (enum check_id)i))
 			ck_set(c, (enum check_id)i, CHECK_FAIL, NULL, "cancelled");
@@ -332,6 +362,7 @@ void checker_free(struct checker *c)
 		return;
 	checker_cancel(c);
 	proc_free(&c->ssh);
+	proc_free(&c->deep);
 	for (int i = 0; i < CK__COUNT; i++) {
 		free(c->checks[i].finding);
 		free(c->checks[i].remedy);
@@ -406,10 +437,16 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 	r->ready = 1;
 	r->pending = 0;
 	strvec_init(&r->missing);
-	for (const char *const *id = mode_table[m].checks; *id; id++) {
-		enum check_id ck = check_by_name(*id);
-		if (ck >= CK__COUNT || !c->wanted[ck])
+	for (const char *const *id = mode_table[m].checks;; id++) {
+		/* the mode's checks, then the trial container (--deep) */
+		enum check_id ck = *id ? check_by_name(*id) : CK_DEEP;
+		if (!*id && m != c->spec.mode)
+			break;
+		if (ck >= CK__COUNT || !c->wanted[ck]) {
+			if (!*id)
+				break;
 			continue;
+		}
 		const struct check *k = &c->checks[ck];
 		if (k->status == CHECK_PENDING) {
 			r->pending = 1;
@@ -417,6 +454,8 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 			r->ready = 0;
 			strvec_pushf(&r->missing, "%s: %s", k->def->name, k->finding ? k->finding : "failed");
 		}
+		if (!*id)
+			break;
 	}
 	if (r->pending)
 		r->ready = 0;

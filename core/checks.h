@@ -47,6 +47,7 @@ enum check_id {
 	CK_SSH_CLIENT,
 	CK_SSH_REMOTE,
 	CK_DIND_IMAGE,
+	CK_DEEP,      /* check --deep: a throwaway container with the mode's privileges */
 	CK__COUNT
 };
 
@@ -77,6 +78,9 @@ struct checker_config {
 	long remote_timeout_ms;    /* tcp/ssh/registry checks; 0 = 5000 */
 	int offline;               /* no registry lookup */
 	const char *ssh_bin;       /* NULL: "ssh" on PATH */
+	int deep;                  /* also start (and remove) a throwaway container
+				    * with the privileges of the one mode checked,
+				    * from its image when present: `docker run --rm` */
 };
 
 struct checker;

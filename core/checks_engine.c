@@ -26,7 +26,7 @@
 void ck_skip_engine_dependents(struct checker *c, const char *why)
 {
 	static const enum check_id deps[] = { CK_SYSBOX_RUNTIME, CK_SYSBOX_KERNEL, CK_PRIVILEGE, CK_IMAGE,
-					      CK_NAMES, CK_DIND_IMAGE };
+					      CK_NAMES, CK_DIND_IMAGE, CK_DEEP };
 	for (size_t i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
 		if (ck_pending(c, deps[i]))
 			ck_set(c, deps[i], CHECK_SKIP, NULL, "%s", why);
@@ -69,6 +69,7 @@ static void on_info(struct engine_result *r, void *ctx)
 	c->kernel = in->kernel_version ? xstrdup(in->kernel_version) : NULL;
 	c->facts.rootless = in->rootless;
 	c->facts.userns_remap = in->userns;
+	ck_maybe_deep(c); /* its privileges depend on userns-remap */
 	const char *api = c->target.api_version ? c->target.api_version : "?";
 	ck_set(c, CK_ENGINE, CHECK_PASS, NULL, "Docker %s (API %s) at %s%s%s%s",
 	    in->server_version ? in->server_version : "?", api, c->target.endpoint,
@@ -330,6 +331,8 @@ static void finish_image(struct checker *c)
 		ck_data(c, CK_IMAGE, "registry", "%s", "unavailable");
 	}
 	ck_set(c, CK_IMAGE, st, fix ? fix : remedy.len ? remedy.buf : NULL, "%s", f.buf);
+	c->image_known = 1;
+	ck_maybe_deep(c);
 	strbuf_free(&f);
 	strbuf_free(&remedy);
 }

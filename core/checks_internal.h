@@ -70,6 +70,11 @@ struct checker {
 	char *registry_note;
 	char *pull_error;        /* the daemon cannot pull the absent image: its words */
 	int pull_error_auth;     /* ... because of credentials (only a warning) */
+	/* deep: the trial container (once the image and, when asked, /info are known) */
+	int image_known;
+	struct proc deep;
+	int deep_running;
+	long long deep_deadline;
 	/* ssh.remote */
 	struct proc ssh;
 	int ssh_running;
@@ -103,5 +108,7 @@ void ck_on_ping(struct engine_result *r, void *ctx);
 void ck_start_tcp(struct checker *c);
 void ck_start_ssh(struct checker *c);
 void ck_finish_ssh(struct checker *c);
+void ck_maybe_deep(struct checker *c);
+void ck_finish_deep(struct checker *c);
 
 #endif

@@ -187,6 +187,15 @@ static int parse_tcp(const char *whole, const char *rest, struct endpoint *ep, s
 	} else if (split_hostport(whole, rest, n, &ep->host, &ep->port, PORT_PLAIN, 0, e)) {
 		return -1;
 	}
+	for (size_t i = 0; i < pl; i++) {
+		char ch = rest[n + i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      strchr("-._~/%", ch))) {
+			free(ep->host);
+			ep->host = NULL;
+			return bad_value(e, whole, "has an invalid character in its path");
+		}
+	}
 	if (pl > 1) {
 		ep->path = xstrndup(rest + n, pl);
 		while (strlen(ep->path) > 1 && ep->path[strlen(ep->path) - 1] == '/')

@@ -116,8 +116,9 @@ struct net;
 /* Runs the checks of MODES for SPEC to completion (remote timeout TIMEOUT_MS,
  * 0 = default).  Prints errors; NULL on failure.  Free with checker_free
  * then net_free(*NETP). */
+enum { CLI_CHECK_OFFLINE = 1, CLI_CHECK_DEEP = 2 };
 struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigned modes, long timeout_ms,
-			       const char *registry, int offline, struct net **netp);
+			       const char *registry, unsigned flags, struct net **netp);
 int cli_parse_timeout(const char *s, long *ms);
 /* Prints warnings and notes of a plan to stderr. */
 void cli_print_plan_notes(struct cli *cli, const struct plan *plan);

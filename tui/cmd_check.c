@@ -17,6 +17,7 @@
 struct check_opts {
 	int json;
 	int offline;
+	int deep;
 	const char *timeout;
 	const char *registry;
 };
@@ -193,7 +194,7 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 
 /* Shared with print/up: runs the checks of MODES for SPEC. */
 struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigned modes, long timeout_ms,
-			       const char *registry, int offline, struct net **netp)
+			       const char *registry, unsigned flags, struct net **netp)
 {
 	struct err e;
 	struct net *net = net_new(&e);
@@ -205,7 +206,7 @@ struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigne
 		registry = getenv("WS_LAUNCH_REGISTRY");
 	struct checker_config cfg = {
 		.spec = spec, .modes = modes, .registry_url = registry, .remote_timeout_ms = timeout_ms,
-		.offline = offline,
+		.offline = (flags & CLI_CHECK_OFFLINE) != 0, .deep = (flags & CLI_CHECK_DEEP) != 0,
 	};
 	(void)cli;
 	struct checker *c = checker_new(net, &cfg, &e);
@@ -237,19 +238,26 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		{ "timeout", EX_STRING, &o.timeout, "SECONDS", "timeout of each remote call: the daemon, the registry, ssh [5]" },
 		{ "registry", EX_STRING, &o.registry, "URL", "registry base URL for the tag lookup" },
 		{ "offline", EX_FLAG, &o.offline, NULL, "skip the registry lookup" },
+		{ "deep", EX_FLAG, &o.deep, NULL,
+		  "also run (and remove) a trial container with the mode's privileges, from its image when present" },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct launch_args la;
 	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
 	if (rc)
 		goto out;
+	if (o.deep && !la.have_mode) {
+		rc = cli_usage_error("--deep", "needs a MODE: the trial container runs that mode's privileges");
+		goto out;
+	}
 	long timeout = 0;
 	if (o.timeout && (rc = cli_parse_timeout(o.timeout, &timeout)))
 		goto out;
 	enum mode_id mode = la.spec.mode;
 	struct net *net = NULL;
 	struct checker *c = cli_run_checks(cli, &la.spec, mode == MODE_NONE ? MODES_ALL : MODE_BIT(mode),
-					   timeout, o.registry, o.offline, &net);
+					   timeout, o.registry,
+					   (o.offline ? CLI_CHECK_OFFLINE : 0) | (o.deep ? CLI_CHECK_DEEP : 0), &net);
 	if (!c) {
 		rc = EXIT_FAIL;
 		goto out;

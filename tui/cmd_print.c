@@ -62,7 +62,7 @@ int cmd_print(struct cli *cli, int argc, char **argv)
 	if (!la.have_mode) {
 		/* No mode: the one the checks recommend for this host. */
 		struct net *net = NULL;
-		struct checker *c = cli_run_checks(cli, &la.spec, MODES_ALL, 0, NULL, 1, &net);
+		struct checker *c = cli_run_checks(cli, &la.spec, MODES_ALL, 0, NULL, CLI_CHECK_OFFLINE, &net);
 		enum mode_id m = c ? checker_recommend(c) : MODE_NONE;
 		checker_free(c);
 		net_free(net);

@@ -133,7 +133,7 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		goto out;
 
 	unsigned modes = la.have_mode ? MODE_BIT(la.spec.mode) : MODES_ALL;
-	c = cli_run_checks(cli, &la.spec, modes, tmo, registry, offline, &net);
+	c = cli_run_checks(cli, &la.spec, modes, tmo, registry, offline ? CLI_CHECK_OFFLINE : 0, &net);
 	if (!c) {
 		rc = EXIT_FAIL;
 		goto out;

@@ -69,3 +69,25 @@ DK run -d --name "$fn" "$WSL_WS_IMAGE" >/dev/null
 predict "foreign container under the name" socket names "exists and is not from this launch" "was not created by this launch" \
   --socket "$WSL_A_SOCK"
 DK rm -f "$fn" >/dev/null
+
+# --- check --deep: a trial container with the mode's privileges, removed after
+deep() { "$WS_BIN" check "$@" --deep --json --offline >"$J" 2>/dev/null; schema_ok check.schema.json "$J" "check --deep $*"; }
+deep socket --socket "$WSL_A_SOCK"
+[ "$(status_of deep)" = pass ] && ok || bad "deep socket: $(finding_of deep)"
+case $(finding_of deep) in *"--group-add $WSL_A_SOCK_GID"*) ok ;; *) bad "deep socket lacks the group: $(finding_of deep)" ;; esac
+deep privileged
+[ "$(status_of deep)" = pass ] && ok || bad "deep privileged: $(finding_of deep)"
+deep sysbox
+[ "$(status_of deep)" = pass ] && ok || bad "deep sysbox: $(finding_of deep)"
+# daemon C remaps user namespaces: the trial adds --userns host, as the launch does
+DOCKER_HOST=$WSL_C_HOST deep privileged
+[ "$(status_of deep)" = pass ] && ok || bad "deep privileged on C: $(finding_of deep)"
+case $(finding_of deep) in *"--userns host"*) ok ;; *) bad "deep on C without --userns host: $(finding_of deep)" ;; esac
+# daemon B has no sysbox runtime: the daemon's own refusal
+DOCKER_HOST=$WSL_B_HOST deep sysbox
+[ "$(status_of deep)" = fail ] && ok || bad "deep sysbox on B: $(status_of deep)"
+case $(finding_of deep) in *"Error response from daemon: Unknown runtime specified sysbox-runc"*) ok ;;
+  *) bad "deep sysbox on B: not the daemon's words: $(finding_of deep)" ;; esac
+[ -z "$(DK ps -aq --filter label=ws-launch.deep)" ] && ok || bad "a trial container was left"
+"$WS_BIN" check --deep >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "check --deep without a mode is not a usage error"
