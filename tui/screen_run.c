@@ -7,6 +7,7 @@
 #include "modes.h"
 #include "runner.h"
 #include "show.h"
+#include "strbuf.h"
 #include "strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
@@ -264,6 +265,28 @@ static void run_draw(struct app *app)
 	}
 }
 
+/* The failure in full, for the detail view: the message, what changed,
+ * and the last lines of output. */
+static void show_failure(struct app *app)
+{
+	const struct run_result *res = runner_result(app->runner);
+	struct strbuf b = STRBUF_INIT;
+	strbuf_addf(&b, "%s\n", res->message ? res->message : "the launch failed");
+	if (res->changed && res->changes.n) {
+		strbuf_addstr(&b, "\nWhat changed since the launch was made (R replaces its containers):\n");
+		for (size_t i = 0; i < res->changes.n; i++)
+			strbuf_addf(&b, "  %s\n", res->changes.v[i]);
+	}
+	const struct strvec *log = runner_log(app->runner);
+	size_t from = log->n > 40 ? log->n - 40 : 0;
+	if (log->n)
+		strbuf_addf(&b, "\nThe last %zu lines of output:\n", log->n - from);
+	for (size_t i = from; i < log->n; i++)
+		strbuf_addf(&b, "%s\n", log->v[i]);
+	overlay_text(app, "The launch failed", b.buf);
+	strbuf_free(&b);
+}
+
 static unsigned run_poll(struct app *app)
 {
 	if (wizard_top(app) != &screen_run || !app->runner)
@@ -283,6 +306,8 @@ static unsigned run_poll(struct app *app)
 			else
 				wizard_status(app, TR_FAIL, "%s", r->message ? r->message : "the launch failed");
 		}
+		if (!r->ok && !r->cancelled && app->ov.kind == OV_NONE && !app->quit_after_run)
+			show_failure(app); /* v opens it again */
 		return R_DRAW;
 	}
 	return 0;
@@ -353,6 +378,13 @@ static unsigned run_action(struct app *app, enum action act)
 		}
 		runner_cancel(app->runner);
 		wizard_status(app, TR_WARN, "cancelling: stopping the step and rolling back…");
+		return R_DRAW;
+	case ACT_DETAILS:
+		if (running(app) || runner_result(app->runner)->ok) {
+			wizard_status(app, TR_DIM, "v shows a failed launch in full; nothing failed");
+			return R_DRAW;
+		}
+		show_failure(app);
 		return R_DRAW;
 	case ACT_RECREATE:
 		if (running(app) || down_busy() || !runner_result(app->runner)->changed) {

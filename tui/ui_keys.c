@@ -91,6 +91,7 @@ const struct keybind keys_run[] = {
 	{ 'd', ACT_DOWN_LAUNCH, "down", "take the launch down: remove its containers and network (volumes stay)",
 	  KB_BAR },
 	{ 'c', ACT_CANCEL, "cancel", "cancel the running launch and roll back what it did (also Ctrl-C)", KB_BAR },
+	{ 'v', ACT_DETAILS, "details", "the failure in full: the daemon's words, what changed, the last output", 0 },
 	{ 'R', ACT_RECREATE, "recreate",
 	  "after a launch made with other options: replace its containers with these options (volumes are kept)", 0 },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
@@ -114,7 +115,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_TOGGLE] = "toggle", [ACT_NEW] = "new", [ACT_CHECK_HOST] = "check-host", [ACT_EDIT] = "edit",
 	[ACT_PRINT] = "print", [ACT_DELETE] = "delete", [ACT_RECHECK] = "recheck", [ACT_CONTINUE] = "continue",
 	[ACT_RESET] = "reset", [ACT_RUN] = "run", [ACT_COPY] = "copy", [ACT_SAVE] = "save",
-	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate",
+	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details",
 };
 
 const char *keys_action_name(enum action act)

@@ -56,6 +56,7 @@ enum action {
 	ACT_DOWN_LAUNCH,
 	ACT_CANCEL,
 	ACT_RECREATE,
+	ACT_DETAILS,
 	ACT__COUNT
 };
 

@@ -5,9 +5,12 @@
  * in effect (ui_keys.h), so what they say is what the keys do. */
 #include "ui_draw.h"
 #include "ui_overlay.h"
+#include "show.h"
+#include "strbuf.h"
 #include "strvec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void overlay_help(struct app *app)
@@ -43,6 +46,14 @@ void overlay_prompt(struct app *app, const char *title, const char *text, const 
 		if (validate(initial, &e))
 			snprintf(app->ov.msg, sizeof(app->ov.msg), "%s", e.msg);
 	}
+}
+
+void overlay_text(struct app *app, const char *title, const char *body)
+{
+	memset(&app->ov, 0, sizeof(app->ov));
+	app->ov.kind = OV_TEXT;
+	snprintf(app->ov.title, sizeof(app->ov.title), "%s", title);
+	snprintf(app->ov.body, sizeof(app->ov.body), "%s", body);
 }
 
 static void close_overlay(struct app *app)
@@ -104,9 +115,15 @@ static struct rect centred(const struct app *app, int h, int w)
 	return (struct rect){ b->y + (b->h - h) / 2, b->x + (b->w - w) / 2, h, w };
 }
 
+/* Overlays as wide as the terminal allows (a margin of 2 each side). */
+static int overlay_width(const struct app *app)
+{
+	return app->lay.cols - 4 < 20 ? 20 : app->lay.cols - 4;
+}
+
 static void draw_help(struct app *app)
 {
-	int w = app->lay.cols >= 100 ? 80 : app->lay.cols - 4;
+	int w = overlay_width(app);
 	struct strvec lines = STRVEC_INIT;
 	help_lines(app, w - 4, &lines);
 	int h = (int)lines.n + 4;
@@ -130,6 +147,42 @@ static void draw_help(struct app *app)
 	}
 	ui_text(r.y + r.h - 2, r.x + 2, r.w - 4, TR_DIM, 0, UI_ELLIPSIS,
 		max_scroll > 0 ? "↑/↓ scroll · any other key closes" : "any key closes");
+	strvec_free(&lines);
+}
+
+static void draw_text(struct app *app)
+{
+	int w = overlay_width(app);
+	struct strvec lines = STRVEC_INIT;
+	for (const char *p = app->ov.body; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *para = xstrndup(p, n);
+		show_sanitize(para, n);
+		if (!*para)
+			strvec_push(&lines, "");
+		else
+			ui_wrap(para, w - 4, &lines);
+		free(para);
+		p += n + (p[n] ? 1 : 0);
+	}
+	struct rect r = centred(app, (int)lines.n + 4, w);
+	int inner = r.h - 4;
+	int max_scroll = (int)lines.n - inner;
+	if (app->ov.scroll > max_scroll)
+		app->ov.scroll = max_scroll < 0 ? 0 : max_scroll;
+	if (app->ov.scroll < 0)
+		app->ov.scroll = 0;
+	draw_box(&r, app->ov.title);
+	for (int i = 0; i < inner && app->ov.scroll + i < (int)lines.n; i++)
+		ui_text(r.y + 1 + i, r.x + 2, r.w - 4, TR_TEXT, 0, UI_ELLIPSIS, lines.v[app->ov.scroll + i]);
+	char foot[96];
+	if (max_scroll > 0)
+		snprintf(foot, sizeof(foot), "lines %d-%d of %zu · ↑/↓ PgUp/PgDn g/G scroll · Esc closes",
+			 app->ov.scroll + 1, app->ov.scroll + inner, lines.n);
+	else
+		snprintf(foot, sizeof(foot), "Esc closes");
+	ui_text(r.y + r.h - 2, r.x + 2, r.w - 4, TR_DIM, 0, UI_ELLIPSIS, foot);
+	app->ov.page = inner > 0 ? inner : 1;
 	strvec_free(&lines);
 }
 
@@ -173,6 +226,7 @@ void overlay_draw(struct app *app)
 	case OV_HELP: draw_help(app); break;
 	case OV_CONFIRM: draw_confirm(app); break;
 	case OV_PROMPT: draw_prompt(app); break;
+	case OV_TEXT: draw_text(app); break;
 	case OV_NONE: break;
 	}
 }
@@ -191,6 +245,24 @@ unsigned overlay_key(struct app *app, int key)
 		else if (key != KEY_FN(KEY_RESIZE))
 			close_overlay(app);
 		return R_HANDLED | R_DRAW;
+	case OV_TEXT: {
+		int page = ov->page > 0 ? ov->page : 10;
+		if (key == KEY_FN(KEY_UP) || key == 'k')
+			ov->scroll--;
+		else if (key == KEY_FN(KEY_DOWN) || key == 'j')
+			ov->scroll++;
+		else if (key == KEY_FN(KEY_PPAGE))
+			ov->scroll -= page;
+		else if (key == KEY_FN(KEY_NPAGE) || key == ' ')
+			ov->scroll += page;
+		else if (key == 'g' || key == KEY_FN(KEY_HOME))
+			ov->scroll = 0;
+		else if (key == 'G' || key == KEY_FN(KEY_END))
+			ov->scroll = 1 << 20;
+		else if (key == KEY_ESC || key == 'q' || key == '\n' || key == '\r' || key == KEY_FN(KEY_ENTER))
+			close_overlay(app);
+		return R_HANDLED | R_DRAW;
+	}
 	case OV_CONFIRM:
 		if (key == 'y' || key == 'Y') {
 			void (*yes)(struct app *, const char *) = ov->yes;

@@ -13,6 +13,10 @@ void overlay_confirm(struct app *app, const char *title, const char *text,
  * on Enter; OK gets the text when it is accepted. */
 void overlay_prompt(struct app *app, const char *title, const char *text, const char *initial, int masked,
 		    int (*validate)(const char *text, struct err *e), void (*ok)(struct app *app, const char *text));
+/* A wrapped, scrollable text (a failure's detail): BODY's lines are
+ * sanitised and wrapped to the terminal's width; ↑/↓, PgUp/PgDn, g/G
+ * scroll, Esc, q or Enter close. */
+void overlay_text(struct app *app, const char *title, const char *body);
 void overlay_draw(struct app *app);
 /* Keys while an overlay is open (it takes every key). */
 unsigned overlay_key(struct app *app, int key);

@@ -77,7 +77,7 @@ struct hit {
 };
 
 /* Modal overlays (ui_overlay.c). */
-enum overlay_kind { OV_NONE, OV_HELP, OV_CONFIRM, OV_PROMPT };
+enum overlay_kind { OV_NONE, OV_HELP, OV_CONFIRM, OV_PROMPT, OV_TEXT };
 
 struct lineedit {
 	char buf[1024];
@@ -97,6 +97,8 @@ struct overlay {
 	int (*validate)(const char *text, struct err *e);
 	struct lineedit edit;
 	char msg[ERR_MAX];
+	char body[16384];  /* OV_TEXT: paragraphs separated by '\n', wrapped when drawn */
+	int page;          /* OV_TEXT: lines shown, for PgUp/PgDn (set when drawn) */
 };
 
 #define HITS_MAX 160

@@ -114,9 +114,17 @@ tui_wait "0 failed" 20 && ok
 tui_keys Enter
 tui_wait "profile flow" && ok
 tui_keys Enter
-tui_wait "was launched with other options" 60 && ok
+# the failure opens in full, wrapped and scrollable: the daemon's words and what changed
+tui_wait "The launch failed" 60 && ok
+tui_wait "was launched with other options" 3 && ok
 tui_wait "publish 127.0.0.1:$WSL_FREE_PORT_2:8080 → 127.0.0.1:$WSL_FREE_PORT_1:8080" 3 && ok
+tui_keys G
+tui_wait "Esc closes" 3 && ok
+tui_keys Escape
 tui_wait "R replaces its containers" 3 && ok
+tui_keys v
+tui_wait "What changed since the launch was made" 3 && ok
+tui_keys Escape
 [ "$(DK inspect -f '{{.Id}}' "$NAME" 2>/dev/null)" = "$old_id" ] && ok || bad "refused relaunch touched the container"
 tui_keys R
 tui_wait "The workspace is running" 90 && ok

@@ -65,7 +65,10 @@ for size in 80x24 120x40; do
   tui_keys BSpace BSpace Enter
   tui_wait "saved profile dev"
   tui_keys Enter
-  tui_wait "The launch failed" 30 && tui_golden "run-$size"
+  # the failure opens in full (wrapped, scrollable); Esc shows the Run screen
+  tui_wait "The launch failed" 30 && tui_wait "Esc closes" 3 && tui_golden "run-failure-$size"
+  tui_keys Escape
+  tui_wait "  ✗ The launch failed" 3 && tui_golden "run-$size"
   tui_keys q
   tui_exited && { [ "$tui_rc" = 0 ] && ok || bad "quit from Run: exit $tui_rc"; }
 tui_err_clean "exit"
