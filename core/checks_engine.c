@@ -1,6 +1,7 @@
 /* checks_engine.c - checks through the Engine API (ping, info/version,
  * images, names) and the registry's newest tag (checks_internal.h). */
 #include "checks_internal.h"
+#include "daemon_caps.h"
 #include "imageref.h"
 #include "modes.h"
 #include "show.h"
@@ -137,6 +138,21 @@ static void on_info(struct engine_result *r, void *ctx)
 			    "rootful, userns-remap on: --userns=host will be added to privileged containers");
 		else
 			ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL, "rootful daemon: privileged containers allowed");
+		/* A local daemon without every capability cannot give them to a
+		 * --privileged container: said, and check --deep tries one. */
+		struct strbuf missing = STRBUF_INIT;
+		long pid;
+		if (!in->rootless && c->ep_ok && c->ep.kind == EP_UNIX &&
+		    !daemon_caps_missing(c->ep.path, &pid, &missing) && missing.len) {
+			ck_data(c, CK_PRIVILEGE, "caps_missing", "%s", missing.buf);
+			char *before = xstrdup(c->checks[CK_PRIVILEGE].finding ? c->checks[CK_PRIVILEGE].finding : "");
+			ck_set(c, CK_PRIVILEGE, CHECK_WARN, "'ws-launch check MODE --deep' starts a trial container to tell",
+			       "%s; but dockerd (pid %ld) runs without %s in its capability bounding set: a "
+			       "--privileged container asks for every capability, and a runtime that does not drop "
+			       "these fails to start it", before, pid, missing.buf);
+			free(before);
+		}
+		strbuf_free(&missing);
 	}
 }
 

@@ -238,6 +238,10 @@ static void child_finished(struct runner *r)
 			rn_step_state(r, i, RS_DONE, r->override.n ? "started the existing container" : NULL);
 			r->cur++;
 		} else if (r->cancel || p->cancelled) {
+			/* The daemon may have made the object before the client was
+			 * stopped: its undo (by name) goes on the rollback stack. */
+			if (r->steps[i].step->undo.n && !r->override.n)
+				r->done_stack[r->ndone++] = i;
 			rn_step_state(r, i, RS_CANCELLED, "cancelled");
 		} else {
 			/* A failed `docker run` may still have created the container:
@@ -258,12 +262,27 @@ static void child_finished(struct runner *r)
 	}
 	case CH_UNDO: {
 		struct run_step *us = &r->steps[r->undo_pos];
+		/* "No such container/volume/network": nothing was left to undo. */
+		int gone = !ok && (strstr(p->err.buf, "No such") || strstr(p->err.buf, "no such"));
 		if (us->state == RS_FAILED || us->state == RS_CANCELLED) {
 			/* The failed step's own leftovers: keep its failure visible. */
 			if (ok)
-				rn_logf(r, "[%zu] removed what the failed step left", r->undo_pos + 1);
+				rn_logf(r, "[%zu] removed what the %s step left", r->undo_pos + 1,
+					us->state == RS_CANCELLED ? "cancelled" : "failed");
 		} else {
-			rn_step_state(r, r->undo_pos, ok ? RS_UNDONE : RS_UNDO_FAILED, ok ? "rolled back" : desc);
+			rn_step_state(r, r->undo_pos, ok || gone ? RS_UNDONE : RS_UNDO_FAILED,
+				      ok || gone ? "rolled back" : desc);
+		}
+		if (!ok && !gone) {
+			/* What is left, and how to remove it: said, never "rolled back". */
+			char *last = rn_daemon_words(&p->err);
+			struct strbuf cmd = STRBUF_INIT;
+			for (size_t k = 0; k < us->step->undo.n; k++)
+				strbuf_addf(&cmd, "%s%s", k ? " " : "", us->step->undo.v[k]);
+			strvec_pushf(&r->result.leftovers, "%s (%s%s%s): remove it with '%s'", us->step->object, desc,
+				     *last ? ": " : "", last, cmd.buf);
+			free(last);
+			strbuf_free(&cmd);
 		}
 		break;
 	}
@@ -369,7 +388,12 @@ static void advance(struct runner *r)
 		if (r->phase == PHASE_ROLLBACK) {
 			rollback_next(r);
 			if (r->phase == PHASE_DONE && r->result.message) {
-				char *m = xasprintf("%s; rolled back", r->result.message);
+				/* "rolled back" only when every undo succeeded */
+				char *m = r->result.leftovers.n
+						  ? xasprintf("%s; rolled back except %zu object%s left (see below)",
+							      r->result.message, r->result.leftovers.n,
+							      r->result.leftovers.n == 1 ? "" : "s")
+						  : xasprintf("%s; rolled back", r->result.message);
 				char *p = strstr(m, "; rolling back what this run created");
 				if (p)
 					memmove(p, p + strlen("; rolling back what this run created"),
@@ -407,6 +431,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	strvec_init(&r->log);
 	strvec_init(&r->override);
 	strvec_init(&r->result.changes);
+	strvec_init(&r->result.leftovers);
 	proc_init(&r->child);
 	endpoint_init(&r->ep);
 	r->result.failed_step = -1;
@@ -588,6 +613,7 @@ void runner_free(struct runner *r)
 	free(r->result.url);
 	free(r->result.inner_version);
 	strvec_free(&r->result.changes);
+	strvec_free(&r->result.leftovers);
 	free(r);
 }
 

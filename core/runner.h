@@ -76,6 +76,9 @@ struct run_result {
 	int changed;              /* a container of the launch was made with other
 				   * options (its digest label differs) and
 				   * recreate was not asked: nothing replaced */
+	struct strvec leftovers;  /* what the rollback could not remove, one line each
+				   * with the command that removes it; the message
+				   * says "rolled back" only when this is empty */
 	struct strvec changes;    /* then: what changed, one option per line
 				   * (launch_diff: "publish A → B") */
 };

@@ -215,9 +215,19 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 		char *m = cli_clean(res->message ? res->message : "cancelled");
 		fprintf(stderr, "ws-launch: up: %s\n", m);
 		free(m);
+		for (size_t i = 0; i < res->leftovers.n; i++) {
+			char *l = cli_clean(res->leftovers.v[i]);
+			fprintf(stderr, "  left: %s\n", l);
+			free(l);
+		}
 		rc = EXIT_INTERRUPTED;
 	} else {
 		rc = cli_fail("up", "%s", res->message ? res->message : "failed");
+		for (size_t i = 0; i < res->leftovers.n; i++) {
+			char *m = cli_clean(res->leftovers.v[i]);
+			fprintf(stderr, "  left: %s\n", m);
+			free(m);
+		}
 		/* What changed since the launch was made, option by option. */
 		for (size_t i = 0; res->changed && i < res->changes.n; i++) {
 			char *m = cli_clean(res->changes.v[i]);
