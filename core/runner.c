@@ -627,7 +627,7 @@ void runner_run(struct runner *r, void (*on_change)(struct runner *r, void *ctx)
 			runner_cancel(r);
 		struct pollfd fds[4];
 		int n = runner_pollfds(r, fds, 4);
-		int wait = 200;
+		int wait = 50; /* Ctrl-C (polled each turn) answers within a tick */
 		int t = runner_timeout_ms(r);
 		if (t >= 0 && t < wait)
 			wait = t;

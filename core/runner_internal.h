@@ -19,6 +19,8 @@
 #define EXEC_TRY_MS 20000L
 #define PULL_STALL_MS 120000L
 #define PULL_LINE_MAX (1 << 20)
+#define PULL_LAYERS_MAX 4096   /* layers tracked per pull: memory stays bounded */
+#define PULL_ID_MAX 128        /* bytes of a layer id kept */
 #define PULL_TIMEOUT_MS (60L * 60 * 1000)
 
 enum sub {
@@ -37,6 +39,7 @@ struct layer {
 	char *id;
 	long long current, total;
 	int done;
+	int seen;
 };
 
 struct runner {
@@ -89,7 +92,10 @@ struct runner {
 	/* pull */
 	struct run_pull pull;
 	struct layer *layers;
-	size_t nlayers;
+	size_t nlayers, alloc_layers;
+	size_t *layer_index;     /* open addressing over layer ids: slot = index + 1 */
+	size_t index_size;       /* a power of two, at least twice nlayers */
+	size_t layers_ignored;   /* ids beyond PULL_LAYERS_MAX, not tracked */
 	struct strbuf pullbuf;
 	char *pull_error;
 

@@ -21,30 +21,69 @@
 
 /* ---- pull progress ------------------------------------------------------------ */
 
-static struct layer *layer_get(struct runner *r, const char *id)
+/* Layer ids to layers in O(1): FNV-1a into an open-addressing table that
+ * doubles with the layers, so a pull of N layers costs O(N) whatever the
+ * number of progress events; at most PULL_LAYERS_MAX are tracked. */
+static size_t id_hash(const char *id)
 {
-	for (size_t i = 0; i < r->nlayers; i++)
-		if (!strcmp(r->layers[i].id, id))
-			return &r->layers[i];
-	r->layers = xrealloc(r->layers, (r->nlayers + 1) * sizeof(*r->layers));
+	size_t h = 1469598103934665603ULL & (size_t)-1;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * (sizeof(size_t) > 4 ? (size_t)1099511628211ULL : (size_t)16777619U);
+	return h;
+}
+
+static size_t *index_slot(struct runner *r, const char *id)
+{
+	size_t mask = r->index_size - 1;
+	for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+		size_t *slot = &r->layer_index[i];
+		if (!*slot || !strcmp(r->layers[*slot - 1].id, id))
+			return slot;
+	}
+}
+
+static void index_grow(struct runner *r)
+{
+	free(r->layer_index);
+	r->index_size = r->index_size ? r->index_size * 2 : 64;
+	r->layer_index = xcalloc(r->index_size, sizeof(*r->layer_index));
+	for (size_t k = 0; k < r->nlayers; k++)
+		*index_slot(r, r->layers[k].id) = k + 1;
+}
+
+static struct layer *layer_get(struct runner *r, const char *id_in)
+{
+	char id[PULL_ID_MAX + 1];
+	snprintf(id, sizeof(id), "%s", id_in);
+	if (!r->index_size)
+		index_grow(r);
+	size_t *slot = index_slot(r, id);
+	if (*slot)
+		return &r->layers[*slot - 1];
+	if (r->nlayers >= PULL_LAYERS_MAX) {
+		r->layers_ignored++;
+		return NULL;
+	}
+	if (r->nlayers == r->alloc_layers) {
+		r->alloc_layers = r->alloc_layers ? 2 * r->alloc_layers : 16;
+		r->layers = xrealloc(r->layers, r->alloc_layers * sizeof(*r->layers));
+	}
 	struct layer *l = &r->layers[r->nlayers++];
 	memset(l, 0, sizeof(*l));
 	l->id = xstrdup(id);
+	*slot = r->nlayers;
+	if (2 * r->nlayers > r->index_size)
+		index_grow(r);
 	return l;
 }
 
-static void pull_totals(struct runner *r)
+/* What layer L adds to the totals (called with SIGN -1 before a change,
+ * +1 after): the sums follow each change instead of being recounted. */
+static void totals_add(struct runner *r, const struct layer *l, int sign)
 {
-	r->pull.layers_total = (int)r->nlayers;
-	r->pull.layers_done = 0;
-	r->pull.bytes_done = r->pull.bytes_total = 0;
-	for (size_t i = 0; i < r->nlayers; i++) {
-		struct layer *l = &r->layers[i];
-		r->pull.layers_done += l->done;
-		r->pull.bytes_total += l->total;
-		r->pull.bytes_done += l->done && l->total ? l->total : l->current;
-	}
-	rn_changed(r);
+	r->pull.layers_done += sign * l->done;
+	r->pull.bytes_total += sign * l->total;
+	r->pull.bytes_done += sign * (l->done && l->total ? l->total : l->current);
 }
 
 void rn_pull_reset(struct runner *r, const char *image)
@@ -53,7 +92,11 @@ void rn_pull_reset(struct runner *r, const char *image)
 		free(r->layers[i].id);
 	free(r->layers);
 	r->layers = NULL;
-	r->nlayers = 0;
+	r->nlayers = r->alloc_layers = 0;
+	free(r->layer_index);
+	r->layer_index = NULL;
+	r->index_size = 0;
+	r->layers_ignored = 0;
 	free(r->pull.image);
 	memset(&r->pull, 0, sizeof(r->pull));
 	r->pull.image = image ? xstrdup(image) : NULL;
@@ -72,6 +115,11 @@ static void pull_status(struct runner *r, const char *id, const char *status, lo
 	if (!strncmp(status, "Pulling from", 12) || strstr(status, "Digest") || strstr(status, "Status"))
 		return;
 	struct layer *l = layer_get(r, id);
+	if (!l)
+		return;
+	int is_new = !l->total && !l->current && !l->done && !l->seen;
+	l->seen = 1;
+	totals_add(r, l, -1);
 	if (!strcmp(status, "Downloading")) {
 		if (total > 0)
 			l->total = total;
@@ -85,7 +133,10 @@ static void pull_status(struct runner *r, const char *id, const char *status, lo
 		if (l->total)
 			l->current = l->total;
 	}
-	pull_totals(r);
+	totals_add(r, l, +1);
+	if (is_new)
+		r->pull.layers_total = (int)r->nlayers;
+	rn_changed(r);
 }
 
 void rn_on_child_line(void *ctx, enum proc_stream st, const char *line, size_t len)
@@ -122,11 +173,15 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 		r->pull_error = xasprintf("the daemon sent a progress line longer than %d bytes", PULL_LINE_MAX);
 		return 1;
 	}
+	/* Every complete line, then one move of what is left: linear in the
+	 * stream, however many lines a chunk holds. */
+	size_t off = 0;
 	char *nl;
-	while ((nl = memchr(r->pullbuf.buf, '\n', r->pullbuf.len))) {
-		size_t ll = (size_t)(nl - r->pullbuf.buf);
+	while ((nl = memchr(r->pullbuf.buf + off, '\n', r->pullbuf.len - off))) {
+		const char *line = r->pullbuf.buf + off;
+		size_t ll = (size_t)(nl - line);
 		struct err e;
-		struct jdoc *d = ll ? jdoc_parse(r->pullbuf.buf, ll, 64 * 1024, &e) : NULL;
+		struct jdoc *d = ll ? jdoc_parse(line, ll, 64 * 1024, &e) : NULL;
 		if (d) {
 			int root = jdoc_root(d);
 			/* The stream's error (errorDetail.message first), or the
@@ -153,8 +208,11 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 			}
 			jdoc_free(d);
 		}
-		memmove(r->pullbuf.buf, nl + 1, r->pullbuf.len - ll - 1);
-		strbuf_setlen(&r->pullbuf, r->pullbuf.len - ll - 1);
+		off += ll + 1;
+	}
+	if (off) {
+		memmove(r->pullbuf.buf, r->pullbuf.buf + off, r->pullbuf.len - off);
+		strbuf_setlen(&r->pullbuf, r->pullbuf.len - off);
 	}
 	return r->cancel ? 1 : 0;
 }
