@@ -429,6 +429,17 @@ static int run_quit(struct app *app)
 	return 0;
 }
 
+/* cancel only while something runs; down only when nothing does */
+static int run_key_shown(const struct app *app, enum action act)
+{
+	int busy = running(app) || down_busy();
+	if (act == ACT_CANCEL)
+		return running(app);
+	if (act == ACT_DOWN_LAUNCH)
+		return !busy;
+	return 1;
+}
+
 const struct screen_ops screen_run = {
 	.name = "Run",
 	.help = "The launch runs step by step: each step's state, the image pull as a progress bar and "
@@ -443,4 +454,5 @@ const struct screen_ops screen_run = {
 	.action = run_action,
 	.poll = run_poll,
 	.quit = run_quit,
+	.key_shown = run_key_shown,
 };

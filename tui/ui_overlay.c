@@ -355,6 +355,8 @@ void chrome_draw(struct app *app)
 		for (const struct keybind *k = t; k && k->act != ACT_NONE; k++) {
 			if (!(k->flags & KB_BAR) || (k->act == ACT_BACK && app->depth == 1))
 				continue;
+			if (pass && wizard_top(app)->key_shown && !wizard_top(app)->key_shown(app, k->act))
+				continue;
 			char name[16];
 			keys_name(k->key, app->utf8, name, sizeof(name));
 			int need = ui_width(name) + 1 + ui_width(k->label);

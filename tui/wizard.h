@@ -64,6 +64,9 @@ struct screen_ops {
 	unsigned (*poll)(struct app *app);
 	/* q pressed: 0 to stay (the screen asked or refused), 1 to quit. */
 	int (*quit)(struct app *app);
+	/* 0 when the key bar should not offer ACT now (e.g. cancel while
+	 * nothing runs); NULL: every KB_BAR key is offered. */
+	int (*key_shown)(const struct app *app, enum action act);
 };
 
 extern const struct screen_ops screen_home, screen_mode, screen_options, screen_checks, screen_review,
