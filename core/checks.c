@@ -437,6 +437,7 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 	r->ready = 1;
 	r->pending = 0;
 	strvec_init(&r->missing);
+	strvec_init(&r->fixes);
 	for (const char *const *id = mode_table[m].checks;; id++) {
 		/* the mode's checks, then the trial container (--deep) */
 		enum check_id ck = *id ? check_by_name(*id) : CK_DEEP;
@@ -453,6 +454,7 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 		} else if (k->status == CHECK_FAIL) {
 			r->ready = 0;
 			strvec_pushf(&r->missing, "%s: %s", k->def->name, k->finding ? k->finding : "failed");
+			strvec_push(&r->fixes, k->remedy ? k->remedy : "");
 		}
 		if (!*id)
 			break;
@@ -464,6 +466,7 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 void readiness_free(struct readiness *r)
 {
 	strvec_free(&r->missing);
+	strvec_free(&r->fixes);
 }
 
 int checker_rank(const struct checker *c, enum mode_id m)

@@ -111,6 +111,7 @@ struct readiness {
 	int ready;            /* no check of the mode failed or lacks input */
 	int pending;          /* some of its checks still run */
 	struct strvec missing; /* findings of failed checks (with their ids) */
+	struct strvec fixes;   /* the remedy of each (same index; "" when none) */
 };
 
 void checker_readiness(const struct checker *c, enum mode_id m, struct readiness *r);

@@ -8,6 +8,7 @@
 #include "ui_draw.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct {
@@ -142,6 +143,15 @@ static void draw_detail(struct app *app, const struct rect *r)
 			ui_text(y, x + 3, w - 3, TR_FAIL, 0, UI_ELLIPSIS, wl.v[j]);
 		}
 		strvec_free(&wl);
+		/* the fix, next to what is missing, in the wizard's words */
+		if (i < rd.fixes.n && rd.fixes.v[i][0]) {
+			char *fix = wizard_remedy(rd.fixes.v[i]);
+			ui_wrap(fix, w - 5, &wl);
+			for (size_t j = 0; j < wl.n && y < end; j++, y++)
+				ui_textf(y, x + 3, w - 3, TR_DIM, 0, UI_ELLIPSIS, "%s %s", j ? " " : "→", wl.v[j]);
+			strvec_free(&wl);
+			free(fix);
+		}
 	}
 	readiness_free(&rd);
 }

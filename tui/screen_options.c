@@ -601,6 +601,12 @@ static unsigned options_click(struct app *app, int index)
 	return R_DRAW;
 }
 
+static const struct keybind *options_bar_keys(const struct app *app)
+{
+	(void)app;
+	return os.editing >= 0 ? keys_editing : NULL;
+}
+
 const struct screen_ops screen_options = {
 	.name = "Options",
 	.help = "The chosen mode's fields and the common ones, pre-filled with what was detected "
@@ -616,4 +622,5 @@ const struct screen_ops screen_options = {
 	.capture = options_capture,
 	.action = options_action,
 	.click = options_click,
+	.bar_keys = options_bar_keys,
 };

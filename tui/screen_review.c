@@ -168,8 +168,10 @@ static int draw_line(const char *line, int y, int x, int w, int first, int max, 
 
 static void review_draw(struct app *app)
 {
+	/* one key bar: the window's (keys_review), clickable there; a rule
+	 * closes the commands */
 	struct rect body = app->lay.body, bar;
-	layout_take_bottom(&body, 2, &bar);
+	layout_take_bottom(&body, 1, &bar);
 	int x = body.x + 1, w = body.w - 2;
 	const struct mode *m = mode_get(app->spec.mode);
 	char title[160];
@@ -210,31 +212,7 @@ static void review_draw(struct app *app)
 			ui_text(body.y + 1, x + w - pw, pw, TR_DIM, 0, 0, pos);
 		}
 	}
-	/* action buttons (also clickable) */
-	ui_hline(bar.y, x, w, TR_BORDER);
-	int bx = x + 1, by = bar.y + 1;
-	struct {
-		const char *key, *label;
-		enum action act;
-		int off;
-	} b[] = {
-		{ "Enter", "run", ACT_RUN, 0 }, { "y", "copy", ACT_COPY, 0 }, { "s", "save as profile", ACT_SAVE, 0 },
-		{ "e", "compose", ACT_EXPORT, 0 }, { "K", "kube", ACT_EXPORT_KUBE, 0 }, { "b", "back", ACT_BACK, 0 },
-		{ "q", "quit & print", ACT_QUIT, 0 },
-	};
-	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
-		int need = ui_width(b[i].key) + ui_width(b[i].label) + 5;
-		if (bx + need > x + w)
-			break;
-		int x0 = bx;
-		bx += ui_text(by, bx, 1, TR_BORDER, 0, 0, "[");
-		bx += ui_text(by, bx, 8, b[i].off ? TR_DIM : TR_KEY, 0, 0, b[i].key);
-		bx += ui_text(by, bx, 1, TR_BORDER, 0, 0, "]");
-		bx += ui_text(by, bx, 1, TR_TEXT, 0, 0, " ");
-		bx += ui_text(by, bx, 20, b[i].off ? TR_DIM : TR_TEXT, 0, 0, b[i].label);
-		ui_hit(app, by, x0, bx - x0, b[i].act, -1);
-		bx += 2;
-	}
+	ui_hline(bar.y, body.x + 1, body.w - 2, TR_BORDER);
 }
 
 /* ---- save ---- */

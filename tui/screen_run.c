@@ -162,6 +162,15 @@ static void draw_log(struct app *app, const struct rect *r)
 
 static void draw_result(struct app *app, int y, int x, int w, const struct run_result *res)
 {
+	int down_failed;
+	if (res->ok && down_finished(&down_failed) && !down_failed) {
+		/* after d: the headline says what is true now */
+		ui_textf(y++, x, w, TR_WARN, A_BOLD, UI_ELLIPSIS, "%s The launch was taken down", ui_glyph(app, G_UNDO));
+		ui_text(y++, x + 2, w - 2, TR_TEXT, 0, UI_ELLIPSIS,
+			"its containers and network are removed; its volumes (your /workspace files) are kept");
+		ui_text(y, x + 2, w - 2, TR_PASS, 0, UI_ELLIPSIS, down_message());
+		return;
+	}
 	if (res->ok) {
 		int cx = x;
 		cx += ui_text(y, cx, w, TR_PASS, A_BOLD, 0, ui_glyph(app, G_PASS));

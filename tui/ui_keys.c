@@ -51,6 +51,16 @@ const struct keybind keys_mode[] = {
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
 
+/* The keys of a field being edited (ui_edit.c handles them): shown in
+ * the key bar instead of the screen's while the field is open. */
+const struct keybind keys_editing[] = {
+	{ '\r', ACT_EDIT_KEY, "save", "commit the value", KB_BAR },
+	{ KEY_ESC, ACT_EDIT_KEY, "cancel", "leave the field unchanged", KB_BAR },
+	{ 'U' - '@', ACT_EDIT_KEY, "clear", "clear the field (Ctrl-U)", KB_BAR },
+	{ KEY_FN(KEY_LEFT), ACT_EDIT_KEY, "move", "move in the text (also Home, End)", KB_BAR },
+	{ 0, ACT_NONE, NULL, NULL, 0 },
+};
+
 const struct keybind keys_options[] = {
 	{ '\r', ACT_OPEN, "edit", "edit the field (Enter commits, Esc cancels); toggle or cycle a choice", KB_BAR },
 	{ '\n', ACT_OPEN, "edit", "edit the field", 0 },
@@ -81,8 +91,8 @@ const struct keybind keys_review[] = {
 	{ 'r', ACT_RUN, "run", "run the commands now", 0 },
 	{ 'y', ACT_COPY, "copy", "copy the commands to the clipboard (OSC 52: works over ssh)", KB_BAR },
 	{ 's', ACT_SAVE, "save", "save this launch as a profile (asks for a name)", KB_BAR },
-	{ 'e', ACT_EXPORT, "compose", "export the launch as a Compose file (asks for the file name)", 0 },
-	{ 'K', ACT_EXPORT_KUBE, "kube", "export the launch as a Kubernetes manifest (asks for the file name)", 0 },
+	{ 'e', ACT_EXPORT, "compose", "export the launch as a Compose file (asks for the file name)", KB_BAR },
+	{ 'K', ACT_EXPORT_KUBE, "kube", "export the launch as a Kubernetes manifest (asks for the file name)", KB_BAR },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
 
@@ -115,7 +125,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_TOGGLE] = "toggle", [ACT_NEW] = "new", [ACT_CHECK_HOST] = "check-host", [ACT_EDIT] = "edit",
 	[ACT_PRINT] = "print", [ACT_DELETE] = "delete", [ACT_RECHECK] = "recheck", [ACT_CONTINUE] = "continue",
 	[ACT_RESET] = "reset", [ACT_RUN] = "run", [ACT_COPY] = "copy", [ACT_SAVE] = "save",
-	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details",
+	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details", [ACT_EDIT_KEY] = "edit-key",
 };
 
 const char *keys_action_name(enum action act)

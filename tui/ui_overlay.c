@@ -338,7 +338,9 @@ void chrome_draw(struct app *app)
 	ui_fill(y, 0, l->cols, TR_TEXT);
 	int limit = l->cols - 1;
 	for (int pass = 0; pass < 2; pass++) {
-		const struct keybind *t = pass ? wizard_top(app)->keys : keys_global;
+		const struct screen_ops *top = wizard_top(app);
+		const struct keybind *t = !pass ? keys_global : top->bar_keys && top->bar_keys(app) ? top->bar_keys(app)
+												   : top->keys;
 		int gx = 1;
 		if (!pass) {
 			int need = 0;

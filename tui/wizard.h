@@ -67,6 +67,9 @@ struct screen_ops {
 	/* 0 when the key bar should not offer ACT now (e.g. cancel while
 	 * nothing runs); NULL: every KB_BAR key is offered. */
 	int (*key_shown)(const struct app *app, enum action act);
+	/* The table the key bar shows instead of KEYS now (the line editor's
+	 * while a field is edited); NULL: KEYS. */
+	const struct keybind *(*bar_keys)(const struct app *app);
 };
 
 extern const struct screen_ops screen_home, screen_mode, screen_options, screen_checks, screen_review,
@@ -156,6 +159,10 @@ void wizard_pop(struct app *app);
 /* Pops back to the first screen (Home) and pushes S on it. */
 void wizard_restart(struct app *app, const struct screen_ops *s);
 const struct screen_ops *wizard_top(const struct app *app);
+/* REMEDY (a check's, in CLI words) with each launch option's flag and its
+ * metavariable replaced by the wizard field's name: "--host HOST" becomes
+ * "the Remote host field".  malloc'd. */
+char *wizard_remedy(const char *remedy);
 /* A one-line message in the status row (printf-style). */
 void wizard_status(struct app *app, enum theme_role role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -4,6 +4,8 @@
 #include "checks.h"
 #include "cli.h"
 #include "modes.h"
+#include "options.h"
+#include "strbuf.h"
 #include "net.h"
 #include "paths.h"
 #include "profile.h"
@@ -149,4 +151,43 @@ int wizard_copy(struct app *app, const char *text, size_t len)
 	}
 	strbuf_free(&sb);
 	return rc;
+}
+
+char *wizard_remedy(const char *remedy)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p = remedy;
+	while (*p) {
+		const char *dash = strstr(p, "--");
+		if (!dash || (dash > remedy && dash[-1] != ' ' && dash[-1] != '(' && dash[-1] != '\'')) {
+			size_t n = dash ? (size_t)(dash - p) + 2 : strlen(p);
+			strbuf_add(&out, p, n);
+			p += n;
+			continue;
+		}
+		strbuf_add(&out, p, (size_t)(dash - p));
+		size_t fl = strcspn(dash + 2, " ,;)'");
+		char *flag = xstrndup(dash + 2, fl);
+		const struct option_def *d = option_by_flag(flag, MODE_NONE);
+		if (!d && !strncmp(flag, "no-", 3))
+			d = option_by_flag(flag + 3, MODE_NONE);
+		p = dash + 2 + fl;
+		if (d) {
+			strbuf_addf(&out, "the %s field", d->label);
+			/* and its metavariable: " HOST", " DIR" */
+			const char *q = p;
+			if (*q == ' ' && q[1] >= 'A' && q[1] <= 'Z') {
+				size_t ml = strcspn(q + 1, " ,;)'");
+				int upper = 1;
+				for (size_t k = 1; k <= ml; k++)
+					upper &= (q[k] >= 'A' && q[k] <= 'Z') || q[k] == '_';
+				if (upper)
+					p = q + 1 + ml;
+			}
+		} else {
+			strbuf_addf(&out, "--%s", flag);
+		}
+		free(flag);
+	}
+	return strbuf_detach(&out, NULL);
 }

@@ -92,6 +92,8 @@ tui_keys d
 tui_wait "Take the launch down"
 tui_keys y
 tui_wait "(volumes kept)" 30 && ok
+tui_wait "The launch was taken down" 3 && ok   # the headline says what is true now
+case $(tui_raw) in *"The workspace is running"*) bad "after d the headline still says running" ;; *) ok ;; esac
 [ -z "$(DK ps -aq --filter "label=ws-launch.launch=$NAME")" ] && ok || bad "container left after d"
 [ -n "$(DK volume ls -q --filter "label=ws-launch.launch=$NAME")" ] && ok || bad "volume removed by d"
 tui_keys q

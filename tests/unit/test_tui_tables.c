@@ -81,6 +81,8 @@ static void test_keys(void)
 			found |= (int)k->act == a;
 		for (const struct keybind *k = keys_list; k->act != ACT_NONE; k++)
 			found |= (int)k->act == a;
+		for (const struct keybind *k = keys_editing; k->act != ACT_NONE; k++)
+			found |= (int)k->act == a;
 		for (const struct keyscope *s = keys_scopes; s->name; s++)
 			for (const struct keybind *k = s->keys; k->act != ACT_NONE; k++)
 				found |= (int)k->act == a;
