@@ -1,4 +1,4 @@
-/* modes.c - the table of the six launch modes (docs/ARCHITECTURE.md, "Modes"). */
+/* modes.c - the table of the launch modes (docs/ARCHITECTURE.md, "Modes"). */
 #include "modes.h"
 
 #include <string.h>

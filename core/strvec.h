@@ -27,7 +27,7 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 /* Takes ownership of s (a malloc'd string). */
 void strvec_push_nodup(struct strvec *sv, char *s);
 /* Pushes every argument up to a NULL. */
-void strvec_pushl(struct strvec *sv, ...);
+void strvec_pushl(struct strvec *sv, ...) __attribute__((sentinel));
 void strvec_pushv(struct strvec *sv, const char *const *v);
 void strvec_copy(struct strvec *dst, const struct strvec *src);
 int strvec_equal(const struct strvec *a, const struct strvec *b);

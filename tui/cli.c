@@ -26,8 +26,8 @@ int cmd_start(struct cli *cli, int argc, char **argv);
 int cmd_upgrade(struct cli *cli, int argc, char **argv);
 
 const struct command cli_commands[] = {
-	{ "modes", cmd_modes, "ws-launch modes [--json]", "the six modes and their trade-offs",
-	  "Lists the six ways of giving the workspace Docker, what each needs on this\n"
+	{ "modes", cmd_modes, "ws-launch modes [--json]", "every mode and its trade-offs",
+	  "Lists the ways of giving the workspace Docker (the mode table), what each needs on this\n"
 	  "host and what each risks.", 0 },
 	{ "check", cmd_check, "ws-launch check [MODE] [OPTIONS] [--json] [--timeout SECONDS]",
 	  "check what this host can run",
@@ -35,7 +35,7 @@ const struct command cli_commands[] = {
 	  "endpoint (DOCKER_HOST, DOCKER_CONTEXT, the current context), the image and a\n"
 	  "newer tag in its registry, names and the web port, and each mode's own needs\n"
 	  "(sysbox runtime, privileges, socket group, remote TCP/TLS, ssh).  With no MODE\n"
-	  "it checks all six and recommends the most isolated ready one.  Exit 0 when\n"
+	  "it checks every mode and recommends the most isolated ready one.  Exit 0 when\n"
 	  "the mode (or, without MODE, some mode) is ready, 1 otherwise, 2 on bad input.", 1 },
 	{ "print", cmd_print, "ws-launch print [MODE] [OPTIONS] [--format shell|json|compose|kube]",
 	  "print the commands of a launch",

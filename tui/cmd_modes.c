@@ -1,4 +1,4 @@
-/* cmd_modes.c - `ws-launch modes`: the six modes and their trade-offs. */
+/* cmd_modes.c - `ws-launch modes`: every mode and its trade-offs. */
 #include "cli.h"
 #include "jsonw.h"
 #include "modes.h"

@@ -1,5 +1,5 @@
 /* screen_checks.c - Checks: every check of this configuration (or, from
- * "check this host", of all six modes) with status, finding and remedy;
+ * "check this host", of every mode) with status, finding and remedy;
  * r re-runs them.  Results appear as they arrive: local checks at once,
  * remote ones when they answer or time out. */
 #include "checks.h"
@@ -133,7 +133,7 @@ static void checks_draw(struct app *app)
 	}
 	char title[128];
 	if (app->host_check || app->spec.mode == MODE_NONE)
-		snprintf(title, sizeof(title), "Checks of this host (all six modes)");
+		snprintf(title, sizeof(title), "Checks of this host (every mode)");
 	else
 		snprintf(title, sizeof(title), "Checks for %s (%s)", mode_table[app->spec.mode].title,
 			 mode_table[app->spec.mode].name);

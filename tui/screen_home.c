@@ -128,7 +128,7 @@ static void home_draw(struct app *app)
 	else
 		ui_text(y, x + 1, w - 1, TR_DIM, 0, UI_ELLIPSIS, "Docker endpoint: none found on this host");
 	y += 2;
-	draw_item(app, y++, x, w, 0, "New launch", "choose one of six modes; the host is checked for all");
+	draw_item(app, y++, x, w, 0, "New launch", "choose a mode; the host is checked for every one");
 	draw_item(app, y++, x, w, 1, "Check this host", "every check, finding and remedy; which modes are ready");
 	y++;
 	char title[64];

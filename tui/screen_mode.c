@@ -1,4 +1,4 @@
-/* screen_mode.c - Mode: the six modes with live readiness badges; the
+/* screen_mode.c - Mode: every mode with live readiness badges; the
  * recommended one is preselected when the checks settle (unless the user
  * moved first); the right pane says what the mode does, its trade-offs and
  * what this host is missing for it. */
@@ -234,7 +234,7 @@ static unsigned mode_click(struct app *app, int index)
 
 const struct screen_ops screen_mode = {
 	.name = "Mode",
-	.help = "The six ways of giving the workspace Docker. Every mode's checks run at once; the badge "
+	.help = "The ways of giving the workspace Docker. Every mode's checks run at once; the badge "
 		"says whether this host can run it. When the checks settle, the most isolated ready mode is "
 		"selected (unless you moved first). The right pane explains the mode, its trade-offs and what "
 		"this host is missing for it.",

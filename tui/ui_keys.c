@@ -34,7 +34,7 @@ const struct keybind keys_home[] = {
 	{ '\n', ACT_OPEN, "open", "open the selected item", 0 },
 	{ KEY_FN(KEY_ENTER), ACT_OPEN, "open", "open the selected item", 0 },
 	{ 'n', ACT_NEW, "new", "start a new launch (pick a mode)", KB_BAR },
-	{ 'c', ACT_CHECK_HOST, "check host", "check this host for all six modes", KB_BAR },
+	{ 'c', ACT_CHECK_HOST, "check host", "check this host for every mode", KB_BAR },
 	{ 'e', ACT_EDIT, "edit", "edit the selected profile (opens Options)", KB_BAR },
 	{ 'p', ACT_PRINT, "print", "quit and print the selected profile's commands", KB_BAR },
 	{ 'x', ACT_DELETE, "delete", "delete the selected profile (asks first)", KB_BAR },
@@ -46,7 +46,7 @@ const struct keybind keys_mode[] = {
 	{ '\r', ACT_OPEN, "choose", "choose the selected mode and set its options", KB_BAR },
 	{ '\n', ACT_OPEN, "choose", "choose the selected mode", 0 },
 	{ KEY_FN(KEY_ENTER), ACT_OPEN, "choose", "choose the selected mode", 0 },
-	{ 'r', ACT_RECHECK, "re-check", "run the checks of all six modes again", KB_BAR },
+	{ 'r', ACT_RECHECK, "re-check", "run the checks of every mode again", KB_BAR },
 	{ 'c', ACT_CHECK_HOST, "all checks", "show every check with findings and remedies", KB_BAR },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
