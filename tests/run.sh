@@ -4,7 +4,7 @@
 #   1. installs the build and test dependencies (Debian packages);
 #   2. builds ws-launch twice: normal and ASan+UBSan (each also generates
 #      the man page and the shell completions);
-#   3. source checks: banned calls, core/ must not include curses;
+#   3. source checks: banned calls, core/ and cli/ must not include curses;
 #   4. unit tests (normal, ASan+UBSan, valgrind; they include the replay of
 #      the fuzz corpus) and CLI tests, then the CLI tests again with the
 #      ASan+UBSan binary and under valgrind (stages asan-cli, valgrind-cli);
@@ -95,12 +95,15 @@ export WS_BIN=$BUILD/ws-launch
 
 if has static; then
   step "source checks"
-  banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok)\s*\(' core/*.[ch] tui/*.[ch] \
-           tools/*.c tests/fuzz/*.[ch])
+  banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok)\s*\(' core/*.[ch] cli/*.[ch] \
+           tui/*.[ch] tools/*.c tests/fuzz/*.[ch])
   [ -z "$banned" ] || { echo "$banned"; fail "banned calls"; }
-  curses=$(grep -lE '#include [<"](n?curses|ncursesw/)' core/*.[ch])
-  [ -z "$curses" ] || { echo "$curses"; fail "core/ includes curses"; }
-  nm -u "$BUILD/libwscore.a" 2>/dev/null | grep -qE '\b(initscr|newwin|wgetch)\b' && fail "core links curses"
+  # Layers (docs/ARCHITECTURE.md): only tui/ may touch curses.
+  curses=$(grep -lE '#include [<"](n?curses|ncursesw/)' core/*.[ch] cli/*.[ch])
+  [ -z "$curses" ] || { echo "$curses"; fail "core/ or cli/ includes curses"; }
+  for lib in libwscore.a libwscli.a; do
+    nm -u "$BUILD/$lib" 2>/dev/null | grep -qE '\b(initscr|newwin|wgetch)\b' && fail "$lib links curses"
+  done
 fi
 
 if has unit; then

@@ -65,7 +65,7 @@ void gd_roff_flag(struct strbuf *out, const struct flagdoc *f)
 void gd_man_synopsis(struct strbuf *out)
 {
 	strbuf_addstr(out, ".nf\n\\fBws\\-launch\\fR\n");
-	for (const struct command *c = cli_commands; c->name; c++) {
+	for (const struct command *const *c_at = cli_commands, *c; (c = *c_at) != NULL; c_at++) {
 		const char *u = c->usage;
 		if (!strncmp(u, "ws-launch ", 10))
 			u += 10;
@@ -79,7 +79,7 @@ void gd_man_synopsis(struct strbuf *out)
 void gd_man_commands(struct strbuf *out, const struct model *m)
 {
 	size_t i = 0;
-	for (const struct command *c = cli_commands; c->name; c++, i++) {
+	for (const struct command *const *c_at = cli_commands, *c; (c = *c_at) != NULL; c_at++, i++) {
 		strbuf_addstr(out, ".SS \"");
 		gd_roff(out, c->name);
 		strbuf_addstr(out, "\"\n.B ");

@@ -1,8 +1,8 @@
 /* gen-docs.c - the man page and the shell completions, generated from the
  * tables the command line itself uses, so that they cannot drift:
  *
- *   cli_commands[]       commands, usage lines, help text (tui/cli.c)
- *   cli_command_extras() each command's own flags (the EXTRAS it parses)
+ *   cli_commands[]       commands, usage lines, help text and each
+ *                        command's own flag table (cli/cmd_*.c)
  *   cli_launch_flags[]   --profile, --env, --port, --bind, --password-stdin
  *   option_table[]       every launch option, its modes, type, choices,
  *                        default and help (core/options.c)
@@ -63,12 +63,17 @@ static enum vkind kind_of(const char *name, const char *meta)
 	return V_TEXT;
 }
 
-static void from_extra(struct flagdoc *f, const struct extra_flag *x, struct strvec *owned)
+static void from_flag(struct flagdoc *f, const struct cmd_flag *x, struct strvec *owned)
 {
 	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", x->name);
 	f->help = x->help;
-	f->meta = x->type == EX_STRING ? (x->meta ? x->meta : "VALUE") : NULL;
+	if (x->alias) {
+		char *alias = xasprintf("-%c", x->alias);
+		strvec_push_nodup(owned, alias);
+		f->alias = alias;
+	}
+	f->meta = x->takes_value ? (x->meta ? x->meta : "VALUE") : NULL;
 	f->kind = kind_of(f->name, f->meta);
 	if (f->meta && strchr(f->meta, '|'))
 		split_choices(f, f->meta, owned);
@@ -95,30 +100,6 @@ static void from_option(struct flagdoc *f, const struct option_def *d)
 			f->choices[n++] = *c;
 		f->choices[n] = NULL;
 		f->kind = V_CHOICE;
-	}
-}
-
-/* The flags named in a usage line ("[--profile NAME | --name NAME]"), for
- * the commands that parse their few flags by hand (down, modes). */
-static void from_usage(struct flagset *s, const char *usage, struct strvec *owned)
-{
-	const char *p = usage;
-	while ((p = strstr(p, "--"))) {
-		struct flagdoc f;
-		size_t n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
-		memset(&f, 0, sizeof(f));
-		snprintf(f.name, sizeof(f.name), "%.*s", (int)n, p + 2);
-		p += 2 + n;
-		if (*p == ' ' && p[1] >= 'A' && p[1] <= 'Z') {
-			size_t m = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_=");
-			f.meta = xstrndup(p + 1, m);
-			strvec_push_nodup(owned, (char *)f.meta);
-			p += 1 + m;
-		}
-		f.kind = kind_of(f.name, f.meta);
-		f.help = "";
-		if (n)
-			add(s, &f);
 	}
 }
 
@@ -165,22 +146,17 @@ static void model_build(struct model *m)
 		from_option(&f, &option_table[i]);
 		add(&m->launch, &f);
 	}
-	for (const struct command *c = cli_commands; c->name; c++, m->ncmd++) {
+	for (const struct command *const *cp = cli_commands; *cp; cp++, m->ncmd++) {
+		const struct command *c = *cp;
 		if (m->ncmd >= sizeof(m->cmd) / sizeof(m->cmd[0])) {
 			fprintf(stderr, "gen-docs: too many commands\n");
 			exit(1);
 		}
 		struct flagset *s = &m->cmd[m->ncmd];
-		if (c->launch_options) {
-			struct extra_flag *x = cli_command_extras(c);
-			for (struct extra_flag *p = x; p->name; p++) {
-				struct flagdoc f;
-				from_extra(&f, p, &m->owned);
-				add(s, &f);
-			}
-			free(x);
-		} else {
-			from_usage(s, c->usage, &m->owned);
+		for (const struct cmd_flag *p = c->flags; p && p->name; p++) {
+			struct flagdoc f;
+			from_flag(&f, p, &m->owned);
+			add(s, &f);
 		}
 	}
 }
@@ -220,7 +196,7 @@ static int sets_meet(const struct model *m, size_t a, size_t b)
 		b = t;
 	}
 	if (a == 1) /* launch options vs command b - 2 */
-		return cli_commands[b - 2].launch_options;
+		return cli_commands[b - 2]->launch_options;
 	(void)m;
 	return 0;
 }
@@ -247,7 +223,7 @@ static void model_check(const struct model *m)
 static const struct flagset *cmd_flags(const struct model *m, const char *name)
 {
 	size_t i = 0;
-	for (const struct command *c = cli_commands; c->name; c++, i++)
+	for (const struct command *const *c_at = cli_commands, *c; (c = *c_at) != NULL; c_at++, i++)
 		if (!strcmp(c->name, name))
 			return &m->cmd[i];
 	return NULL;

@@ -64,6 +64,16 @@ usage_error "flag with value" "ws-launch: --no-volume: takes no value" print sys
 usage_error "short option" "ws-launch: unknown option '-x'; see 'ws-launch help print'" print sysbox -x
 usage_error "extra argument" "ws-launch: print: unexpected argument 'extra'" print sysbox extra
 usage_error "extra argument (profile save)" "ws-launch: save: unexpected argument 'x'" profile save p1 sysbox x
+# The day-two commands parse from their flag tables (cli/cmd_*.c) too.
+usage_error "ps: unknown option" "ws-launch: ps: unknown option '--bogus'; see 'ws-launch help ps'" ps --bogus
+usage_error "ps: extra argument" "ws-launch: ps: unexpected argument 'extra'; see 'ws-launch help ps'" ps extra
+usage_error "logs: missing value" "ws-launch: --tail: needs a value" logs --tail
+usage_error "logs: empty count" "ws-launch: --tail: '' is not a number of lines" logs --tail=
+usage_error "logs: unknown short option" "ws-launch: logs: unknown option '-x'; see 'ws-launch help logs'" logs -x
+usage_error "down: flag with value" "ws-launch: --volumes: takes no value" down --volumes=1
+usage_error "stop: option of start" "ws-launch: stop: unknown option '--verify-timeout'; see 'ws-launch help stop'" stop --verify-timeout 5
+usage_error "upgrade: missing value" "ws-launch: --image: needs a value" upgrade --image
+usage_error "modes: extra argument" "ws-launch: modes: unexpected argument 'x'; see 'ws-launch help modes'" modes x
 usage_error "format" "ws-launch: --format: 'yaml' is not one of shell, json, compose, kube" print sysbox --format yaml
 usage_error "unknown command" "ws-launch: unknown command 'lanch'; see 'ws-launch --help'" lanch
 usage_error "unknown global option" "ws-launch: unknown option '--verbose'; see 'ws-launch --help'" --verbose

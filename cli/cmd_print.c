@@ -44,17 +44,20 @@ void cli_print_plan_notes(struct cli *cli, const struct plan *plan)
 		cli_note(cli, "%s", plan->notes.v[i]);
 }
 
-int cmd_print(struct cli *cli, int argc, char **argv)
+enum { F_FORMAT };
+static const struct cmd_flag print_flags[] = {
+	[F_FORMAT] = { "format", 0, 1, "shell|json|compose|kube", "output format [shell]" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_print_entry;
+
+static int cmd_print(struct cli *cli, int argc, char **argv)
 {
-	const char *format = "shell";
-	const struct extra_flag extras[] = {
-		{ "format", EX_STRING, &format, "shell|json|compose|kube", "output format [shell]" },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
 	struct launch_args la;
-	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
+	int rc = cli_parse_launch(cli, argc, argv, &cmd_print_entry, &la);
 	if (rc)
 		goto out;
+	const char *format = la.flags.set[F_FORMAT] ? la.flags.value[F_FORMAT] : "shell";
 	if (strcmp(format, "shell") && strcmp(format, "json") && strcmp(format, "compose") && strcmp(format, "kube")) {
 		rc = cli_usage_error("--format", "'%s' is not one of shell, json, compose, kube", format);
 		goto out;
@@ -118,3 +121,13 @@ out:
 	launch_args_free(&la);
 	return rc;
 }
+
+const struct command cmd_print_entry = {
+	"print", cmd_print, "ws-launch print [MODE] [OPTIONS] [--format shell|json|compose|kube]",
+	  "print the commands of a launch",
+	  "Prints the plan: the exact docker commands, one per step, quoted for bash and\n"
+	  "sh (--format shell, the default), or the plan as JSON (--format json), or the\n"
+	  "launch as a Compose file or a Kubernetes manifest (--format compose, kube).\n"
+	  "Warnings go to stderr.  --profile NAME starts from a saved profile.",
+	print_flags, 1, 0,
+};

@@ -12,8 +12,6 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
-struct extra_flag;
-
 struct cli {
 	const char *config; /* --config DIR */
 	const char *theme;  /* --theme NAME */
@@ -21,23 +19,56 @@ struct cli {
 	int no_color_flag;  /* --no-color itself (beats WS_LAUNCH_THEME; NO_COLOR does not) */
 	int color_out;      /* colour on stdout */
 	int color_err;      /* colour on stderr */
-	/* Introspection (cli_command_extras): when set, cli_parse_launch hands
-	 * the command's EXTRAS to it and returns EXIT_USAGE before parsing. */
-	void (*describe)(void *ctx, const struct extra_flag *extras);
-	void *describe_ctx;
 };
 
+/* One flag of a command's own: --NAME [META] (and -ALIAS).  A command's
+ * table is static and ends with a NULL name; its index is how the command
+ * reads what was given (struct cmd_args). */
+struct cmd_flag {
+	const char *name;    /* without "--" */
+	char alias;          /* 'f' for -f; 0: none */
+	int takes_value;
+	const char *meta;    /* "SECONDS"; "a|b|c" lists the choices */
+	const char *help;
+};
+
+enum { CMD_FLAGS_MAX = 16, CMD_WORDS_MAX = 8 };
+
+/* What the parser found for a command's flags, by index in its table:
+ * given or not and the last value (borrowed from argv); the words that are
+ * not flags, in order (a launch command's MODE is not among them). */
+struct cmd_args {
+	int set[CMD_FLAGS_MAX];
+	const char *value[CMD_FLAGS_MAX];
+	const char *word[CMD_WORDS_MAX];
+	int nword;
+};
+
+/* A command: one static entry in its cmd_<name>.c (docs/ARCHITECTURE.md,
+ * "Commands"), listed in cli_commands[] (cli.c). */
 struct command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv); /* argv[0] = command name */
 	const char *usage;
 	const char *summary;
 	const char *help;    /* paragraphs after the usage line */
-	int launch_options;  /* 1: accepts the launch options (help lists them) */
+	const struct cmd_flag *flags; /* its own flags; NULL: none */
+	int launch_options;  /* 1: accepts the launch options too (help lists them) */
+	int max_words;       /* words it takes besides flags (and MODE) */
 };
 
-extern const struct command cli_commands[];
+/* Every command, NULL-terminated. */
+extern const struct command *const cli_commands[];
 const struct command *cli_command(const char *name);
+/* The flags of command C shared by the day-two commands. */
+#define CMD_FLAG_NAME { "name", 0, 1, "NAME", "the launch (its container name) [workspace]" }
+#define CMD_FLAG_PROFILE { "profile", 0, 1, "NAME", "the launch a saved profile made" }
+
+/* Parses ARGV[1..] against C's flags (no launch options) into A: --NAME,
+ * --NAME=VALUE, --NAME VALUE, -ALIAS, words up to C->max_words, "--" ends
+ * the flags.  Prints the error and returns EXIT_USAGE on bad input, 0 on
+ * success. */
+int cli_parse_flags(const struct command *c, int argc, char **argv, struct cmd_args *a);
 
 /* A copy of S (NULL: "") safe to print: C0/C1 controls, DEL and invalid
  * UTF-8 become '?'.  Every text from outside goes through it (or through
@@ -52,35 +83,27 @@ void cli_note(const struct cli *cli, const char *fmt, ...) __attribute__((format
 
 /* ---- launch argument parsing (cli_args.c) ---- */
 
-enum extra_type { EX_FLAG, EX_STRING };
-
-struct extra_flag {
-	const char *name;    /* without "--" */
-	enum extra_type type;
-	void *target;        /* int * for EX_FLAG, const char ** for EX_STRING */
-	const char *meta;
-	const char *help;
-};
-
 struct launch_args {
 	struct spec spec;
 	const char *profile;       /* --profile NAME */
 	int have_mode;             /* a MODE or a profile gave the mode */
 	int password_stdin;        /* --password-stdin */
+	struct cmd_args flags;     /* the command's own flags */
 };
 
-/* Parses ARGV[1..] (argv[0] is the command): [MODE] [launch options]
- * [EXTRAS] [--profile NAME].  MODE_ARG: 1 = the first word may be a mode;
- * any other word is an error.
+/* Parses ARGV[1..] (argv[0] is the command C): [MODE] [launch options]
+ * [C's flags, into LA->flags] [--profile NAME].  The first word may be a
+ * mode; any other word is an error.
  * Prints the error and returns EXIT_USAGE on bad input, 0 on success. */
-int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_flag *extras,
-		     int mode_arg, struct launch_args *la);
+int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct command *c,
+		     struct launch_args *la);
 void launch_args_free(struct launch_args *la);
 /* Reads the password from stdin (one line), writes the 0600 env file and
  * points the spec's env-file at it.  Prints errors; returns an exit code. */
 int cli_apply_password(struct cli *cli, struct launch_args *la);
-/* Help text for the launch options (generated from the option table). */
-void cli_print_launch_options(FILE *out, const struct extra_flag *extras);
+/* Help text for C's own flags, then (a launch command) the launch options
+ * generated from the option table. */
+void cli_print_options(FILE *out, const struct command *c);
 
 /* Flags every launch command takes besides the option table (--profile,
  * --env, --port, --bind, --password-stdin); a NULL name ends the table. */
@@ -91,15 +114,6 @@ struct cli_flag {
 	const char *help;
 };
 extern const struct cli_flag cli_launch_flags[];
-
-/* The command-specific flags of C (the EXTRAS it gives cli_parse_launch),
- * for help and tools/gen-docs: a malloc'd copy ending with a NULL name,
- * targets NULL; an empty one when C takes no launch options.  Runs C with
- * cli->describe set, which stops it before it parses or does anything.
- * The caller free()s it. */
-struct extra_flag *cli_command_extras(const struct command *c);
-
-
 
 int cmd_help(struct cli *cli, int argc, char **argv);
 void cli_print_help(FILE *out);

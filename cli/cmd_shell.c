@@ -52,12 +52,27 @@ static int run_attached(char *const *argv, struct err *e)
 }
 
 /* The one running launch named by ARGV's --name/--profile into LS. */
-static int find_running(struct cli *cli, const char *what, int argc, char **argv, struct strvec *rest,
-			struct cli_engine *ce, struct launches *ls, char **label)
+enum { F_NAME, F_PROFILE, F_COPY, F_PRINT };
+static const struct cmd_flag shell_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct cmd_flag open_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	[F_COPY] = { "copy", 0, 0, NULL, "put the URL on the clipboard through the terminal (OSC 52)" },
+	[F_PRINT] = { "print", 0, 0, NULL, "only print the URL" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_shell_entry, cmd_open_entry;
+
+/* The running workspace that A names (--name/--profile). */
+static int find_running(struct cli *cli, const char *what, const struct cmd_args *a, struct cli_engine *ce,
+			struct launches *ls, char **label)
 {
-	const char *profile = NULL, *name = NULL;
-	int rc = cli_pick_args(what, argc, argv, &profile, &name, rest);
-	if (rc || (rc = cli_launch_name(cli, what, profile, name, label)))
+	int rc = cli_launch_name(cli, what, a->value[F_PROFILE], a->value[F_NAME], label);
+	if (rc)
 		return rc;
 	if ((rc = cli_engine_open(ce, what)) || (rc = cli_engine_launches(ce, what, *label, 15000, ls)))
 		return rc;
@@ -68,16 +83,16 @@ static int find_running(struct cli *cli, const char *what, int argc, char **argv
 	return EXIT_OK;
 }
 
-int cmd_shell(struct cli *cli, int argc, char **argv)
+static int cmd_shell(struct cli *cli, int argc, char **argv)
 {
-	struct strvec rest = STRVEC_INIT;
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_shell_entry, argc, argv, &a))
+		return EXIT_USAGE;
 	struct cli_engine ce;
 	memset(&ce, 0, sizeof(ce));
 	struct launches ls = { NULL, 0 };
 	char *label = NULL;
-	int rc = find_running(cli, "shell", argc, argv, &rest, &ce, &ls, &label);
-	if (!rc && rest.n)
-		rc = cli_usage_error("shell", "unexpected argument '%s' (--name NAME | --profile NAME)", rest.v[0]);
+	int rc = find_running(cli, "shell", &a, &ce, &ls, &label);
 	if (!rc) {
 		struct strvec av = STRVEC_INIT;
 		int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -92,31 +107,23 @@ int cmd_shell(struct cli *cli, int argc, char **argv)
 			rc = st; /* the shell's own exit status, as ssh does */
 		strvec_free(&av);
 	}
-	strvec_free(&rest);
 	launches_free(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;
 }
 
-int cmd_open(struct cli *cli, int argc, char **argv)
+static int cmd_open(struct cli *cli, int argc, char **argv)
 {
-	struct strvec rest = STRVEC_INIT;
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_open_entry, argc, argv, &a))
+		return EXIT_USAGE;
 	struct cli_engine ce;
 	memset(&ce, 0, sizeof(ce));
 	struct launches ls = { NULL, 0 };
 	char *label = NULL, *url = NULL;
-	int copy = 0, print_only = 0;
-	int rc = find_running(cli, "open", argc, argv, &rest, &ce, &ls, &label);
-	for (size_t i = 0; !rc && i < rest.n; i++) {
-		if (!strcmp(rest.v[i], "--copy"))
-			copy = 1;
-		else if (!strcmp(rest.v[i], "--print"))
-			print_only = 1;
-		else
-			rc = cli_usage_error("open", "unexpected argument '%s' (--copy, --print, --name NAME | --profile NAME)",
-					     rest.v[i]);
-	}
+	const int copy = a.set[F_COPY], print_only = a.set[F_PRINT];
+	int rc = find_running(cli, "open", &a, &ce, &ls, &label);
 	if (!rc && !(url = cli_launch_url(&ce, &ls.v[0])))
 		rc = cli_fail("open", "workspace %s publishes no web port", label);
 	if (!rc) {
@@ -151,10 +158,25 @@ int cmd_open(struct cli *cli, int argc, char **argv)
 		}
 		free(opener);
 	}
-	strvec_free(&rest);
 	free(url);
 	launches_free(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;
 }
+
+const struct command cmd_shell_entry = {
+	"shell", cmd_shell, "ws-launch shell [--name NAME | --profile NAME]", "a shell in a workspace",
+	  "An interactive login shell (bash, else sh) in /workspace, as the workspace's\n"
+	  "user, on this terminal; the exit status is the shell's.",
+	shell_flags, 0, 0,
+};
+
+const struct command cmd_open_entry = {
+	"open", cmd_open, "ws-launch open [--name NAME | --profile NAME] [--copy] [--print]",
+	  "open a workspace in the browser",
+	  "Prints the workspace's URL and opens it with xdg-open when there is a desktop\n"
+	  "($DISPLAY or $WAYLAND_DISPLAY); --copy puts it on the clipboard through the\n"
+	  "terminal (OSC 52); --print only prints it.",
+	open_flags, 0, 0,
+};

@@ -31,11 +31,6 @@ int cli_engine_launches(struct cli_engine *ce, const char *what, const char *onl
 /* The launch name from --profile P (its container name) or --name N
  * (default "workspace"), validated; *LABEL malloc'd. */
 int cli_launch_name(const struct cli *cli, const char *what, const char *profile, const char *name, char **label);
-/* Parses "--name N", "--profile P" (and =forms) out of ARGV[1..]; other
- * arguments are left for the caller in REST (borrowed pointers).  Returns
- * EXIT_OK or a usage error. */
-int cli_pick_args(const char *what, int argc, char **argv, const char **profile, const char **name,
-		  struct strvec *rest);
 /* The docker client to run: $WS_LAUNCH_DOCKER, else "docker". */
 const char *cli_docker(void);
 /* http://HOST:PORT/ for launch S (its published port, the endpoint's host

@@ -97,29 +97,6 @@ int cli_launch_name(const struct cli *cli, const char *what, const char *profile
 	return EXIT_OK;
 }
 
-int cli_pick_args(const char *what, int argc, char **argv, const char **profile, const char **name,
-		  struct strvec *rest)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = !strcmp(a, "--profile") ? profile : !strcmp(a, "--name") ? name : NULL;
-		if (slot) {
-			if (i + 1 >= argc)
-				return cli_usage_error(a, "needs a value");
-			*slot = argv[++i];
-		} else if (!strncmp(a, "--profile=", 10)) {
-			*profile = a + 10;
-		} else if (!strncmp(a, "--name=", 7)) {
-			*name = a + 7;
-		} else if (rest) {
-			strvec_push(rest, a);
-		} else {
-			return cli_usage_error(what, "unexpected argument '%s' (--name NAME | --profile NAME)", a);
-		}
-	}
-	return EXIT_OK;
-}
-
 const char *cli_docker(void)
 {
 	const char *d = getenv("WS_LAUNCH_DOCKER");

@@ -73,25 +73,28 @@ static int confirm(size_t steps)
 	return buf[0] == 'y' || buf[0] == 'Y';
 }
 
-int cmd_up(struct cli *cli, int argc, char **argv)
+enum { F_YES, F_DRY_RUN, F_FORCE, F_KEEP, F_ADOPT, F_RECREATE, F_SAVE, F_TIMEOUT, F_VERIFY_TIMEOUT,
+       F_REGISTRY, F_OFFLINE };
+static const struct cmd_flag up_flags[] = {
+	[F_YES] = { "yes", 0, 0, NULL, "do not ask for confirmation" },
+	[F_DRY_RUN] = { "dry-run", 0, 0, NULL, "check and show the plan, run nothing" },
+	[F_FORCE] = { "force", 0, 0, NULL, "launch even when a check fails" },
+	[F_KEEP] = { "keep", 0, 0, NULL, "keep what was created when a step fails (no rollback)" },
+	[F_ADOPT] = { "adopt", 0, 0, NULL, "use existing volumes of the launch's names that it did not create" },
+	[F_RECREATE] = { "recreate", 0, 0, NULL,
+			 "replace the launch's containers when they were made with other options (volumes are kept)" },
+	[F_SAVE] = { "save", 0, 1, "NAME", "save the launch as a profile when it succeeds" },
+	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS",
+			"timeout of each remote call: checks, the Engine API of a tcp:// daemon, the registry [5]" },
+	[F_VERIFY_TIMEOUT] = { "verify-timeout", 0, 1, "SECONDS", "how long to wait for docker inside [90]" },
+	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
+	[F_OFFLINE] = { "offline", 0, 0, NULL, "skip the registry lookup" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_up_entry;
+
+static int cmd_up(struct cli *cli, int argc, char **argv)
 {
-	int yes = 0, dry = 0, force = 0, keep = 0, offline = 0, adopt = 0, recreate = 0;
-	const char *save = NULL, *timeout = NULL, *verify = NULL, *registry = NULL;
-	const struct extra_flag extras[] = {
-		{ "yes", EX_FLAG, &yes, NULL, "do not ask for confirmation" },
-		{ "dry-run", EX_FLAG, &dry, NULL, "check and show the plan, run nothing" },
-		{ "force", EX_FLAG, &force, NULL, "launch even when a check fails" },
-		{ "keep", EX_FLAG, &keep, NULL, "keep what was created when a step fails (no rollback)" },
-		{ "adopt", EX_FLAG, &adopt, NULL, "use existing volumes of the launch's names that it did not create" },
-		{ "recreate", EX_FLAG, &recreate, NULL,
-		  "replace the launch's containers when they were made with other options (volumes are kept)" },
-		{ "save", EX_STRING, &save, "NAME", "save the launch as a profile when it succeeds" },
-		{ "timeout", EX_STRING, &timeout, "SECONDS", "timeout of each remote call: checks, the Engine API of a tcp:// daemon, the registry [5]" },
-		{ "verify-timeout", EX_STRING, &verify, "SECONDS", "how long to wait for docker inside [90]" },
-		{ "registry", EX_STRING, &registry, "URL", "registry base URL for the tag lookup" },
-		{ "offline", EX_FLAG, &offline, NULL, "skip the registry lookup" },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
 	struct launch_args la;
 	struct net *net = NULL;
 	struct checker *c = NULL;
@@ -100,9 +103,14 @@ int cmd_up(struct cli *cli, int argc, char **argv)
 	struct facts facts;
 	plan_init(&plan);
 	facts_init(&facts);
-	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
+	int rc = cli_parse_launch(cli, argc, argv, &cmd_up_entry, &la);
 	if (rc)
 		goto out;
+	const struct cmd_args *f = &la.flags;
+	const int yes = f->set[F_YES], dry = f->set[F_DRY_RUN], force = f->set[F_FORCE], keep = f->set[F_KEEP],
+		  offline = f->set[F_OFFLINE], adopt = f->set[F_ADOPT], recreate = f->set[F_RECREATE];
+	const char *save = f->value[F_SAVE], *timeout = f->value[F_TIMEOUT], *verify = f->value[F_VERIFY_TIMEOUT],
+		   *registry = f->value[F_REGISTRY];
 	if (spec_minimal(&la.spec)) {
 		rc = cli_usage_error("--minimal", "is the docs form for printing; 'up' needs a named, detached workspace");
 		goto out;
@@ -253,3 +261,17 @@ out:
 	launch_args_free(&la);
 	return rc;
 }
+
+const struct command cmd_up_entry = {
+	"up", cmd_up,
+	  "ws-launch up [MODE | --profile NAME] [OPTIONS] [--yes] [--dry-run] [--force] [--keep] [--save NAME]",
+	  "check, then run the plan and verify docker inside",
+	  "Runs the checks (a failing check stops the launch; --force overrides), shows\n"
+	  "the plan and asks on a terminal (--yes skips), runs each step, then verifies\n"
+	  "that the workspace runs, that `docker version` inside reaches a daemon and that\n"
+	  "the web port answers.  Objects of the same launch are reused; objects with the\n"
+	  "same name that ws-launch did not create stop the launch untouched.  A failing\n"
+	  "step rolls back what this run created (--keep keeps it); Ctrl-C cancels the\n"
+	  "step, rolls back and exits 130.  Without MODE the recommended mode is used.",
+	up_flags, 1, 0,
+};

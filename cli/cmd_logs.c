@@ -36,32 +36,33 @@ static void on_line(void *ctx, enum proc_stream s, const char *line, size_t len)
 	free(copy);
 }
 
-int cmd_logs(struct cli *cli, int argc, char **argv)
+enum { F_NAME, F_PROFILE, F_FOLLOW, F_SIDECAR, F_TAIL };
+static const struct cmd_flag logs_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	[F_FOLLOW] = { "follow", 'f', 0, NULL, "keep printing new output until Ctrl-C" },
+	[F_SIDECAR] = { "sidecar", 0, 0, NULL, "the dind sidecar's output instead of the workspace's" },
+	[F_TAIL] = { "tail", 0, 1, "N", "only the last N lines" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_logs_entry;
+
+static int cmd_logs(struct cli *cli, int argc, char **argv)
 {
-	const char *profile = NULL, *name = NULL, *tail = NULL;
-	int follow = 0, sidecar = 0;
-	struct strvec rest = STRVEC_INIT;
-	int rc = cli_pick_args("logs", argc, argv, &profile, &name, &rest);
-	for (size_t i = 0; !rc && i < rest.n; i++) {
-		if (!strcmp(rest.v[i], "-f") || !strcmp(rest.v[i], "--follow"))
-			follow = 1;
-		else if (!strcmp(rest.v[i], "--sidecar"))
-			sidecar = 1;
-		else if (!strcmp(rest.v[i], "--tail") && i + 1 < rest.n)
-			tail = rest.v[++i];
-		else
-			rc = cli_usage_error("logs", "unexpected argument '%s' (-f, --sidecar, --tail N, --name NAME | --profile NAME)",
-					     rest.v[i]);
-	}
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_logs_entry, argc, argv, &a))
+		return EXIT_USAGE;
+	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *tail = a.value[F_TAIL];
+	const int follow = a.set[F_FOLLOW], sidecar = a.set[F_SIDECAR];
+	int rc = EXIT_OK;
 	if (!rc && tail) {
 		char *end;
 		long n = strtol(tail, &end, 10);
-		if (*end || n < 0 || n > 100000000)
+		if (end == tail || *end || n < 0 || n > 100000000)
 			rc = cli_usage_error("--tail", "'%s' is not a number of lines", tail);
 	}
 	char *label = NULL;
 	if (rc || (rc = cli_launch_name(cli, "logs", profile, name, &label))) {
-		strvec_free(&rest);
 		return rc;
 	}
 	struct cli_engine ce;
@@ -123,10 +124,17 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	proc_free(&p);
 	strvec_free(&av);
 out:
-	strvec_free(&rest);
 	free(target);
 	launches_free(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;
 }
+
+const struct command cmd_logs_entry = {
+	"logs", cmd_logs, "ws-launch logs [--name NAME | --profile NAME] [-f] [--sidecar] [--tail N]",
+	  "show a workspace's output",
+	  "The workspace's output (docker logs), or its dind sidecar's with --sidecar;\n"
+	  "-f follows until Ctrl-C.  Control characters are replaced on a terminal.",
+	logs_flags, 0, 0,
+};

@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_themes(struct cli *cli, int argc, char **argv)
+extern const struct command cmd_themes_entry;
+
+static int cmd_themes(struct cli *cli, int argc, char **argv)
 {
-	if (argc > 1)
-		return cli_usage_error("themes", "unexpected argument '%s'", argv[1]);
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_themes_entry, argc, argv, &a))
+		return EXIT_USAGE;
 	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT;
 	theme_list(cli->config, &names, &paths);
 	if (!names.n) {
@@ -41,3 +44,11 @@ int cmd_themes(struct cli *cli, int argc, char **argv)
 	strvec_free(&paths);
 	return EXIT_OK;
 }
+
+const struct command cmd_themes_entry = {
+	"themes", cmd_themes, "ws-launch themes", "list the colour themes",
+	  "Lists the themes --theme (and $WS_LAUNCH_THEME) accepts, each with the\n"
+	  "file it is read from: $XDG_CONFIG_HOME/ws-launch/themes first, then the\n"
+	  "shipped ones next to the installed binary (PREFIX/share/ws-launch/themes).",
+	NULL, 0, 0,
+};

@@ -36,21 +36,28 @@ static struct step *add(struct plan *p, const char *verb, const char *name, enum
 	return st;
 }
 
+enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT };
+static const struct cmd_flag stop_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct cmd_flag start_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	[F_VERIFY_TIMEOUT] = { "verify-timeout", 0, 1, "SECONDS", "how long to wait for docker inside [90]" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_stop_entry, cmd_start_entry;
+
 static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 {
 	const char *what = start ? "start" : "stop";
-	const char *profile = NULL, *name = NULL, *verify = NULL;
-	struct strvec rest = STRVEC_INIT;
-	int rc = cli_pick_args(what, argc, argv, &profile, &name, &rest);
-	for (size_t i = 0; !rc && i < rest.n; i++) {
-		if (start && !strcmp(rest.v[i], "--verify-timeout") && i + 1 < rest.n)
-			verify = rest.v[++i];
-		else if (start && !strncmp(rest.v[i], "--verify-timeout=", 17))
-			verify = rest.v[i] + 17;
-		else
-			rc = cli_usage_error(what, "unexpected argument '%s' (--name NAME | --profile NAME%s)", rest.v[i],
-					     start ? ", --verify-timeout SECONDS" : "");
-	}
+	struct cmd_args a;
+	if (cli_parse_flags(start ? &cmd_start_entry : &cmd_stop_entry, argc, argv, &a))
+		return EXIT_USAGE;
+	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *verify = a.value[F_VERIFY_TIMEOUT];
+	int rc = EXIT_OK;
 	long vtmo = 0;
 	if (!rc && verify) {
 		char *end;
@@ -59,7 +66,6 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 			rc = cli_usage_error("--verify-timeout", "'%s' is not a number of seconds (1-3600)", verify);
 		vtmo = v * 1000;
 	}
-	strvec_free(&rest);
 	char *label = NULL;
 	if (rc || (rc = cli_launch_name(cli, what, profile, name, &label)))
 		return rc;
@@ -132,12 +138,26 @@ out:
 	return rc;
 }
 
-int cmd_start(struct cli *cli, int argc, char **argv)
+static int cmd_start(struct cli *cli, int argc, char **argv)
 {
 	return lifecycle(cli, argc, argv, 1);
 }
 
-int cmd_stop(struct cli *cli, int argc, char **argv)
+static int cmd_stop(struct cli *cli, int argc, char **argv)
 {
 	return lifecycle(cli, argc, argv, 0);
 }
+
+const struct command cmd_stop_entry = {
+	"stop", cmd_stop, "ws-launch stop [--name NAME | --profile NAME]", "stop a launch's containers",
+	  "Stops the workspace, then its sidecar; nothing is removed.",
+	stop_flags, 0, 0,
+};
+
+const struct command cmd_start_entry = {
+	"start", cmd_start, "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS]",
+	  "start a stopped launch again",
+	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
+	  "inside answers and the web port too.",
+	start_flags, 0, 0,
+};

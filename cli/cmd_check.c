@@ -230,22 +230,29 @@ int cli_parse_timeout(const char *s, long *ms)
 	return 0;
 }
 
-int cmd_check(struct cli *cli, int argc, char **argv)
+enum { F_JSON, F_TIMEOUT, F_REGISTRY, F_OFFLINE, F_DEEP };
+static const struct cmd_flag check_flags[] = {
+	[F_JSON] = { "json", 0, 0, NULL, "machine-readable output (see README)" },
+	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS", "timeout of each remote call: the daemon, the registry, ssh [5]" },
+	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
+	[F_OFFLINE] = { "offline", 0, 0, NULL, "skip the registry lookup" },
+	[F_DEEP] = { "deep", 0, 0, NULL,
+		     "also run (and remove) a trial container with the mode's privileges, from its image when present" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_check_entry;
+
+static int cmd_check(struct cli *cli, int argc, char **argv)
 {
-	struct check_opts o = { 0 };
-	const struct extra_flag extras[] = {
-		{ "json", EX_FLAG, &o.json, NULL, "machine-readable output (see README)" },
-		{ "timeout", EX_STRING, &o.timeout, "SECONDS", "timeout of each remote call: the daemon, the registry, ssh [5]" },
-		{ "registry", EX_STRING, &o.registry, "URL", "registry base URL for the tag lookup" },
-		{ "offline", EX_FLAG, &o.offline, NULL, "skip the registry lookup" },
-		{ "deep", EX_FLAG, &o.deep, NULL,
-		  "also run (and remove) a trial container with the mode's privileges, from its image when present" },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
 	struct launch_args la;
-	int rc = cli_parse_launch(cli, argc, argv, extras, 1, &la);
+	int rc = cli_parse_launch(cli, argc, argv, &cmd_check_entry, &la);
 	if (rc)
 		goto out;
+	const struct cmd_args *f = &la.flags;
+	struct check_opts o = {
+		.json = f->set[F_JSON], .timeout = f->value[F_TIMEOUT], .registry = f->value[F_REGISTRY],
+		.offline = f->set[F_OFFLINE], .deep = f->set[F_DEEP],
+	};
 	if (o.deep && !la.have_mode) {
 		rc = cli_usage_error("--deep", "needs a MODE: the trial container runs that mode's privileges");
 		goto out;
@@ -280,3 +287,15 @@ out:
 	launch_args_free(&la);
 	return rc;
 }
+
+const struct command cmd_check_entry = {
+	"check", cmd_check, "ws-launch check [MODE] [OPTIONS] [--json] [--timeout SECONDS]",
+	  "check what this host can run",
+	  "Runs the prerequisite checks concurrently: the docker client and engine, the\n"
+	  "endpoint (DOCKER_HOST, DOCKER_CONTEXT, the current context), the image and a\n"
+	  "newer tag in its registry, names and the web port, and each mode's own needs\n"
+	  "(sysbox runtime, privileges, socket group, remote TCP/TLS, ssh).  With no MODE\n"
+	  "it checks every mode and recommends the most isolated ready one.  Exit 0 when\n"
+	  "the mode (or, without MODE, some mode) is ready, 1 otherwise, 2 on bad input.",
+	check_flags, 1, 0,
+};

@@ -22,12 +22,82 @@ const struct cli_flag cli_launch_flags[] = {
 };
 #define NBUILTIN (sizeof(cli_launch_flags) / sizeof(cli_launch_flags[0]) - 1)
 
-static const struct extra_flag *find_extra(const struct extra_flag *extras, const char *name)
+/* The index of --NAME (or -ALIAS when NAME is one character and ALIAS
+ * set) in FLAGS, -1 when absent. */
+static int flag_index(const struct cmd_flag *flags, const char *name, int alias)
 {
-	for (; extras && extras->name; extras++)
-		if (!strcmp(extras->name, name))
-			return extras;
-	return NULL;
+	for (int i = 0; flags && flags[i].name; i++)
+		if (alias ? (flags[i].alias && flags[i].alias == name[0] && !name[1])
+			  : !strcmp(flags[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Records flag I of C in A; VALUE is NULL for a flag without a value. */
+static int record_flag(const struct command *c, int i, const char *value, struct cmd_args *a)
+{
+	char what[80];
+	snprintf(what, sizeof(what), "--%s", c->flags[i].name);
+	if (!c->flags[i].takes_value && value)
+		return cli_usage_error(what, "takes no value");
+	if (c->flags[i].takes_value && !value)
+		return cli_usage_error(what, "needs a value");
+	a->set[i] = 1;
+	a->value[i] = value;
+	return 0;
+}
+
+int cli_parse_flags(const struct command *c, int argc, char **argv, struct cmd_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	int dashdash = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (dashdash || arg[0] != '-' || !arg[1]) {
+			if (a->nword >= c->max_words || a->nword >= CMD_WORDS_MAX) {
+				char *sv = show_dup(arg, 40);
+				int rc = cli_usage_error(c->name, "unexpected argument %s; see 'ws-launch help %s'",
+							 sv, c->name);
+				free(sv);
+				return rc;
+			}
+			a->word[a->nword++] = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--")) {
+			dashdash = 1;
+			continue;
+		}
+		int alias = arg[1] != '-';
+		char name[64];
+		const char *eq = alias ? NULL : strchr(arg + 2, '=');
+		const char *start = arg + (alias ? 1 : 2);
+		size_t nl = eq ? (size_t)(eq - start) : strlen(start);
+		int f = -1;
+		if (nl && nl < sizeof(name)) {
+			memcpy(name, start, nl);
+			name[nl] = '\0';
+			f = flag_index(c->flags, name, alias);
+		}
+		if (f < 0) {
+			char *sv = show_dup(arg, 40);
+			int rc = cli_usage_error(c->name, "unknown option %s; see 'ws-launch help %s'", sv, c->name);
+			free(sv);
+			return rc;
+		}
+		const char *value = eq ? eq + 1 : NULL;
+		if (!eq && c->flags[f].takes_value) {
+			if (i + 1 >= argc) {
+				char what[80];
+				snprintf(what, sizeof(what), "--%s", c->flags[f].name);
+				return cli_usage_error(what, "needs a value");
+			}
+			value = argv[++i];
+		}
+		if (record_flag(c, f, value, a))
+			return EXIT_USAGE;
+	}
+	return 0;
 }
 
 static int builtin_index(const char *name)
@@ -50,11 +120,11 @@ static const struct option_def *negatable(const char *name, enum mode_id mode)
 }
 
 /* 1 takes a value, 0 does not, -1 unknown. */
-static int takes_value(const char *name, const struct extra_flag *extras)
+static int takes_value(const char *name, const struct command *c)
 {
-	const struct extra_flag *x = find_extra(extras, name);
-	if (x)
-		return x->type == EX_STRING;
+	int x = flag_index(c->flags, name, 0);
+	if (x >= 0)
+		return c->flags[x].takes_value;
 	int b = builtin_index(name);
 	if (b >= 0)
 		return cli_launch_flags[b].takes_value;
@@ -77,24 +147,16 @@ static void modes_for_flag(const char *name, struct strbuf *sb)
 }
 
 static int apply_flag(struct launch_args *la, const char *name, const char *value,
-		      const struct extra_flag *extras)
+		      const struct command *c)
 {
 	struct err e;
 	struct spec *s = &la->spec;
 	enum mode_id mode = s->mode;
-	const struct extra_flag *x = find_extra(extras, name);
+	int x = flag_index(c->flags, name, 0);
 	char what[80];
 	snprintf(what, sizeof(what), "--%s", name);
-	if (x) {
-		if (x->type == EX_FLAG) {
-			if (value)
-				return cli_usage_error(what, "takes no value");
-			*(int *)x->target = 1;
-		} else {
-			*(const char **)x->target = value;
-		}
-		return 0;
-	}
+	if (x >= 0)
+		return record_flag(c, x, value, &la->flags);
 	if (!strcmp(name, "profile"))
 		return 0;
 	if (!strcmp(name, "password-stdin")) {
@@ -147,15 +209,12 @@ void launch_args_free(struct launch_args *la)
 	spec_free(&la->spec);
 }
 
-int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_flag *extras,
-		     int mode_arg, struct launch_args *la)
+int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct command *c,
+		     struct launch_args *la)
 {
 	memset(la, 0, sizeof(*la));
 	spec_init(&la->spec);
-	if (cli->describe) {
-		cli->describe(cli->describe_ctx, extras);
-		return EXIT_USAGE;
-	}
+	const int mode_arg = 1;
 	const char *mode_word = NULL;
 	int dashdash = 0;
 
@@ -199,7 +258,7 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 		}
 		memcpy(name, a + 2, nl);
 		name[nl] = '\0';
-		int tv = takes_value(name, extras);
+		int tv = takes_value(name, c);
 		if (tv < 0) {
 			char *sv = show_dup(a, 40);
 			int rc = cli_usage_error(NULL, "unknown option %s; see 'ws-launch help %s'", sv, argv[0]);
@@ -255,7 +314,7 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 			continue;
 		}
 		if (!strcmp(a, "-e")) {
-			if (apply_flag(la, "env", argv[++i], extras))
+			if (apply_flag(la, "env", argv[++i], c))
 				return EXIT_USAGE;
 			continue;
 		}
@@ -265,9 +324,9 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct extra_
 		memcpy(name, a + 2, nl);
 		name[nl] = '\0';
 		const char *value = eq ? eq + 1 : NULL;
-		if (!eq && takes_value(name, extras) == 1)
+		if (!eq && takes_value(name, c) == 1)
 			value = argv[++i];
-		if (apply_flag(la, name, value, extras))
+		if (apply_flag(la, name, value, c))
 			return EXIT_USAGE;
 	}
 	return 0;
@@ -295,20 +354,29 @@ int cli_apply_password(struct cli *cli, struct launch_args *la)
 	return 0;
 }
 
-static void flag_line(FILE *out, const char *flag, const char *meta, const char *help)
+static void flag_line_alias(FILE *out, char alias, const char *flag, const char *meta, const char *help)
 {
-	char left[160];
-	snprintf(left, sizeof(left), "--%s%s%s", flag, meta ? " " : "", meta ? meta : "");
+	char left[160], short_form[8] = "";
+	if (alias)
+		snprintf(short_form, sizeof(short_form), "-%c, ", alias);
+	snprintf(left, sizeof(left), "%s--%s%s%s", short_form, flag, meta ? " " : "", meta ? meta : "");
 	fprintf(out, "  %-30s %s\n", left, help);
 }
 
-void cli_print_launch_options(FILE *out, const struct extra_flag *extras)
+static void flag_line(FILE *out, const char *flag, const char *meta, const char *help)
 {
-	if (extras && extras->name) {
-		fprintf(out, "\nCommand options:\n");
-		for (const struct extra_flag *x = extras; x->name; x++)
-			flag_line(out, x->name, x->type == EX_STRING ? x->meta : NULL, x->help);
+	flag_line_alias(out, 0, flag, meta, help);
+}
+
+void cli_print_options(FILE *out, const struct command *c)
+{
+	if (c->flags && c->flags->name) {
+		fprintf(out, "\n%s:\n", c->launch_options ? "Command options" : "Options");
+		for (const struct cmd_flag *x = c->flags; x->name; x++)
+			flag_line_alias(out, x->alias, x->name, x->takes_value ? x->meta : NULL, x->help);
 	}
+	if (!c->launch_options)
+		return;
 	fprintf(out, "\nCommon options:\n");
 	for (size_t i = 0; i < NBUILTIN; i++)
 		flag_line(out, cli_launch_flags[i].name, cli_launch_flags[i].meta, cli_launch_flags[i].help);
@@ -337,35 +405,4 @@ void cli_print_launch_options(FILE *out, const struct extra_flag *extras)
 	}
 	fprintf(out, "\nBooleans take --no-FLAG; options that can be off take --no-FLAG or 'none';\n"
 		     "detected options take 'auto'.\n");
-}
-
-static void copy_extras(void *ctx, const struct extra_flag *extras)
-{
-	struct extra_flag **out = ctx;
-	size_t n = 0;
-	while (extras && extras[n].name)
-		n++;
-	free(*out);
-	*out = xcalloc(n + 1, sizeof(**out));
-	for (size_t i = 0; i < n; i++) {
-		(*out)[i] = extras[i];
-		(*out)[i].target = NULL;
-	}
-}
-
-struct extra_flag *cli_command_extras(const struct command *c)
-{
-	struct extra_flag *out = NULL;
-	/* An absolute --config keeps "profile save" from looking at $HOME. */
-	struct cli cli = { .config = "/nonexistent/ws-launch", .describe = copy_extras, .describe_ctx = &out };
-	/* Commands parse their launch options at once; "profile" only under
-	 * "save NAME". */
-	char *argv[] = { (char *)c->name, "save", "NAME", NULL };
-	int argc = strcmp(c->name, "profile") ? 1 : 3;
-	if (c->launch_options) {
-		c->run(&cli, argc, argv);
-	}
-	if (!out)
-		out = xcalloc(1, sizeof(*out));
-	return out;
 }

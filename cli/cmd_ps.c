@@ -217,25 +217,23 @@ static void print_table(const struct cli *cli, struct row *rows, size_t n, int p
 	strvec_free(&cells);
 }
 
-int cmd_ps(struct cli *cli, int argc, char **argv)
+enum { F_JSON, F_NO_PROBE, F_OFFLINE, F_REGISTRY };
+static const struct cmd_flag ps_flags[] = {
+	[F_JSON] = { "json", 0, 0, NULL, "machine-readable output (see README)" },
+	[F_NO_PROBE] = { "no-probe", 0, 0, NULL, "do not ask docker inside each workspace" },
+	[F_OFFLINE] = { "offline", 0, 0, NULL, "skip the registry lookup of newer tags" },
+	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_ps_entry;
+
+static int cmd_ps(struct cli *cli, int argc, char **argv)
 {
-	int json = 0, probe = 1, offline = 0;
-	const char *registry = getenv("WS_LAUNCH_REGISTRY");
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--no-probe"))
-			probe = 0;
-		else if (!strcmp(argv[i], "--offline"))
-			offline = 1;
-		else if (!strcmp(argv[i], "--registry") && i + 1 < argc)
-			registry = argv[++i];
-		else if (!strncmp(argv[i], "--registry=", 11))
-			registry = argv[i] + 11;
-		else
-			return cli_usage_error("ps", "unexpected argument '%s' (--json, --no-probe, --offline, --registry URL)",
-					       argv[i]);
-	}
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_ps_entry, argc, argv, &a))
+		return EXIT_USAGE;
+	const int json = a.set[F_JSON], probe = !a.set[F_NO_PROBE], offline = a.set[F_OFFLINE];
+	const char *registry = a.set[F_REGISTRY] ? a.value[F_REGISTRY] : getenv("WS_LAUNCH_REGISTRY");
 	struct cli_engine ce;
 	int rc = cli_engine_open(&ce, "ps");
 	struct launches ls = { NULL, 0 };
@@ -337,3 +335,14 @@ int cmd_ps(struct cli *cli, int argc, char **argv)
 	cli_engine_close(&ce);
 	return EXIT_OK;
 }
+
+const struct command cmd_ps_entry = {
+	"ps", cmd_ps, "ws-launch ps [--json] [--no-probe] [--offline] [--registry URL]",
+	  "list the launches on the endpoint",
+	  "Every launch on the endpoint, found by its labels, one row each: name, mode,\n"
+	  "state (running, stopped, partial when some of its objects are missing,\n"
+	  "changed when its saved profile has other options), URL, image, whether\n"
+	  "docker works inside (probed concurrently; --no-probe skips), age, and a\n"
+	  "newer release tag of its image (--offline skips the registry).",
+	ps_flags, 0, 0,
+};

@@ -216,33 +216,35 @@ static int restore(const struct strvec *names, size_t aside)
 	return ok;
 }
 
-int cmd_upgrade(struct cli *cli, int argc, char **argv)
+enum { F_NAME, F_PROFILE, F_IMAGE, F_DIND_IMAGE, F_YES, F_VERIFY_TIMEOUT, F_REGISTRY };
+static const struct cmd_flag upgrade_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	[F_IMAGE] = { "image", 0, 1, "REF", "the new image [the newest release tag in its registry]" },
+	[F_DIND_IMAGE] = { "dind-image", 0, 1, "REF", "a new image for a dind launch's sidecar too" },
+	[F_YES] = { "yes", 0, 0, NULL, "do not ask for confirmation" },
+	[F_VERIFY_TIMEOUT] = { "verify-timeout", 0, 1, "SECONDS", "how long to wait for docker inside [90]" },
+	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_upgrade_entry;
+
+static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 {
-	const char *profile = NULL, *name = NULL, *image = NULL, *dind_image = NULL, *verify = NULL;
-	const char *registry = getenv("WS_LAUNCH_REGISTRY");
-	int yes = 0;
-	struct strvec rest = STRVEC_INIT;
-	int rc = cli_pick_args("upgrade", argc, argv, &profile, &name, &rest);
-	for (size_t i = 0; !rc && i < rest.n; i++) {
-		const char *a = rest.v[i];
-		const char **slot = !strcmp(a, "--image") ? &image : !strcmp(a, "--dind-image") ? &dind_image
-				  : !strcmp(a, "--verify-timeout") ? &verify : !strcmp(a, "--registry") ? &registry : NULL;
-		if (slot && i + 1 < rest.n)
-			*slot = rest.v[++i];
-		else if (!strcmp(a, "--yes"))
-			yes = 1;
-		else
-			rc = cli_usage_error("upgrade", "unexpected argument '%s' (--image REF, --dind-image REF, --yes, "
-							"--verify-timeout SECONDS, --registry URL, --name NAME | --profile NAME)", a);
-	}
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_upgrade_entry, argc, argv, &a))
+		return EXIT_USAGE;
+	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *image = a.value[F_IMAGE],
+		   *dind_image = a.value[F_DIND_IMAGE], *verify = a.value[F_VERIFY_TIMEOUT];
+	const char *registry = a.set[F_REGISTRY] ? a.value[F_REGISTRY] : getenv("WS_LAUNCH_REGISTRY");
+	const int yes = a.set[F_YES];
+	int rc = EXIT_OK;
 	long vtmo = 0;
 	if (!rc && verify)
 		rc = cli_parse_timeout(verify, &vtmo);
 	char *label = NULL;
-	if (rc || (rc = cli_launch_name(cli, "upgrade", profile, name, &label))) {
-		strvec_free(&rest);
+	if (rc || (rc = cli_launch_name(cli, "upgrade", profile, name, &label)))
 		return rc;
-	}
 	struct cli_engine ce;
 	struct launches ls = { NULL, 0 };
 	struct spec spec;
@@ -426,7 +428,6 @@ restore_signals:
 out:
 	runner_free(r);
 	strvec_free(&names);
-	strvec_free(&rest);
 	plan_free(&pull);
 	plan_free(&plan);
 	facts_free(&facts);
@@ -437,3 +438,17 @@ out:
 	free(label);
 	return rc;
 }
+
+const struct command cmd_upgrade_entry = {
+	"upgrade", cmd_upgrade,
+	  "ws-launch upgrade [--name NAME | --profile NAME] [--image REF] [--dind-image REF] [--yes] [--verify-timeout SECONDS] [--registry URL]",
+	  "move a launch to a newer image, keeping everything",
+	  "Pulls the new image (default: the newest release tag of the launch's image in\n"
+	  "its registry) with progress, puts the launch's containers aside (renamed\n"
+	  "NAME-ws-launch-old, stopped), starts the launch again with the new image and\n"
+	  "verifies it as 'up' does.  On success the old containers are removed and the\n"
+	  "profile (--profile) is updated; on failure or Ctrl-C the new ones are removed\n"
+	  "and the old ones come back under their names, running.  Volumes are never\n"
+	  "touched.  --dind-image moves a dind launch's sidecar too.",
+	upgrade_flags, 0, 0,
+};

@@ -39,27 +39,22 @@ static void on_change(struct runner *r, void *ctx)
 	progress_update(ctx, r);
 }
 
-int cmd_down(struct cli *cli, int argc, char **argv)
+enum { F_NAME, F_PROFILE, F_VOLUMES };
+static const struct cmd_flag down_flags[] = {
+	[F_NAME] = CMD_FLAG_NAME,
+	[F_PROFILE] = CMD_FLAG_PROFILE,
+	[F_VOLUMES] = { "volumes", 0, 0, NULL, "remove the launch's volumes too" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_down_entry;
+
+static int cmd_down(struct cli *cli, int argc, char **argv)
 {
-	const char *profile = NULL, *name = NULL;
-	int volumes = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = !strcmp(a, "--profile") ? &profile : !strcmp(a, "--name") ? &name : NULL;
-		if (slot) {
-			if (i + 1 >= argc)
-				return cli_usage_error(a, "needs a value");
-			*slot = argv[++i];
-		} else if (!strncmp(a, "--profile=", 10)) {
-			profile = a + 10;
-		} else if (!strncmp(a, "--name=", 7)) {
-			name = a + 7;
-		} else if (!strcmp(a, "--volumes")) {
-			volumes = 1;
-		} else {
-			return cli_usage_error("down", "unexpected argument '%s' (--profile NAME | --name NAME, --volumes)", a);
-		}
-	}
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_down_entry, argc, argv, &a))
+		return EXIT_USAGE;
+	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME];
+	const int volumes = a.set[F_VOLUMES];
 	if (profile && name)
 		return cli_usage_error("down", "give --profile or --name, not both");
 	struct err e;
@@ -164,3 +159,12 @@ out:
 	free(label);
 	return rc;
 }
+
+const struct command cmd_down_entry = {
+	"down", cmd_down, "ws-launch down [--profile NAME | --name NAME] [--volumes]",
+	  "remove what a launch created",
+	  "Removes the containers and networks labelled ws-launch.launch=NAME (default\n"
+	  "NAME: workspace), newest first; volumes only with --volumes.  Nothing without\n"
+	  "the label is touched.",
+	down_flags, 0, 0,
+};

@@ -66,6 +66,13 @@ static int profile_show_cmd(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+enum { F_FORCE };
+static const struct cmd_flag profile_flags[] = {
+	[F_FORCE] = { "force", 0, 0, NULL, "replace an existing profile (save)" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_profile_entry;
+
 static int profile_save_cmd(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 3 || argv[2][0] == '-')
@@ -76,18 +83,14 @@ static int profile_save_cmd(struct cli *cli, int argc, char **argv)
 	if (!path)
 		return cli_usage_error("profile save", "%s", e.msg);
 	free(path);
-	int force = 0;
-	const struct extra_flag extras[] = {
-		{ "force", EX_FLAG, &force, NULL, "replace an existing profile" },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
 	struct launch_args la;
 	/* argv[2] (NAME) is skipped: parse "save [MODE] [OPTIONS]". */
 	char **sub = argv + 2;
 	sub[0] = argv[1];
-	int rc = cli_parse_launch(cli, argc - 2, sub, extras, 1, &la);
+	int rc = cli_parse_launch(cli, argc - 2, sub, &cmd_profile_entry, &la);
 	if (rc)
 		goto out;
+	const int force = la.flags.set[F_FORCE];
 	if (!la.have_mode) {
 		rc = cli_usage_error("profile save", "which mode? one of %s", mode_names());
 		goto out;
@@ -131,7 +134,7 @@ static int profile_rm_cmd(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_profile(struct cli *cli, int argc, char **argv)
+static int cmd_profile(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage_error("profile", "needs a subcommand: list, show NAME, save NAME ..., rm NAME");
@@ -149,3 +152,14 @@ int cmd_profile(struct cli *cli, int argc, char **argv)
 	free(sv);
 	return rc;
 }
+
+const struct command cmd_profile_entry = {
+	"profile", cmd_profile,
+	  "ws-launch profile list | show NAME | save NAME [MODE] [OPTIONS] [--force] | rm NAME",
+	  "manage saved launches",
+	  "Profiles are YAML files in $XDG_CONFIG_HOME/ws-launch/profiles (default\n"
+	  "~/.config/ws-launch/profiles).  They store options, not commands: a relaunch\n"
+	  "re-detects the socket group and re-checks the host.  'save' refuses to\n"
+	  "replace an existing profile unless --force is given or --profile names it.",
+	profile_flags, 1, 0,
+};

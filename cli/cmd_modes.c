@@ -12,15 +12,19 @@ static const char *const short_titles[TO__COUNT] = {
 	[TO_NEEDS] = "NEEDS", [TO_PERSIST] = "INNER IMAGES",
 };
 
-int cmd_modes(struct cli *cli, int argc, char **argv)
+enum { F_JSON };
+static const struct cmd_flag modes_flags[] = {
+	[F_JSON] = { "json", 0, 0, NULL, "machine-readable output" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+extern const struct command cmd_modes_entry;
+
+static int cmd_modes(struct cli *cli, int argc, char **argv)
 {
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else
-			return cli_usage_error("modes", "unexpected argument '%s'", argv[i]);
-	}
+	struct cmd_args a;
+	if (cli_parse_flags(&cmd_modes_entry, argc, argv, &a))
+		return EXIT_USAGE;
+	int json = a.set[F_JSON];
 	if (json) {
 		struct strbuf sb = STRBUF_INIT;
 		struct jsonw w;
@@ -83,3 +87,10 @@ int cmd_modes(struct cli *cli, int argc, char **argv)
 	       "privileged, socket, tcp (plain).  'ws-launch print MODE' shows the commands.\n");
 	return EXIT_OK;
 }
+
+const struct command cmd_modes_entry = {
+	"modes", cmd_modes, "ws-launch modes [--json]", "every mode and its trade-offs",
+	  "Lists the ways of giving the workspace Docker (the mode table), what each needs on this\n"
+	  "host and what each risks.",
+	modes_flags, 0, 0,
+};
