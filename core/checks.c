@@ -23,23 +23,23 @@
 #include <unistd.h>
 
 const struct check_def check_defs[CK__COUNT] = {
-	[CK_CLI] = { CK_CLI, "cli", "docker client" },
+	[CK_CLI] = { CK_CLI, "cli", "docker client", .start = ck_check_cli },
 	[CK_ENGINE] = { CK_ENGINE, "engine", "Docker engine" },
 	[CK_ENDPOINT] = { CK_ENDPOINT, "endpoint", "endpoint" },
 	[CK_IMAGE] = { CK_IMAGE, "image", "workspace image" },
 	[CK_NAMES] = { CK_NAMES, "names", "names" },
-	[CK_PORT] = { CK_PORT, "port", "web port" },
-	[CK_SYSBOX_RUNTIME] = { CK_SYSBOX_RUNTIME, "sysbox.runtime", "sysbox runtime" },
-	[CK_SYSBOX_SERVICES] = { CK_SYSBOX_SERVICES, "sysbox.services", "sysbox services" },
-	[CK_SYSBOX_KERNEL] = { CK_SYSBOX_KERNEL, "sysbox.kernel", "kernel for sysbox" },
-	[CK_PRIVILEGE] = { CK_PRIVILEGE, "privilege", "privileged containers" },
-	[CK_SOCKET_PATH] = { CK_SOCKET_PATH, "socket.path", "socket" },
-	[CK_SOCKET_GID] = { CK_SOCKET_GID, "socket.gid", "socket group" },
-	[CK_TCP_REACH] = { CK_TCP_REACH, "tcp.reach", "remote daemon" },
-	[CK_TLS_FILES] = { CK_TLS_FILES, "tls.files", "TLS files" },
+	[CK_PORT] = { CK_PORT, "port", "web port", .start = ck_check_port },
+	[CK_SYSBOX_RUNTIME] = { CK_SYSBOX_RUNTIME, "sysbox.runtime", "sysbox runtime", .on_info = ck_info_sysbox_runtime },
+	[CK_SYSBOX_SERVICES] = { CK_SYSBOX_SERVICES, "sysbox.services", "sysbox services", .start = ck_check_sysbox_services },
+	[CK_SYSBOX_KERNEL] = { CK_SYSBOX_KERNEL, "sysbox.kernel", "kernel for sysbox", .on_info = ck_info_sysbox_kernel },
+	[CK_PRIVILEGE] = { CK_PRIVILEGE, "privilege", "privileged containers", .on_info = ck_info_privilege },
+	[CK_SOCKET_PATH] = { CK_SOCKET_PATH, "socket.path", "socket", .start = ck_check_socket },
+	[CK_SOCKET_GID] = { CK_SOCKET_GID, "socket.gid", "socket group", .start = ck_check_socket },
+	[CK_TCP_REACH] = { CK_TCP_REACH, "tcp.reach", "remote daemon", .start = ck_start_tcp },
+	[CK_TLS_FILES] = { CK_TLS_FILES, "tls.files", "TLS files", .start = ck_check_tls_files },
 	[CK_TLS_HANDSHAKE] = { CK_TLS_HANDSHAKE, "tls.handshake", "TLS handshake" },
-	[CK_SSH_CLIENT] = { CK_SSH_CLIENT, "ssh.client", "ssh client" },
-	[CK_SSH_REMOTE] = { CK_SSH_REMOTE, "ssh.remote", "docker over ssh" },
+	[CK_SSH_CLIENT] = { CK_SSH_CLIENT, "ssh.client", "ssh client", .start = ck_check_ssh_client },
+	[CK_SSH_REMOTE] = { CK_SSH_REMOTE, "ssh.remote", "docker over ssh", .start = ck_start_ssh },
 	[CK_DIND_IMAGE] = { CK_DIND_IMAGE, "dind.image", "sidecar image" },
 	[CK_DEEP] = { CK_DEEP, "deep", "trial container" },
 };
@@ -201,26 +201,25 @@ void checker_start(struct checker *c)
 		if (c->wanted[i])
 			c->checks[i].started_ms = proc_now_ms();
 	facts_detect_local(&c->facts, &c->spec);
-	if (c->wanted[CK_CLI])
-		ck_check_cli(c);
 	ck_check_endpoint(c);
 	c->cert_dir = ck_cert_dir(c);
 	int tls = spec_bool(&c->spec, OPT_TLS);
 	c->tcp_tls = tls >= 0 ? tls : c->cert_dir != NULL;
-	if (c->wanted[CK_SOCKET_PATH] || c->wanted[CK_SOCKET_GID])
-		ck_check_socket(c);
-	if (c->wanted[CK_TLS_FILES])
-		ck_check_tls_files(c);
-	if (c->wanted[CK_SSH_CLIENT])
-		ck_check_ssh_client(c);
-	if (c->wanted[CK_SYSBOX_SERVICES])
-		ck_check_sysbox_services(c);
-	if (c->wanted[CK_PORT])
-		ck_check_port(c);
-	if (c->wanted[CK_TCP_REACH])
-		ck_start_tcp(c);
-	if (c->wanted[CK_SSH_REMOTE])
-		ck_start_ssh(c);
+	/* The local checks, each start function once (check_defs order). */
+	void (*ran[CK__COUNT])(struct checker *);
+	int nran = 0;
+	for (int i = 0; i < CK__COUNT; i++) {
+		void (*start)(struct checker *) = check_defs[i].start;
+		if (!start || !c->wanted[i])
+			continue;
+		int seen = 0;
+		for (int k = 0; k < nran; k++)
+			seen |= ran[k] == start;
+		if (seen)
+			continue;
+		ran[nran++] = start;
+		start(c);
+	}
 
 	/* image: the registry lookup runs beside the engine's answer, which is
 	 * asked only once /_ping has answered; both count in image_left from

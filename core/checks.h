@@ -53,10 +53,22 @@ enum check_id {
 
 enum check_status { CHECK_PENDING, CHECK_PASS, CHECK_WARN, CHECK_FAIL, CHECK_SKIP };
 
+struct checker;
+struct engine_info;
+
+/* A check: its id, and how it starts.  The modes it serves are the modes
+ * whose row lists it (modes.c).  A local check has START, run once when the
+ * checker starts (in table order, after the endpoint is resolved; one
+ * function may serve several checks and runs once); a check the daemon's
+ * /info answers has ON_INFO (the checker asks /info only when one is
+ * wanted).  The rest follow from the engine's and the registry's replies
+ * (checks_engine.c). */
 struct check_def {
 	enum check_id id;
 	const char *name;   /* "sysbox.runtime" (the ids README.md lists) */
 	const char *title;  /* "sysbox runtime" */
+	void (*start)(struct checker *c);
+	void (*on_info)(struct checker *c, const struct engine_info *in);
 };
 
 extern const struct check_def check_defs[CK__COUNT];

@@ -85,7 +85,21 @@ static void on_info(struct engine_result *r, void *ctx)
 	ck_data(c, CK_ENGINE, "desktop", "%s", in->docker_desktop ? "true" : "false");
 	ck_data(c, CK_ENGINE, "docker_root_dir", "%s", in->docker_root_dir ? in->docker_root_dir : "");
 
-	/* sysbox.runtime */
+	for (int i = 0; i < CK__COUNT; i++)
+		if (check_defs[i].on_info && ck_pending(c, (enum check_id)i))
+			check_defs[i].on_info(c, in);
+}
+
+int ck_wants_info(const struct checker *c)
+{
+	for (int i = 0; i < CK__COUNT; i++)
+		if (check_defs[i].on_info && c->wanted[i])
+			return 1;
+	return 0;
+}
+
+void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in)
+{
 	if (engine_strvec_has(&in->runtimes, "sysbox-runc")) {
 		ck_set(c, CK_SYSBOX_RUNTIME, CHECK_PASS, NULL, "sysbox-runc is registered (default runtime: %s)",
 		    in->default_runtime ? in->default_runtime : "?");
@@ -100,60 +114,62 @@ static void on_info(struct engine_result *r, void *ctx)
 		ck_data(c, CK_SYSBOX_RUNTIME, "present", "false");
 		strbuf_free(&rt);
 	}
-	/* sysbox.kernel */
-	if (ck_pending(c, CK_SYSBOX_KERNEL)) {
-		long major = 0, minor = 0;
-		const char *k = in->kernel_version ? in->kernel_version : "";
-		char *end;
-		major = strtol(k, &end, 10);
-		if (*end == '.')
-			minor = strtol(end + 1, NULL, 10);
-		char *docker = proc_which("docker");
-		int snap = docker && !strncmp(docker, "/snap/", 6);
-		free(docker);
-		ck_data(c, CK_SYSBOX_KERNEL, "kernel", "%s", k);
-		if (in->rootless)
-			ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "use a rootful daemon for sysbox",
-			    "the daemon is rootless: sysbox needs true root");
-		else if (snap)
-			ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "install Docker from docker.com or Debian packages",
-			    "Docker is installed as a snap, which sysbox does not support");
-		else if (major > 5 || (major == 5 && minor >= 12))
-			ck_set(c, CK_SYSBOX_KERNEL, CHECK_PASS, NULL, "kernel %s has ID-mapped mounts (5.12+)", k);
-		else if (!access("/sys/module/shiftfs", F_OK))
-			ck_set(c, CK_SYSBOX_KERNEL, CHECK_PASS, NULL, "kernel %s with shiftfs loaded", k);
-		else
-			ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "upgrade to kernel 5.12 or newer, or load shiftfs",
-			    "kernel %s is older than 5.12 and shiftfs is not loaded", k);
+}
+
+void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in)
+{
+	long major = 0, minor = 0;
+	const char *k = in->kernel_version ? in->kernel_version : "";
+	char *end;
+	major = strtol(k, &end, 10);
+	if (*end == '.')
+		minor = strtol(end + 1, NULL, 10);
+	char *docker = proc_which("docker");
+	int snap = docker && !strncmp(docker, "/snap/", 6);
+	free(docker);
+	ck_data(c, CK_SYSBOX_KERNEL, "kernel", "%s", k);
+	if (in->rootless)
+		ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "use a rootful daemon for sysbox",
+		    "the daemon is rootless: sysbox needs true root");
+	else if (snap)
+		ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "install Docker from docker.com or Debian packages",
+		    "Docker is installed as a snap, which sysbox does not support");
+	else if (major > 5 || (major == 5 && minor >= 12))
+		ck_set(c, CK_SYSBOX_KERNEL, CHECK_PASS, NULL, "kernel %s has ID-mapped mounts (5.12+)", k);
+	else if (!access("/sys/module/shiftfs", F_OK))
+		ck_set(c, CK_SYSBOX_KERNEL, CHECK_PASS, NULL, "kernel %s with shiftfs loaded", k);
+	else
+		ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "upgrade to kernel 5.12 or newer, or load shiftfs",
+		    "kernel %s is older than 5.12 and shiftfs is not loaded", k);
+}
+
+void ck_info_privilege(struct checker *c, const struct engine_info *in)
+{
+	ck_data(c, CK_PRIVILEGE, "userns", "%s", in->userns ? "true" : "false");
+	ck_data(c, CK_PRIVILEGE, "rootless", "%s", in->rootless ? "true" : "false");
+	if (in->rootless)
+		ck_set(c, CK_PRIVILEGE, CHECK_FAIL, "use a rootful daemon, or the sysbox, socket, tcp or ssh mode",
+		    "the daemon is rootless: --privileged gives no real privileges there");
+	else if (in->userns)
+		ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL,
+		    "rootful, userns-remap on: --userns=host will be added to privileged containers");
+	else
+		ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL, "rootful daemon: privileged containers allowed");
+	/* A local daemon without every capability cannot give them to a
+	 * --privileged container: said, and check --deep tries one. */
+	struct strbuf missing = STRBUF_INIT;
+	long pid;
+	if (!in->rootless && c->ep_ok && c->ep.kind == EP_UNIX &&
+	    !daemon_caps_missing(c->ep.path, &pid, &missing) && missing.len) {
+		ck_data(c, CK_PRIVILEGE, "caps_missing", "%s", missing.buf);
+		char *before = xstrdup(c->checks[CK_PRIVILEGE].finding ? c->checks[CK_PRIVILEGE].finding : "");
+		ck_set(c, CK_PRIVILEGE, CHECK_WARN, "'ws-launch check MODE --deep' starts a trial container to tell",
+		       "%s; but dockerd (pid %ld) runs without %s in its capability bounding set: a "
+		       "--privileged container asks for every capability, and a runtime that does not drop "
+		       "these fails to start it", before, pid, missing.buf);
+		free(before);
 	}
-	/* privilege */
-	if (ck_pending(c, CK_PRIVILEGE)) {
-		ck_data(c, CK_PRIVILEGE, "userns", "%s", in->userns ? "true" : "false");
-		ck_data(c, CK_PRIVILEGE, "rootless", "%s", in->rootless ? "true" : "false");
-		if (in->rootless)
-			ck_set(c, CK_PRIVILEGE, CHECK_FAIL, "use a rootful daemon, or the sysbox, socket, tcp or ssh mode",
-			    "the daemon is rootless: --privileged gives no real privileges there");
-		else if (in->userns)
-			ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL,
-			    "rootful, userns-remap on: --userns=host will be added to privileged containers");
-		else
-			ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL, "rootful daemon: privileged containers allowed");
-		/* A local daemon without every capability cannot give them to a
-		 * --privileged container: said, and check --deep tries one. */
-		struct strbuf missing = STRBUF_INIT;
-		long pid;
-		if (!in->rootless && c->ep_ok && c->ep.kind == EP_UNIX &&
-		    !daemon_caps_missing(c->ep.path, &pid, &missing) && missing.len) {
-			ck_data(c, CK_PRIVILEGE, "caps_missing", "%s", missing.buf);
-			char *before = xstrdup(c->checks[CK_PRIVILEGE].finding ? c->checks[CK_PRIVILEGE].finding : "");
-			ck_set(c, CK_PRIVILEGE, CHECK_WARN, "'ws-launch check MODE --deep' starts a trial container to tell",
-			       "%s; but dockerd (pid %ld) runs without %s in its capability bounding set: a "
-			       "--privileged container asks for every capability, and a runtime that does not drop "
-			       "these fails to start it", before, pid, missing.buf);
-			free(before);
-		}
-		strbuf_free(&missing);
-	}
+	strbuf_free(&missing);
 }
 
 /* The engine check when no wanted check needs /info (socket, tcp, ssh):
@@ -459,7 +475,7 @@ static void start_engine_queries(struct checker *c, const struct engine_ping *pi
 	 * privilege checks; else the version the /_ping already told (its
 	 * Server header), or /version when a proxy dropped that header. */
 	char *version = NULL;
-	if (c->wanted[CK_SYSBOX_RUNTIME] || c->wanted[CK_SYSBOX_KERNEL] || c->wanted[CK_PRIVILEGE]) {
+	if (ck_wants_info(c)) {
 		c->ids[OP_INFO] = engine_info(c->net, &c->target, on_info, &c->ctx[OP_INFO]);
 	} else if ((version = ping_server_version(ping))) {
 		const char *api = c->target.api_version ? c->target.api_version : "?";

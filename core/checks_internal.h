@@ -110,5 +110,10 @@ void ck_start_ssh(struct checker *c);
 void ck_finish_ssh(struct checker *c);
 void ck_maybe_deep(struct checker *c);
 void ck_finish_deep(struct checker *c);
+/* 1 when a wanted check is answered by /info (check_defs[].on_info). */
+int ck_wants_info(const struct checker *c);
+void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in);
+void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in);
+void ck_info_privilege(struct checker *c, const struct engine_info *in);
 
 #endif

@@ -250,6 +250,8 @@ char *ck_cert_dir(struct checker *c)
 
 void ck_check_tls_files(struct checker *c)
 {
+	if (!ck_pending(c, CK_TLS_FILES))
+		return; /* ck_start_tcp ran it first */
 	if (!c->tcp_tls) {
 		ck_set(c, CK_TLS_FILES, CHECK_SKIP, NULL, "TLS is off");
 		return;

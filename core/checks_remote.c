@@ -132,6 +132,7 @@ static void on_tcp(struct net *net, unsigned id, struct net_reply *rp, void *ctx
 
 void ck_start_tcp(struct checker *c)
 {
+	ck_check_tls_files(c); /* the handshake needs its verdict */
 	const char *host = spec_get(&c->spec, OPT_TCP_HOST);
 	if (!host)
 		host = c->facts.tcp_host;
