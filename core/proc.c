@@ -378,8 +378,24 @@ void proc_cancel(struct proc *p, int grace_ms)
 		p->kill_at_ms = proc_now_ms() + (grace_ms > 0 ? grace_ms : 0);
 }
 
+void proc_cancel_later(struct proc *p, int wait_ms, int grace_ms)
+{
+	if (p->pid <= 0 || p->reaped)
+		return;
+	p->cancelled = 1;
+	if (!p->term_at_ms) {
+		p->term_at_ms = proc_now_ms() + (wait_ms > 0 ? wait_ms : 0);
+		p->kill_at_ms = p->term_at_ms + (grace_ms > 0 ? grace_ms : 0);
+	}
+}
+
 void proc_tick(struct proc *p)
 {
+	if (p->term_at_ms && !p->reaped && proc_now_ms() >= p->term_at_ms) {
+		kill(-p->pid, SIGTERM);
+		kill(p->pid, SIGTERM);
+		p->term_at_ms = 0;
+	}
 	if (p->kill_at_ms && !p->reaped && proc_now_ms() >= p->kill_at_ms) {
 		kill(-p->pid, SIGKILL);
 		kill(p->pid, SIGKILL);
@@ -407,7 +423,7 @@ int proc_timeout_ms(const struct proc *p)
 		return 5;
 	if (!p->kill_at_ms || p->reaped)
 		return -1;
-	long long d = p->kill_at_ms - proc_now_ms();
+	long long d = (p->term_at_ms ? p->term_at_ms : p->kill_at_ms) - proc_now_ms();
 	return d < 0 ? 0 : (int)d;
 }
 

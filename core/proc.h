@@ -64,6 +64,7 @@ struct proc {
 	int truncated;           /* capture ceiling hit */
 	long long started_ms, ended_ms;
 	long long kill_at_ms;    /* SIGKILL deadline after a cancel, 0 = none */
+	long long term_at_ms;    /* SIGTERM deadline of proc_cancel_later, 0 = none */
 	int cancelled;
 	/* private */
 	struct strbuf line_out, line_err;
@@ -90,6 +91,11 @@ int proc_reap(struct proc *p);
 int proc_done(const struct proc *p);
 /* SIGTERM now, SIGKILL after GRACE_MS (driven by proc_tick). */
 void proc_cancel(struct proc *p, int grace_ms);
+/* Marks P cancelled but lets it finish for WAIT_MS first; then as
+ * proc_cancel(P, GRACE_MS).  For a short request to a daemon that goes on
+ * without its client (docker run, create): stopping the client would leave
+ * the daemon making an object after its undo has already run. */
+void proc_cancel_later(struct proc *p, int wait_ms, int grace_ms);
 void proc_tick(struct proc *p);
 /* Milliseconds until proc_tick must run (-1: none). */
 int proc_timeout_ms(const struct proc *p);

@@ -535,7 +535,13 @@ void runner_cancel(struct runner *r)
 		return;
 	r->cancel = 1;
 	rn_activity(r, "cancelling");
-	if (r->child_running && (r->child_kind == CH_STEP || r->child_kind == CH_EXEC || r->child_kind == CH_LOGS))
+	if (r->child_running && r->child_kind == CH_STEP && r->cur < r->n &&
+	    r->steps[r->cur].step->kind != STEP_PULL)
+		/* A create or run goes on in the daemon when its client is
+		 * stopped, and could make its object after the undo: it is
+		 * let finish (bounded by the grace), then undone. */
+		proc_cancel_later(&r->child, (int)r->grace_ms, (int)r->grace_ms);
+	else if (r->child_running && (r->child_kind == CH_STEP || r->child_kind == CH_EXEC || r->child_kind == CH_LOGS))
 		proc_cancel(&r->child, (int)r->grace_ms);
 	if (r->sub == SUB_PROBE || r->sub == SUB_PULL) {
 		net_cancel(r->net, r->net_id);
