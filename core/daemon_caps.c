@@ -1,4 +1,5 @@
-/* daemon_caps.c - the local dockerd's capability bounding set (daemon_caps.h). */
+/* daemon_caps.c - the local dockerd behind a socket: its capability bounding
+ * set and its user namespace's id maps (daemon_caps.h). */
 #define _GNU_SOURCE 1 /* struct ucred, SO_PEERCRED */
 #include "daemon_caps.h"
 
@@ -21,7 +22,7 @@ static const char *const cap_names[] = {
 	"CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
 };
 
-static long peer_pid(const char *socket_path)
+long daemon_peer_pid(const char *socket_path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(socket_path) >= sizeof(sa.sun_path))
@@ -65,7 +66,7 @@ static int read_capbnd(long pid, uint64_t *out)
 
 int daemon_caps_missing(const char *socket, long *pid, struct strbuf *missing)
 {
-	*pid = peer_pid(socket);
+	*pid = daemon_peer_pid(socket);
 	uint64_t bnd;
 	if (*pid <= 0 || read_capbnd(*pid, &bnd))
 		return -1;
@@ -87,4 +88,37 @@ int daemon_caps_missing(const char *socket, long *pid, struct strbuf *missing)
 				strbuf_addf(missing, "capability %ld", i);
 		}
 	return 0;
+}
+
+int daemon_id_map_lookup(const char *map, long host_id, long *ns_id)
+{
+	int lines = 0;
+	for (const char *p = map; p && *p;) {
+		unsigned long long in, out, count;
+		if (sscanf(p, "%llu %llu %llu", &in, &out, &count) == 3) {
+			lines++;
+			unsigned long long h = (unsigned long long)host_id;
+			if (host_id >= 0 && h >= out && h - out < count) {
+				*ns_id = (long)(in + (h - out));
+				return 0;
+			}
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return lines ? 1 : -1;
+}
+
+int daemon_ns_id(long pid, char which, long host_id, long *ns_id)
+{
+	char path[64], map[4096];
+	snprintf(path, sizeof(path), "/proc/%ld/%s_map", pid, which == 'u' ? "uid" : "gid");
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t n = fread(map, 1, sizeof(map) - 1, f);
+	fclose(f);
+	map[n] = '\0';
+	return daemon_id_map_lookup(map, host_id, ns_id);
 }

@@ -1,6 +1,7 @@
 /* modes.c - the table of the launch modes (docs/ARCHITECTURE.md, "Modes"). */
 #include "modes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const tradeoff_titles[TO__COUNT] = {
@@ -99,7 +100,14 @@ const struct mode *mode_by_name(const char *name)
 
 const char *mode_names(void)
 {
-	return "sysbox, privileged, socket, tcp, ssh, dind";
+	/* From the table, in its order; built once (the table is constant). */
+	static char names[MODE__COUNT * 16];
+	if (!names[0])
+		for (int i = 0; i < MODE__COUNT; i++) {
+			size_t len = strlen(names);
+			snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", mode_table[i].name);
+		}
+	return names;
 }
 
 int mode_wants_userns_host(const struct mode_ctx *ctx)

@@ -57,11 +57,36 @@ int main(void)
 	/* nobody listening: cannot tell */
 	strbuf_reset(&missing);
 	CHECK_INT(daemon_caps_missing("/nonexistent/ws-caps.sock", &pid, &missing), -1);
+	CHECK_INT(daemon_peer_pid("/nonexistent/ws-caps.sock"), -1);
+	/* The peer and its id maps: this process, in the initial namespace
+	 * (or whatever namespace the tests run in: the map says). */
+	CHECK_INT(daemon_peer_pid(path), getpid());
 
 	close(fd);
 	unlink(path);
 	rmdir(dir);
 	free(path);
 	strbuf_free(&missing);
+	long ns = -7;
+	CHECK(daemon_ns_id(getpid(), 'g', (long)getgid(), &ns) == 0);
+	CHECK(ns >= 0);
+	CHECK_INT(daemon_ns_id(999999999L, 'g', 0, &ns), -1);
+
+	/* A rootless dockerd's map: its user is 0, the subordinate range from 1. */
+	const char *rl = "         0       1001          1\n         1     165536      65536\n";
+	CHECK_INT(daemon_id_map_lookup(rl, 1001, &ns), 0);
+	CHECK_INT(ns, 0);
+	CHECK_INT(daemon_id_map_lookup(rl, 165641, &ns), 0); /* the host's docker group 106 */
+	CHECK_INT(ns, 106);
+	CHECK_INT(daemon_id_map_lookup(rl, 165536 + 65535, &ns), 0);
+	CHECK_INT(ns, 65536);
+	CHECK_INT(daemon_id_map_lookup(rl, 165536 + 65536, &ns), 1); /* past the range */
+	CHECK_INT(daemon_id_map_lookup(rl, 0, &ns), 1);             /* host root: unmapped */
+	CHECK_INT(daemon_id_map_lookup(rl, -1, &ns), 1);
+	CHECK_INT(daemon_id_map_lookup("0 0 4294967295\n", 4242, &ns), 0);
+	CHECK_INT(ns, 4242);
+	CHECK_INT(daemon_id_map_lookup("", 1, &ns), -1);
+	CHECK_INT(daemon_id_map_lookup("garbage\nmore", 1, &ns), -1);
+
 	return t_done("test_daemon_caps");
 }
