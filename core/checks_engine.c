@@ -26,11 +26,14 @@
 
 void ck_skip_engine_dependents(struct checker *c, const char *why)
 {
-	static const enum check_id deps[] = { CK_SYSBOX_RUNTIME, CK_SYSBOX_KERNEL, CK_PRIVILEGE, CK_IMAGE,
-					      CK_NAMES, CK_DIND_IMAGE, CK_DEEP };
+	/* the engine's own answers, and every check /info would answer */
+	static const enum check_id deps[] = { CK_IMAGE, CK_NAMES, CK_DIND_IMAGE, CK_DEEP };
 	for (size_t i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
 		if (ck_pending(c, deps[i]))
 			ck_set(c, deps[i], CHECK_SKIP, NULL, "%s", why);
+	for (int i = 0; i < CK__COUNT; i++)
+		if (check_defs[i].on_info && ck_pending(c, (enum check_id)i))
+			ck_set(c, (enum check_id)i, CHECK_SKIP, NULL, "%s", why);
 	c->image_left = 0;
 }
 
