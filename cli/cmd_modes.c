@@ -83,8 +83,8 @@ static int cmd_modes(struct cli *cli, int argc, char **argv)
 		}
 		printf("\n");
 	}
-	printf("\nRecommended when ready, most isolated first: sysbox, ssh, tcp (TLS), dind,\n"
-	       "privileged, socket, tcp (plain).  'ws-launch print MODE' shows the commands.\n");
+	printf("\nRecommended when ready, most isolated first: %s.\n'ws-launch print MODE' shows the commands.\n",
+	       mode_order_text());
 	return EXIT_OK;
 }
 

@@ -110,6 +110,23 @@ const char *mode_names(void)
 	return names;
 }
 
+const char *mode_order_text(void)
+{
+	static char order[MODE__COUNT * 24 + 16];
+	if (!order[0]) {
+		for (int rank = 0; rank < MODE__COUNT; rank++)
+			for (int i = 0; i < MODE__COUNT; i++)
+				if (mode_table[i].rank == rank) {
+					size_t len = strlen(order);
+					snprintf(order + len, sizeof(order) - len, "%s%s%s", len ? ", " : "",
+						 mode_table[i].name, i == MODE_TCP ? " (TLS)" : "");
+				}
+		size_t len = strlen(order);
+		snprintf(order + len, sizeof(order) - len, ", tcp (plain)");
+	}
+	return order;
+}
+
 int mode_wants_userns_host(const struct mode_ctx *ctx)
 {
 	int v = spec_bool(ctx->spec, OPT_USERNS_HOST);

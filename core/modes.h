@@ -56,8 +56,11 @@ extern const struct mode mode_table[MODE__COUNT];
 const struct mode *mode_get(enum mode_id id);
 /* Looks a mode up by name; NULL when unknown. */
 const struct mode *mode_by_name(const char *name);
-/* "sysbox, privileged, socket, tcp, ssh, dind" */
+/* "sysbox, privileged, socket, tcp, ssh, dind, ..." (table order) */
 const char *mode_names(void);
+/* The recommendation order, from the rows' ranks, most isolated first:
+ * "sysbox, ssh, tcp (TLS), ..., tcp (plain)" (plain TCP always last). */
+const char *mode_order_text(void);
 
 /* Build functions, one file each (mode_<name>.c). */
 int mode_sysbox_build(const struct mode_ctx *, struct launch *, struct container *, struct err *);

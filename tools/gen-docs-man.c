@@ -108,6 +108,9 @@ void gd_man_commands(struct strbuf *out, const struct model *m)
 
 void gd_man_modes(struct strbuf *out)
 {
+	strbuf_addstr(out, "When several modes are ready, the most isolated one is recommended, in this\norder: ");
+	gd_roff(out, mode_order_text());
+	strbuf_addstr(out, ".\n\\fBws\\-launch modes\\fR prints the full trade\\-off table.\n");
 	for (int i = 0; i < MODE__COUNT; i++) {
 		const struct mode *md = &mode_table[i];
 		strbuf_addstr(out, ".TP\n\\fB");

@@ -134,7 +134,7 @@ cases=(
   "ws-launch profile |list show save rm"
   "ws-launch profile show |devbox other.one"
   "ws-launch down --profile o|other.one"
-  "ws-launch profile save new |sysbox privileged socket tcp ssh dind"
+  "ws-launch profile save new |$("$WS_BIN" modes --json | jq -r '[.[].id] | join(" ")')"
   "ws-launch --theme mi|mine"
   "ws-launch print --pull |auto always never"
   "ws-launch help p|print ps profile"

@@ -52,7 +52,10 @@ usage_error "choice" "ws-launch: --pull: 'sometimes' is not one of auto|always|n
 usage_error "bool" "ws-launch: --tls: 'maybe' is not a boolean (true or false)" print dind --tls=maybe
 usage_error "missing host" "ws-launch: tcp.host (--host) is required for mode tcp" print tcp
 usage_error "tls without certs" "ws-launch: tcp.cert_dir (--cert-dir) is required with TLS: a directory with ca.pem, cert.pem and key.pem" print tcp --host h.example --tls
-usage_error "unknown mode" "ws-launch: unknown mode 'kvm' (one of sysbox, privileged, socket, tcp, ssh, dind)" print kvm
+# the mode list comes from the mode table (ws-launch modes --json), in its order
+MODES_LIST=$("$WS_BIN" modes --json | jq -r '[.[].id] | join(", ")')
+case $MODES_LIST in "sysbox, privileged, socket, tcp, ssh, dind"*) ok ;; *) bad "mode list: $MODES_LIST" ;; esac
+usage_error "unknown mode" "ws-launch: unknown mode 'kvm' (one of $MODES_LIST)" print kvm
 run print
 expect_rc 1 "no mode and no ready mode"
 expect_err_has "ws-launch: print: no mode is ready on this host" "no mode"

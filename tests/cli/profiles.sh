@@ -14,7 +14,10 @@ declare -A ARGS=(
   [ssh]="ssh --host build.example --ssh-user dev --ssh-auth none --known-hosts none"
   [dind]="dind --no-tls --network n1 --sidecar s1 -e WS_SERVER_PORT=8080"
 )
-for m in sysbox privileged socket tcp ssh dind; do
+# every mode of the table (a new mode needs its row in ARGS above)
+MODES=$("$WS_BIN" modes --json | jq -r '.[].id')
+for m in $MODES; do
+  [ -n "${ARGS[$m]:-}" ] || { bad "mode $m has no ARGS row in profiles.sh"; continue; }
   # shellcheck disable=SC2086
   run profile save "p-$m" ${ARGS[$m]}
   expect_rc 0 "save $m"
@@ -33,7 +36,8 @@ done
 
 run profile list
 expect_rc 0 "list"
-[ "$(printf '%s\n' "$out" | tail -n +2 | awk '{print $1 "=" $2}' | tr '\n' ' ')" = "p-dind=dind p-privileged=privileged p-socket=socket p-ssh=ssh p-sysbox=sysbox p-tcp=tcp " ] && ok || bad "list: $out"
+want_list=$(for m in $MODES; do echo "p-$m=$m"; done | sort | tr '\n' ' ')
+[ "$(printf '%s\n' "$out" | tail -n +2 | awk '{print $1 "=" $2}' | tr '\n' ' ')" = "$want_list" ] && ok || bad "list: $out"
 
 # Flags override the profile.
 run print --profile p-sysbox --port 9100 --pull never
@@ -60,7 +64,7 @@ badfile() {
 badfile syntax "3:1: did not find expected ',' or ']' while parsing a flow sequence" 'version: 1\nmode: [sysbox\n'
 badfile unknown-key "3:1: unknown key 'colour'" 'version: 1\nmode: sysbox\ncolour: red\n'
 badfile wrong-type "3:7: name: expected a string, got a mapping" 'version: 1\nmode: sysbox\nname: {a: 1}\n'
-badfile unknown-mode "2:7: mode: unknown mode 'vm' (one of sysbox, privileged, socket, tcp, ssh, dind)" 'version: 1\nmode: vm\n'
+badfile unknown-mode "2:7: mode: unknown mode 'vm' (one of $("$WS_BIN" modes --json | jq -r '[.[].id] | join(", ")'))" 'version: 1\nmode: vm\n'
 badfile bad-value "4:9: tcp.host: 'not a host' is not a valid host name (letters, digits, '-' and '.' only)" 'version: 1\nmode: tcp\ntcp:\n  host: not a host\n'
 badfile future "1:10: version: written by a newer ws-launch (version 3); this one reads version 1" 'version: 3\nmode: sysbox\n'
 badfile empty "1:1: empty profile, expected a mapping starting with 'version: 1'" ''
