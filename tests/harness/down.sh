@@ -45,6 +45,25 @@ clean_daemon a & c1=$!
 clean_daemon b & c2=$!
 clean_daemon c & c3=$!
 wait "$c1" "$c2" "$c3"
+# R, the rootless daemon: its containers, then every process of its user (the user exists for this run
+# only, so nothing else can be hit); its namespaces and mounts go with them.
+if [ -f "$D/state/rootless-user" ]; then
+  R_USER=$(cat "$D/state/rootless-user")
+  r_sock=$D/r/run/docker.sock
+  if [ -S "$r_sock" ] && ping_sock "$r_sock"; then
+    ids=$("$WSL_DK" -H "unix://$r_sock" ps -aq 2>/dev/null)
+    # shellcheck disable=SC2086
+    [ -n "$ids" ] && timeout 60 "$WSL_DK" -H "unix://$r_sock" rm -f -v $ids >/dev/null 2>&1
+  fi
+  if getent passwd "$R_USER" >/dev/null; then
+    pkill -TERM -u "$R_USER" 2>/dev/null
+    for _ in $(seq 1 100); do pgrep -u "$R_USER" >/dev/null || break; sleep 0.1; done
+    pkill -KILL -u "$R_USER" 2>/dev/null
+    for _ in $(seq 1 50); do pgrep -u "$R_USER" >/dev/null || break; sleep 0.1; done
+    pgrep -u "$R_USER" >/dev/null && warn "processes of $R_USER survive SIGKILL"
+  fi
+  rm -f "$D/pids/dockerd-r.pid"
+fi
 step "containers and networks removed"
 
 # --- 3. fronts, blackhole, sshd, agent, registry --------------------------------------------------------
@@ -209,6 +228,17 @@ if [ -d "$B4" ]; then
   if [ -f "$D/state/dockremap-group.absent-before" ] && getent group dockremap >/dev/null; then
     groupdel dockremap 2>/dev/null || warn "groupdel dockremap failed"
   fi
+  # the rootless daemon's user (and its group, and its subordinate ids)
+  R_USER=$(cat "$D/state/rootless-user" 2>/dev/null)
+  if [ -n "$R_USER" ]; then
+    getent passwd "$R_USER" >/dev/null && { userdel "$R_USER" 2>/dev/null || warn "userdel $R_USER failed"; }
+    getent group "$R_USER" >/dev/null && { groupdel "$R_USER" 2>/dev/null || warn "groupdel $R_USER failed"; }
+    for f in subuid subgid; do
+      if [ -f "/etc/$f" ] && grep -q "^$R_USER:" "/etc/$f"; then
+        grep -v "^$R_USER:" "/etc/$f" >"$D/state/$f.new"; cat "$D/state/$f.new" >"/etc/$f"; rm -f "$D/state/$f.new"
+      fi
+    done
+  fi
   for f in subuid subgid; do
     # ranges dockerd added (userdel may or may not drop them); rewrite in place to keep owner/mode
     if [ -f "/etc/$f" ] && ! grep -q '^dockremap:' "$B4/$f" 2>/dev/null && grep -q '^dockremap:' "/etc/$f"; then
@@ -218,7 +248,7 @@ if [ -d "$B4" ]; then
   # useradd/usermod/userdel rewrite the "-" backup files: put back exactly what was there (or nothing) --
   # only when this run's dockerd created the account (otherwise nothing of ours touched them)
   for f in passwd- group- shadow- gshadow- subuid- subgid-; do
-    [ -f "$D/state/dockremap.absent-before" ] || break
+    [ -f "$D/state/dockremap.absent-before" ] || [ -n "$R_USER" ] || break
     if [ -f "$B4/$f" ]; then
       cmp -s "$B4/$f" "/etc/$f" || cp -p "$B4/$f" "/etc/$f"
     elif [ -f "$B4/$f.absent" ]; then
@@ -243,6 +273,13 @@ if [ -f "$D/state/run-containerd.absent-before" ] && [ -d /run/containerd ]; the
   rmdir /run/containerd/s /run/containerd 2>/dev/null   # empty dirs only
 fi
 
+# /dev/net/tun: its group and mode back (lent to the rootless daemon's user)
+if [ -f "$D/state/tun.before" ]; then
+  read -r t_mode t_gid <"$D/state/tun.before"
+  chgrp "$t_gid" /dev/net/tun && chmod "$t_mode" /dev/net/tun && rm -f "$D/state/tun.before" ||
+    warn "cannot give /dev/net/tun back its group $t_gid and mode $t_mode"
+fi
+
 # --- 11. /run/sshd if up.sh created it -----------------------------------------------------------------------
 if [ -f "$D/state/created.run-sshd" ]; then
   rmdir /run/sshd 2>/dev/null; [ -d /run/sshd ] || rm -f "$D/state/created.run-sshd"
@@ -252,7 +289,7 @@ fi
 if grep -qF " $D/" /proc/self/mountinfo; then
   warn "mounts remain below $D: not deleting its data"
 else
-  rm -rf "${D:?}"/{a,b,c,img,certs,ssh,agent,reg,bin,sysbox-run,pids,peers.env}
+  rm -rf "${D:?}"/{a,b,c,r,img,certs,ssh,agent,reg,bin,sysbox-run,pids,peers.env}
 fi
 step "teardown done"
 

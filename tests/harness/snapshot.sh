@@ -21,7 +21,7 @@ ls /run/netns 2>/dev/null | sed 's/^/netns:/'
 ls -d /run/netns /run/sshd 2>/dev/null
 echo "netns-mounts:$(grep -c ' /run/netns' /proc/self/mountinfo)"
 echo "# processes"
-ps -eo stat=,comm= | awk '$1 !~ /^Z/ {print $2}' | grep -E '^(dockerd|containerd|containerd-shim|socat|sshd|docker-registry|ssh-agent|docker-proxy|runc|tini-static|docker-init)' | sort | uniq -c
+ps -eo stat=,comm= | awk '$1 !~ /^Z/ {print $2}' | grep -E '^(dockerd|containerd|containerd-shim|socat|sshd|docker-registry|ssh-agent|docker-proxy|runc|tini-static|docker-init|rootlesskit|slirp4netns)' | sort | uniq -c
 echo "sleep-3600:$(ps -eo stat=,args= | awk '$1 !~ /^Z/' | grep -c -E ' (/bin/)?sleep 3600$')"
 # listeners in the ephemeral range are skipped: other software opens and closes them all the time, and
 # the harness never listens there (its ports come from 20000-32767; docker-proxy is counted above)
@@ -39,5 +39,8 @@ for f in /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/subuid /etc/subgid
   if [ -e "$f" ]; then echo "$f $(md5sum <"$f" | cut -c1-32) $(stat -c '%a %u:%g' "$f")"; else echo "$f absent"; fi
 done
 getent passwd dockremap >/dev/null && echo "user dockremap present"
+getent passwd | cut -d: -f1 | grep '^wsrl' | sed 's/^/rootless test user present: /'
+echo "# devices"
+echo "/dev/net/tun $(stat -c '%a %u:%g' /dev/net/tun 2>/dev/null || echo absent)"
 getent group dockremap >/dev/null && echo "group dockremap present"
 exit 0

@@ -4,7 +4,8 @@
 #
 # DIR: new or empty, absolute or relative, at most 40 characters (e.g. DIR=$(mktemp -d /tmp/wsl-XXXX)).
 # Everything lives below DIR except what the kernel keeps elsewhere (bridges, a netns, one iptables rule,
-# cgroup dirs, the dockremap account created by dockerd --userns-remap): each is recorded in DIR/state/
+# cgroup dirs, the dockremap account created by dockerd --userns-remap, the rootless daemon's user and
+# the group of /dev/net/tun): each is recorded in DIR/state/
 # the moment it is created, and down.sh DIR undoes exactly that. On any failure up.sh runs down.sh itself
 # and exits 1. A host snapshot is taken first (DIR/snapshot.before); down.sh compares against it.
 #
@@ -14,6 +15,8 @@
 #      (+ two sockets standing in for sysbox-mgr/sysbox-fs in DIR/sysbox-run)
 #   B  dockerd, host netns, second bridge, real --tlsverify listener on 127.0.0.1 + socat plain front
 #   C  dockerd in its own netns with --userns-remap=default
+#   R  rootless dockerd (dockerd-rootless.sh: rootlesskit + slirp4netns) of a test user wsrlRUNID made for
+#      this run, vfs storage, everything below DIR/r; /dev/net/tun lent to that user's group meanwhile
 #   D  sshd on 127.0.0.1 and on A's bridge IP (remote docker = A), ssh wrapper, known_hosts (good/wrong),
 #      ssh-agent (runs as uid 1000 so a workspace's kloud user may use it) with the client key
 #   E  TCP blackhole on 127.0.0.1 (accepts, never answers)
@@ -71,7 +74,12 @@ for c in /usr/bin/docker /usr/sbin/dockerd /usr/bin/containerd /usr/bin/containe
          /usr/bin/jq; do
   [ -x "$c" ] || die "missing $c -- install the packages listed in tests/harness/PACKAGES"
 done
-for c in gcc ip iptables nsenter setpriv ss tar sha256sum useradd userdel usermod getent chroot; do
+for c in /usr/share/docker.io/contrib/dockerd-rootless.sh /usr/bin/rootlesskit /usr/bin/slirp4netns /usr/bin/newuidmap \
+         /usr/bin/newgidmap; do
+  [ -x "$c" ] || die "missing $c (rootless daemon R) -- install the packages listed in tests/harness/PACKAGES"
+done
+[ -c /dev/net/tun ] || die "no /dev/net/tun: slirp4netns (rootless daemon R) needs it"
+for c in gcc ip iptables nsenter setpriv ss tar sha256sum useradd userdel usermod getent chroot runuser pkill; do
   command -v "$c" >/dev/null 2>&1 || die "missing command $c -- install the packages listed in tests/harness/PACKAGES"
 done
 # the stand-in images run busybox chrooted without libraries: it must be the static build
@@ -303,6 +311,24 @@ start_dockerd b "" --bridge="$BR_B" --iptables=false --ip-masq=false --default-a
   --tlscert "$D/certs/server/cert.pem" --tlskey "$D/certs/server/key.pem"
 # C: own netns, so its docker0, veths and iptables rules (iptables stays on) live inside the namespace
 start_dockerd c "$NS_C" --userns-remap=default
+# R: a rootless dockerd of a user made for this run. useradd gives it subordinate ids (login.defs); the
+# account files are restored byte for byte by down.sh (etc-before above). slirp4netns opens /dev/net/tun
+# as that user: the device is lent to the user's group (0660) and given back by down.sh.
+R_USER=wsrl$RUN_ID R_DIR=$D/r
+getent passwd "$R_USER" >/dev/null && die "a user $R_USER exists already: not ours to use"
+useradd -M -d /nonexistent -s /usr/sbin/nologin -c "ws-launch test $RUN_ID" "$R_USER" || die "useradd $R_USER failed"
+echo "$R_USER" >"$D/state/rootless-user"
+grep -q "^$R_USER:" /etc/subuid && grep -q "^$R_USER:" /etc/subgid ||
+  die "useradd gave $R_USER no /etc/subuid + /etc/subgid range (SUB_UID_COUNT in /etc/login.defs?)"
+R_UID=$(id -u "$R_USER") R_GID=$(id -g "$R_USER")
+stat -c '%a %g' /dev/net/tun >"$D/state/tun.before"
+chgrp "$R_GID" /dev/net/tun && chmod 0660 /dev/net/tun || die "cannot lend /dev/net/tun to $R_USER"
+mkdir -p "$R_DIR/run" "$R_DIR/home" "$R_DIR/data"
+chown -R "$R_USER:" "$R_DIR" && chmod 0700 "$R_DIR/run"
+setsid runuser -u "$R_USER" -- env -i PATH=/usr/share/docker.io/contrib:/usr/sbin:/usr/bin:/sbin:/bin \
+  HOME="$R_DIR/home" XDG_RUNTIME_DIR="$R_DIR/run" \
+  dockerd-rootless.sh --data-root "$R_DIR/data" --storage-driver vfs >"$D/logs/dockerd-r.log" 2>&1 &
+record_pid "$D" dockerd-r $!
 
 # --- 8. fronts, blackhole, sshd, agent (need only paths, not a running daemon) -----------------------------
 A_SOCK=$D/a/docker.sock B_SOCK=$D/b/docker.sock C_SOCK=$D/c/docker.sock
@@ -415,6 +441,11 @@ done
 # daemon C: userns-remap active?
 curl -sf --unix-socket "$C_SOCK" http://localhost/info | jq -e '.SecurityOptions | any(test("name=userns"))' >/dev/null ||
   die "daemon C: /info SecurityOptions has no name=userns"
+R_SOCK=$R_DIR/run/docker.sock
+wait_until 30 curl -sf --unix-socket "$R_SOCK" http://localhost/_ping -o /dev/null ||
+  die "rootless daemon R did not answer (see $D/logs/dockerd-r.log)"
+curl -sf --unix-socket "$R_SOCK" http://localhost/info | jq -e '.SecurityOptions | any(test("name=rootless"))' >/dev/null ||
+  die "daemon R: /info SecurityOptions has no name=rootless"
 step "peers ready"
 failpoint ready
 
@@ -423,7 +454,7 @@ wait "$MK_PID"; rc=$?
 rm -f "$D/pids/mkimages.pid"
 [ "$rc" = 0 ] || { tail -n 20 "$D/logs/mkimages.log" >&2; die "image build failed"; }
 step "images built: $(tail -n 1 "$D/logs/mkimages.log")"
-load() { tar -C "$D/img/stage-ws" -chf - . | "$WSL_DK" -H "unix://$D/$1/docker.sock" load -q >"$D/logs/load-$1.log" 2>&1; }
+load() { tar -C "$D/img/stage-ws" -chf - . | "$WSL_DK" -H "unix://${2:-$D/$1/docker.sock}" load -q >"$D/logs/load-$1.log" 2>&1; }
 WS_TAGS="v0.0.21 v0.1.0 v0.4.0 v0.10.2 latest tests"
 # The registry is filled over its HTTP API by publish.sh (gzip -1 + curl) while the workspace image is
 # loaded into A, B and C; no daemon ever holds docker:dind, so "docker pull docker:dind" on A is a real
@@ -433,10 +464,12 @@ record_pid "$D" publish "$l_p"
 load a & l_a=$!
 load b & l_b=$!
 load c & l_c=$!
+load r "$R_SOCK" & l_r=$!
 wait "$l_a" || die "docker load into A failed (see $D/logs/load-a.log)"
+wait "$l_r" || die "docker load into R failed (see $D/logs/load-r.log)"
 wait "$l_b" || die "docker load into B failed (see $D/logs/load-b.log)"
 wait "$l_c" || die "docker load into C failed (see $D/logs/load-c.log)"
-step "workspace image loaded into A, B, C"
+step "workspace image loaded into A, B, C, R"
 failpoint images
 wait "$l_p" || { cat "$D/logs/publish.log" >&2; die "filling the registry failed"; }
 rm -f "$D/pids/publish.pid"
@@ -505,6 +538,14 @@ pe() { printf "export %s='%s'\n" "$1" "$2"; }
   pe WSL_C_NETNS "$NS_C"
   pe WSL_C_USERNS_REMAP default
   pe WSL_C_REMAP_USER dockremap
+  # daemon R (rootless)
+  pe WSL_R_SOCK "$R_SOCK"
+  pe WSL_R_HOST "unix://$R_SOCK"
+  pe WSL_R_USER "$R_USER"
+  pe WSL_R_UID "$R_UID"
+  pe WSL_R_GID "$R_GID"
+  pe WSL_R_RUNTIME_DIR "$R_DIR/run"
+  pe WSL_R_PID "$(pgrep -u "$R_USER" -x dockerd | head -n 1)"
   # TLS material
   pe WSL_TLS_CERT_DIR "$D/certs/client"
   pe WSL_TLS_CA "$D/certs/client/ca.pem"
