@@ -41,6 +41,9 @@ const struct check_def check_defs[CK__COUNT] = {
 	[CK_SSH_CLIENT] = { CK_SSH_CLIENT, "ssh.client", "ssh client", .start = ck_check_ssh_client },
 	[CK_SSH_REMOTE] = { CK_SSH_REMOTE, "ssh.remote", "docker over ssh", .start = ck_start_ssh },
 	[CK_DIND_IMAGE] = { CK_DIND_IMAGE, "dind.image", "sidecar image" },
+	[CK_ROOTLESS_DAEMON] = { CK_ROOTLESS_DAEMON, "rootless.daemon", "rootless daemon", .on_info = ck_info_rootless },
+	[CK_ROOTLESS_SOCKET] = { CK_ROOTLESS_SOCKET, "rootless.socket", "rootless socket", .start = ck_check_rootless },
+	[CK_ROOTLESS_USERNS] = { CK_ROOTLESS_USERNS, "rootless.userns", "user namespaces", .start = ck_check_rootless },
 	[CK_DEEP] = { CK_DEEP, "deep", "trial container" },
 };
 
@@ -122,6 +125,7 @@ static const struct {
 	{ "rootless", CDT_BOOL }, { "userns", CDT_BOOL }, { "desktop", CDT_BOOL },
 	{ "present", CDT_BOOL }, { "busy", CDT_BOOL }, { "tls", CDT_BOOL },
 	{ "loopback", CDT_BOOL }, { "gid", CDT_INT }, { "port", CDT_INT }, { "elapsed_ms", CDT_INT },
+	{ "host_gid", CDT_INT }, { "uid", CDT_INT }, { "pid", CDT_INT },
 };
 
 enum check_data_type check_data_type(const char *key)

@@ -47,6 +47,9 @@ enum check_id {
 	CK_SSH_CLIENT,
 	CK_SSH_REMOTE,
 	CK_DIND_IMAGE,
+	CK_ROOTLESS_DAEMON,
+	CK_ROOTLESS_SOCKET,
+	CK_ROOTLESS_USERNS,
 	CK_DEEP,      /* check --deep: a throwaway container with the mode's privileges */
 	CK__COUNT
 };

@@ -115,5 +115,8 @@ int ck_wants_info(const struct checker *c);
 void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in);
 void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in);
 void ck_info_privilege(struct checker *c, const struct engine_info *in);
+/* rootless mode (checks_rootless.c) */
+void ck_check_rootless(struct checker *c);
+void ck_info_rootless(struct checker *c, const struct engine_info *in);
 
 #endif

@@ -25,6 +25,16 @@ struct facts {
 	int rootless;         /* daemon is rootless: 1/0/-1 */
 	int image_present;    /* workspace image present locally: 1/0/-1 */
 	int dind_image_present; /* sidecar image present: 1/0/-1 */
+	/* The rootless mode's socket (--socket; else the endpoint's socket when
+	 * a user owns it; else $XDG_RUNTIME_DIR/docker.sock, or
+	 * /run/user/UID/docker.sock) and the daemon behind it.  When a live
+	 * dockerd answers there as the socket's owner inside its own user
+	 * namespace: its pid, that owner, and the socket's group as the
+	 * daemon's containers see it (the host gid through its gid_map); else
+	 * rootless_gid is -1 and rootless_error says why. */
+	char *rootless_socket;
+	long rootless_pid, rootless_uid, rootless_host_gid, rootless_gid;
+	char *rootless_error;
 };
 
 void facts_init(struct facts *f);
@@ -35,5 +45,7 @@ void facts_free(struct facts *f);
 void facts_detect_local(struct facts *f, const struct spec *spec);
 /* Re-reads the socket gid for PATH (used when the socket option changes). */
 void facts_stat_socket(struct facts *f, const char *path);
+/* Re-reads the rootless facts for the socket SPEC names (or the default). */
+void facts_detect_rootless(struct facts *f, const struct spec *spec);
 
 #endif

@@ -1,4 +1,4 @@
-/* mode_id.h - identifiers of the six launch modes (the table is in modes.c). */
+/* mode_id.h - identifiers of the launch modes (the table is in modes.c). */
 #ifndef WS_MODE_ID_H
 #define WS_MODE_ID_H
 
@@ -10,6 +10,7 @@ enum mode_id {
 	MODE_TCP,
 	MODE_SSH,
 	MODE_DIND,
+	MODE_ROOTLESS,
 	MODE__COUNT
 };
 

@@ -21,6 +21,8 @@ static const char *const socket_checks[] = { COMMON_CHECKS, "socket.path", "sock
 static const char *const tcp_checks[] = { COMMON_CHECKS, "tcp.reach", "tls.files", "tls.handshake", NULL };
 static const char *const ssh_checks[] = { COMMON_CHECKS, "ssh.client", "ssh.remote", NULL };
 static const char *const dind_checks[] = { COMMON_CHECKS, "privilege", "dind.image", NULL };
+static const char *const rootless_checks[] = { COMMON_CHECKS, "rootless.daemon", "rootless.socket",
+					       "rootless.userns", NULL };
 
 const struct mode mode_table[MODE__COUNT] = {
 	[MODE_SYSBOX] = {
@@ -40,7 +42,7 @@ const struct mode mode_table[MODE__COUNT] = {
 			   "avoid overlay-on-overlay. --privileged gives the container root over the host.",
 		.tradeoffs = { "yes", "yes", "yes", "privileged allowed", "with volume" },
 		.bad = { 1, 1, 0, 0, 0 },
-		.rank = 4, .checks = privileged_checks, .build = mode_privileged_build,
+		.rank = 5, .checks = privileged_checks, .build = mode_privileged_build,
 	},
 	[MODE_SOCKET] = {
 		.id = MODE_SOCKET, .name = "socket", .title = "Host socket",
@@ -51,7 +53,7 @@ const struct mode mode_table[MODE__COUNT] = {
 			   ":ro on the mount restricts nothing.",
 		.tradeoffs = { "no", "yes (daemon = root)", "no (shared daemon)", "local daemon", "host's" },
 		.bad = { 0, 1, 1, 0, 0 },
-		.rank = 5, .checks = socket_checks, .build = mode_socket_build,
+		.rank = 6, .checks = socket_checks, .build = mode_socket_build,
 	},
 	[MODE_TCP] = {
 		.id = MODE_TCP, .name = "tcp", .title = "Remote daemon (TCP/TLS)",
@@ -79,7 +81,18 @@ const struct mode mode_table[MODE__COUNT] = {
 			   "workspace itself is not privileged; the sidecar is.",
 		.tradeoffs = { "no (sidecar is)", "via the sidecar", "yes", "privileged allowed", "with volume" },
 		.bad = { 0, 1, 0, 0, 0 },
-		.rank = 3, .checks = dind_checks, .build = mode_dind_build, .places_volume = 1,
+		.rank = 4, .checks = dind_checks, .build = mode_dind_build, .places_volume = 1,
+	},
+	[MODE_ROOTLESS] = {
+		.id = MODE_ROOTLESS, .name = "rootless", .title = "Rootless daemon socket",
+		.summary = "run on a rootless dockerd and mount its socket: a user's power, not root's",
+		.details = "Runs the workspace on a rootless dockerd (the endpoint must be its socket, "
+			   "$XDG_RUNTIME_DIR/docker.sock) and mounts that socket with --group-add of its group "
+			   "as the daemon's containers see it. The daemon runs as an ordinary user, so the "
+			   "workspace gets that user's power over this host, not root's.",
+		.tradeoffs = { "no", "no (a user's power)", "no (shared daemon)", "rootless dockerd", "the user's" },
+		.bad = { 0, 0, 1, 0, 0 },
+		.rank = 3, .checks = rootless_checks, .build = mode_rootless_build,
 	},
 };
 

@@ -1,7 +1,7 @@
-/* modes.h - the six ways of giving the workspace Docker, as one table.
+/* modes.h - the ways of giving the workspace Docker, as one table.
  *
  * A mode is one row: identity, texts for the wizard and `ws-launch modes`,
- * the trade-offs of README.md "The six modes", the options it uses (from the option schema),
+ * the trade-offs of README.md "The modes", the options it uses (from the option schema),
  * the checks it needs (by id, see checks.h) and its build function, which
  * fills the launch model from a spec and the host facts.  Adding a mode is
  * one row here plus its mode_<id>.c. */
@@ -69,6 +69,7 @@ int mode_socket_build(const struct mode_ctx *, struct launch *, struct container
 int mode_tcp_build(const struct mode_ctx *, struct launch *, struct container *, struct err *);
 int mode_ssh_build(const struct mode_ctx *, struct launch *, struct container *, struct err *);
 int mode_dind_build(const struct mode_ctx *, struct launch *, struct container *, struct err *);
+int mode_rootless_build(const struct mode_ctx *, struct launch *, struct container *, struct err *);
 
 /* Shared by builds: the userns decision (explicit, else detected). */
 int mode_wants_userns_host(const struct mode_ctx *ctx);

@@ -13,6 +13,7 @@ declare -A ARGS=(
   [tcp]="tcp --host 10.0.0.5 --tls --cert-dir /etc/certs"
   [ssh]="ssh --host build.example --ssh-user dev --ssh-auth none --known-hosts none"
   [dind]="dind --no-tls --network n1 --sidecar s1 -e WS_SERVER_PORT=8080"
+  [rootless]="rootless --socket /run/user/1000/docker.sock --group 106"
 )
 # every mode of the table (a new mode needs its row in ARGS above)
 MODES=$("$WS_BIN" modes --json | jq -r '.[].id')

@@ -67,7 +67,7 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 eq "$(status_of tcp.reach)" fail "blackhole"
 has "$(field_of tcp.reach finding)" "timed out" "blackhole finding"
 [ "$ms" -ge 2000 ] && [ "$ms" -lt 3500 ] && ok || bad "blackhole took $ms ms (want 2000-3500)"
-# all six modes at once with the blackhole as tcp host: total = that timeout
+# every mode at once with the blackhole as tcp host: total = that timeout
 t0=$(date +%s%N)
 chk --host 127.0.0.1 --tcp-port "$WSL_BLACKHOLE_PORT" --timeout 2 --offline
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))

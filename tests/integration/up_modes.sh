@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4: for each of the six modes, `up` runs the real plan against daemon
+# Issue 4: for each mode but rootless (tests/integration/rootless.sh, daemon R), `up` runs the real plan against daemon
 # A and verification passes from inside; `down` leaves nothing of the launch;
 # a second `up` is idempotent.
 . "$(dirname "$0")/../lib/peers.sh"

@@ -75,6 +75,17 @@ static const struct golden goldens[] = {
 	{ "socket gid unknown", MODE_SOCKET, { "fact:socket_gid=-1" }, { NULL },
 	  "socket.group: cannot read the group of /var/run/docker.sock: No such file or directory; pass --group GID" },
 
+	{ "rootless default (the group as the daemon's namespace sees it)", MODE_ROOTLESS, { NULL },
+	  { VOL_WS, RUN_WS "--group-add 106 -v /run/user/1000/docker.sock:/var/run/docker.sock:ro "
+		    "-e WS_DOCKER_ENABLE_CLIENT=1 " WS },
+	  NULL, NULL },
+	{ "rootless explicit socket and group", MODE_ROOTLESS,
+	  { "socket.path=/srv/rl/docker.sock", "socket.group=0" },
+	  { VOL_WS, RUN_WS "--group-add 0 -v /srv/rl/docker.sock:/var/run/docker.sock:ro "
+		    "-e WS_DOCKER_ENABLE_CLIENT=1 " WS } },
+	{ "rootless daemon unknown", MODE_ROOTLESS, { "fact:rootless_gid=-1" }, { NULL },
+	  "socket.group: nothing answers at /run/user/1000/docker.sock; pass --group GID" },
+
 	{ "tcp plain", MODE_TCP, { "tcp.host=10.0.0.5" },
 	  { VOL_WS, RUN_WS "-e DOCKER_HOST=tcp://10.0.0.5:2375 " WS }, NULL,
 	  "plain TCP: anyone who can reach 10.0.0.5:2375 is root on that host" },
@@ -178,6 +189,8 @@ static int set_fact(struct facts *f, const char *kv)
 		f->userns_remap = (int)strtol(v, NULL, 10);
 	else if (IS("socket_gid"))
 		f->socket_gid = strtol(v, NULL, 10);
+	else if (IS("rootless_gid"))
+		f->rootless_gid = strtol(v, NULL, 10);
 	else if (IS("cert_dir")) {
 		free(f->cert_dir);
 		f->cert_dir = xstrdup(v);
@@ -206,6 +219,14 @@ static void base_facts(struct facts *f)
 	f->userns_remap = 0;
 	f->image_present = 1;
 	f->dind_image_present = 1;
+	/* a rootless daemon of uid 1000 whose socket's group (the host's
+	 * docker group, a subordinate gid) shows as 106 in its namespace */
+	f->rootless_socket = xstrdup("/run/user/1000/docker.sock");
+	f->rootless_pid = 4148;
+	f->rootless_uid = 1000;
+	f->rootless_host_gid = 165641;
+	f->rootless_gid = 106;
+	f->rootless_error = xstrdup("nothing answers at /run/user/1000/docker.sock");
 }
 
 /* The argv as one string, without the mode, digest and options labels
