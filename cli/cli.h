@@ -97,7 +97,7 @@ struct launch_args {
  * Prints the error and returns EXIT_USAGE on bad input, 0 on success. */
 int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct command *c,
 		     struct launch_args *la);
-void launch_args_free(struct launch_args *la);
+void launch_args_release(struct launch_args *la);
 /* Reads the password from stdin (one line), writes the 0600 env file and
  * points the spec's env-file at it.  Prints errors; returns an exit code. */
 int cli_apply_password(struct cli *cli, struct launch_args *la);

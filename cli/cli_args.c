@@ -194,7 +194,7 @@ static int apply_flag(struct launch_args *la, const char *name, const char *valu
 					     mode_get(mode)->name, modes.buf);
 		else
 			rc = cli_usage_error(what, "unknown option; see 'ws-launch help'");
-		strbuf_free(&modes);
+		strbuf_release(&modes);
 		return rc;
 	}
 	if (def->type == OT_BOOL && !value)
@@ -204,9 +204,9 @@ static int apply_flag(struct launch_args *la, const char *name, const char *valu
 	return 0;
 }
 
-void launch_args_free(struct launch_args *la)
+void launch_args_release(struct launch_args *la)
 {
-	spec_free(&la->spec);
+	spec_release(&la->spec);
 }
 
 int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct command *c,
@@ -295,10 +295,10 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct comman
 		if (mode_word && loaded.mode != la->spec.mode) {
 			int rc = cli_usage_error("--profile", "%s is a %s profile, not %s", la->profile,
 						 mode_get(loaded.mode)->name, mode_word);
-			spec_free(&loaded);
+			spec_release(&loaded);
 			return rc;
 		}
-		spec_free(&la->spec);
+		spec_release(&la->spec);
 		la->spec = loaded;
 	}
 	la->have_mode = la->spec.mode != MODE_NONE;

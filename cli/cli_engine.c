@@ -29,9 +29,9 @@ void cli_engine_close(struct cli_engine *ce)
 	net_free(ce->net);
 	ce->net = NULL;
 	if (ce->target_ok)
-		engine_target_free(&ce->t);
+		engine_target_release(&ce->t);
 	ce->target_ok = 0;
-	endpoint_free(&ce->ep);
+	endpoint_release(&ce->ep);
 }
 
 struct found {
@@ -79,15 +79,15 @@ int cli_launch_name(const struct cli *cli, const char *what, const char *profile
 		struct spec s;
 		spec_init(&s);
 		if (profile_load(cli->config, profile, &s, &e)) {
-			spec_free(&s);
+			spec_release(&s);
 			return cli_usage_error("--profile", "%s", e.msg);
 		}
 		if (spec_is_none(&s, OPT_NAME)) {
-			spec_free(&s);
+			spec_release(&s);
 			return cli_usage_error("--profile", "%s has no container name: nothing is labelled for it", profile);
 		}
 		*label = xstrdup(spec_get(&s, OPT_NAME));
-		spec_free(&s);
+		spec_release(&s);
 		return EXIT_OK;
 	}
 	const char *n = name ? name : "workspace";

@@ -179,7 +179,7 @@ void progress_update(struct progress *pg, struct runner *r)
 		show_sanitize(sb.buf, sb.len);
 		fprintf(stderr, "\r\033[2K%s", sb.buf);
 		pg->bar_shown = 1;
-		strbuf_free(&sb);
+		strbuf_release(&sb);
 	} else {
 		clear_bar(pg);
 	}

@@ -133,14 +133,14 @@ static void print_json(struct checker *c, enum mode_id mode)
 			jsonw_str(&w, r.missing.v[j]);
 		jsonw_arr_end(&w);
 		jsonw_obj_end(&w);
-		readiness_free(&r);
+		readiness_release(&r);
 	}
 	jsonw_arr_end(&w);
 	enum mode_id rec = checker_recommend(c);
 	jsonw_kstr(&w, "recommended", rec == MODE_NONE ? NULL : mode_table[rec].name);
 	jsonw_obj_end(&w);
 	fwrite(sb.buf, 1, sb.len, stdout);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 }
 
 static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
@@ -182,7 +182,7 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 		if (r.missing.n)
 			printf("  %s%s", r.missing.v[0], r.missing.n > 1 ? " (+more)" : "");
 		printf("\n");
-		readiness_free(&r);
+		readiness_release(&r);
 	}
 	enum mode_id rec = checker_recommend(c);
 	if (rec == MODE_NONE)
@@ -277,14 +277,14 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 		struct readiness r;
 		checker_readiness(c, mode, &r);
 		rc = r.ready ? EXIT_OK : EXIT_FAIL;
-		readiness_free(&r);
+		readiness_release(&r);
 	} else {
 		rc = checker_recommend(c) == MODE_NONE ? EXIT_FAIL : EXIT_OK;
 	}
 	checker_free(c);
 	net_free(net);
 out:
-	launch_args_free(&la);
+	launch_args_release(&la);
 	return rc;
 }
 

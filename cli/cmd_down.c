@@ -28,7 +28,7 @@ static void on_found(struct plan *p, const struct err *error, void *ctx)
 	if (error) {
 		f->failed = 1;
 		f->err = *error;
-		plan_free(p);
+		plan_release(p);
 		return;
 	}
 	f->plan = *p;
@@ -63,23 +63,23 @@ static int cmd_down(struct cli *cli, int argc, char **argv)
 	char *label = NULL;
 	if (profile) {
 		if (profile_load(cli->config, profile, &s, &e)) {
-			spec_free(&s);
+			spec_release(&s);
 			return cli_usage_error("--profile", "%s", e.msg);
 		}
 		if (spec_is_none(&s, OPT_NAME)) {
-			spec_free(&s);
+			spec_release(&s);
 			return cli_usage_error("--profile", "%s has no container name: nothing is labelled for it", profile);
 		}
 		label = xstrdup(spec_get(&s, OPT_NAME));
 	} else {
 		const char *n = name ? name : "workspace";
 		if (validate_docker_name(n, "container", &e)) {
-			spec_free(&s);
+			spec_release(&s);
 			return cli_usage_error("--name", "%s", e.msg);
 		}
 		label = xstrdup(n);
 	}
-	spec_free(&s);
+	spec_release(&s);
 
 	int rc = EXIT_FAIL;
 	struct endpoint ep;
@@ -153,9 +153,9 @@ out:
 	teardown_free(td);
 	net_free(net);
 	if (target_ok)
-		engine_target_free(&t);
-	endpoint_free(&ep);
-	plan_free(&f.plan);
+		engine_target_release(&t);
+	endpoint_release(&ep);
+	plan_release(&f.plan);
 	free(label);
 	return rc;
 }

@@ -131,8 +131,8 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 	}
 out:
 	runner_free(r);
-	plan_free(&plan);
-	launches_free(&ls);
+	plan_release(&plan);
+	launches_release(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;

@@ -121,11 +121,11 @@ static int cmd_logs(struct cli *cli, int argc, char **argv)
 	fflush(stdout);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	proc_free(&p);
-	strvec_free(&av);
+	proc_release(&p);
+	strvec_release(&av);
 out:
 	free(target);
-	launches_free(&ls);
+	launches_release(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;

@@ -51,7 +51,7 @@ static int cmd_modes(struct cli *cli, int argc, char **argv)
 		}
 		jsonw_arr_end(&w);
 		fputs(sb.buf, stdout);
-		strbuf_free(&sb);
+		strbuf_release(&sb);
 		return EXIT_OK;
 	}
 	const char *bold = cli->color_out ? "\033[1m" : "", *red = cli->color_out ? "\033[31m" : "",

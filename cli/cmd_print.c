@@ -96,13 +96,13 @@ static int cmd_print(struct cli *cli, int argc, char **argv)
 				cli_warn(cli, "%s", warnings.v[i]);
 			rc = fflush(stdout) ? cli_fail("print", "cannot write to standard output") : EXIT_OK;
 		}
-		strbuf_free(&text);
-		strvec_free(&warnings);
-		facts_free(&facts);
+		strbuf_release(&text);
+		strvec_release(&warnings);
+		facts_release(&facts);
 		goto out;
 	}
 	rc = cli_build_plan(cli, &la.spec, &facts, &plan);
-	facts_free(&facts);
+	facts_release(&facts);
 	if (rc)
 		goto out;
 	struct strbuf out = STRBUF_INIT;
@@ -115,10 +115,10 @@ static int cmd_print(struct cli *cli, int argc, char **argv)
 	fwrite(out.buf, 1, out.len, stdout);
 	if (fflush(stdout))
 		rc = cli_fail("print", "cannot write to standard output");
-	strbuf_free(&out);
-	plan_free(&plan);
+	strbuf_release(&out);
+	plan_release(&plan);
 out:
-	launch_args_free(&la);
+	launch_args_release(&la);
 	return rc;
 }
 

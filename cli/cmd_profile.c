@@ -61,8 +61,8 @@ static int profile_show_cmd(struct cli *cli, int argc, char **argv)
 		rc = cli_fail("profile show", "%s", e.msg);
 	else
 		fwrite(out.buf, 1, out.len, stdout);
-	strbuf_free(&out);
-	spec_free(&s);
+	strbuf_release(&out);
+	spec_release(&s);
 	return rc;
 }
 
@@ -113,7 +113,7 @@ static int profile_save_cmd(struct cli *cli, int argc, char **argv)
 	free(path);
 	rc = EXIT_OK;
 out:
-	launch_args_free(&la);
+	launch_args_release(&la);
 	return rc;
 }
 

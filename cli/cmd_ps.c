@@ -57,7 +57,7 @@ static void on_tag(struct registry_result *res, void *ctx)
 		if (ref.tag && !registry_semver_parse(ref.tag, &cur) && !registry_semver_parse(res->tag, &top) &&
 		    registry_semver_cmp(&top, &cur) > 0)
 			r->newer = xstrdup(res->tag);
-		imageref_free(&ref);
+		imageref_release(&ref);
 	}
 }
 
@@ -81,9 +81,9 @@ static void mark_changed(const struct cli *cli, struct row *rows, size_t n)
 					rows[i].profile = xstrdup(list[p].name);
 					rows[i].changed = strcmp(rows[i].s->digest, d) != 0;
 				}
-			strbuf_free(&norm);
+			strbuf_release(&norm);
 		}
-		spec_free(&s);
+		spec_release(&s);
 	}
 	if (np > 0)
 		profile_list_free(list, np);
@@ -165,7 +165,7 @@ static void print_json(struct row *rows, size_t n, int probe)
 	jsonw_arr_end(&w);
 	fputs(sb.buf, stdout);
 	fputc('\n', stdout);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 }
 
 static void print_table(const struct cli *cli, struct row *rows, size_t n, int probe)
@@ -212,9 +212,9 @@ static void print_table(const struct cli *cli, struct row *rows, size_t n, int p
 					"'ws-launch down --name %s' removes the rest)\n",
 				rows[i].s->name, clean, rows[i].s->name);
 			free(clean);
-			strbuf_free(&m);
+			strbuf_release(&m);
 		}
-	strvec_free(&cells);
+	strvec_release(&cells);
 }
 
 enum { F_JSON, F_NO_PROBE, F_OFFLINE, F_REGISTRY };
@@ -323,7 +323,7 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 	else
 		print_table(cli, rows, ls.n, probe);
 	for (size_t i = 0; i < ls.n; i++) {
-		proc_free(&rows[i].probe);
+		proc_release(&rows[i].probe);
 		free(rows[i].url);
 		free(rows[i].inner);
 		free(rows[i].newer);
@@ -331,7 +331,7 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 	}
 	free(rows);
 	free(lks);
-	launches_free(&ls);
+	launches_release(&ls);
 	cli_engine_close(&ce);
 	return EXIT_OK;
 }

@@ -105,9 +105,9 @@ static int cmd_shell(struct cli *cli, int argc, char **argv)
 			rc = cli_fail("shell", "%s", e.msg);
 		else
 			rc = st; /* the shell's own exit status, as ssh does */
-		strvec_free(&av);
+		strvec_release(&av);
 	}
-	launches_free(&ls);
+	launches_release(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;
@@ -141,7 +141,7 @@ static int cmd_open(struct cli *cli, int argc, char **argv)
 				base64_encode(&b, url, strlen(url));
 				printf("\033]52;c;%s\a", b.buf);
 				fflush(stdout);
-				strbuf_free(&b);
+				strbuf_release(&b);
 				fprintf(stderr, "copied to the clipboard (OSC 52)\n");
 			}
 		}
@@ -159,7 +159,7 @@ static int cmd_open(struct cli *cli, int argc, char **argv)
 		free(opener);
 	}
 	free(url);
-	launches_free(&ls);
+	launches_release(&ls);
 	cli_engine_close(&ce);
 	free(label);
 	return rc;

@@ -27,7 +27,7 @@ static int cmd_themes(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "  %s\n", d);
 			free(d);
 		}
-		strvec_free(&dirs);
+		strvec_release(&dirs);
 		return EXIT_FAIL;
 	}
 	int w = 4;
@@ -40,8 +40,8 @@ static int cmd_themes(struct cli *cli, int argc, char **argv)
 		printf("%-*s  %s\n", w, names.v[i], p);
 		free(p);
 	}
-	strvec_free(&names);
-	strvec_free(&paths);
+	strvec_release(&names);
+	strvec_release(&paths);
 	return EXIT_OK;
 }
 

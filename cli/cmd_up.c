@@ -174,7 +174,7 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 		struct strbuf text = STRBUF_INIT;
 		render_shell(&text, &plan);
 		fputs(text.buf, dry ? stdout : stderr);
-		strbuf_free(&text);
+		strbuf_release(&text);
 	}
 	if (dry) {
 		fprintf(stderr, "dry run: nothing was run\n");
@@ -256,9 +256,9 @@ out:
 	runner_free(r);
 	checker_free(c);
 	net_free(net);
-	plan_free(&plan);
-	facts_free(&facts);
-	launch_args_free(&la);
+	plan_release(&plan);
+	facts_release(&facts);
+	launch_args_release(&la);
 	return rc;
 }
 

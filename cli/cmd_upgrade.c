@@ -68,7 +68,7 @@ static int docker(struct err *e, const char *a1, const char *a2, const char *a3,
 		err_set(e, "docker %s %s: %.*s", a1, a3 ? a3 : a2, (int)(n - s), b->buf + s);
 		rc = -1;
 	}
-	proc_free(&p);
+	proc_release(&p);
 	return rc;
 }
 
@@ -193,7 +193,7 @@ static char *with_tag(const char *image, const char *tag)
 	const char *colon = memchr(last, ':', keep - (size_t)(last - image));
 	size_t base = colon ? (size_t)(colon - image) : keep;
 	char *out = xasprintf("%.*s:%s", (int)base, image, tag);
-	imageref_free(&ref);
+	imageref_release(&ref);
 	return out;
 }
 
@@ -427,12 +427,12 @@ restore_signals:
 	sigaction(SIGTERM, &old_term, NULL);
 out:
 	runner_free(r);
-	strvec_free(&names);
-	plan_free(&pull);
-	plan_free(&plan);
-	facts_free(&facts);
-	spec_free(&spec);
-	launches_free(&ls);
+	strvec_release(&names);
+	plan_release(&pull);
+	plan_release(&plan);
+	facts_release(&facts);
+	spec_release(&spec);
+	launches_release(&ls);
 	cli_engine_close(&ce);
 	free(target);
 	free(label);

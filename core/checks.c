@@ -347,11 +347,11 @@ void checker_cancel(struct checker *c)
 			c->ids[i] = 0;
 		}
 	if (c->ssh_running) {
-		proc_free(&c->ssh);
+		proc_release(&c->ssh);
 		c->ssh_running = 0;
 	}
 	if (c->deep_running) {
-		proc_free(&c->deep);
+		proc_release(&c->deep);
 		c->deep_running = 0;
 	}
 	for (int i = 0; i < CK__COUNT; i++)
@@ -364,19 +364,19 @@ void checker_free(struct checker *c)
 	if (!c)
 		return;
 	checker_cancel(c);
-	proc_free(&c->ssh);
-	proc_free(&c->deep);
+	proc_release(&c->ssh);
+	proc_release(&c->deep);
 	for (int i = 0; i < CK__COUNT; i++) {
 		free(c->checks[i].finding);
 		free(c->checks[i].remedy);
-		strvec_free(&c->checks[i].data);
+		strvec_release(&c->checks[i].data);
 	}
 	if (c->target_ok)
-		engine_target_free(&c->target);
-	endpoint_free(&c->ep);
-	spec_free(&c->spec);
-	facts_free(&c->facts);
-	strbuf_free(&c->names_text);
+		engine_target_release(&c->target);
+	endpoint_release(&c->ep);
+	spec_release(&c->spec);
+	facts_release(&c->facts);
+	strbuf_release(&c->names_text);
 	free(c->kernel);
 	free(c->newest_tag);
 	free(c->registry_note);
@@ -466,10 +466,10 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 		r->ready = 0;
 }
 
-void readiness_free(struct readiness *r)
+void readiness_release(struct readiness *r)
 {
-	strvec_free(&r->missing);
-	strvec_free(&r->fixes);
+	strvec_release(&r->missing);
+	strvec_release(&r->fixes);
 }
 
 int checker_rank(const struct checker *c, enum mode_id m)
@@ -493,7 +493,7 @@ enum mode_id checker_recommend(const struct checker *c)
 			best = (enum mode_id)m;
 			best_rank = rank;
 		}
-		readiness_free(&r);
+		readiness_release(&r);
 	}
 	return best;
 }

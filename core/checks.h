@@ -130,7 +130,7 @@ struct readiness {
 };
 
 void checker_readiness(const struct checker *c, enum mode_id m, struct readiness *r);
-void readiness_free(struct readiness *r);
+void readiness_release(struct readiness *r);
 /* The most isolated ready mode (the modes' rank), MODE_NONE when none. */
 enum mode_id checker_recommend(const struct checker *c);
 /* Recommendation order position of M for this spec (tcp plain ranks last). */

@@ -85,8 +85,8 @@ static void start_deep(struct checker *c)
 		c->deep_running = 1;
 		c->deep_deadline = proc_now_ms() + DEEP_TIMEOUT_MS;
 	}
-	strvec_free(&argv);
-	strbuf_free(&privs);
+	strvec_release(&argv);
+	strbuf_release(&privs);
 }
 
 void ck_finish_deep(struct checker *c)
@@ -112,6 +112,6 @@ void ck_finish_deep(struct checker *c)
 		       words ? words : desc);
 		free(words);
 	}
-	proc_free(p);
+	proc_release(p);
 	proc_init(p);
 }

@@ -115,7 +115,7 @@ void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in)
 		    "install sysbox-ce (https://github.com/nestybox/sysbox/blob/master/docs/user-guide/install-package.md)",
 		    "the daemon has no sysbox-runc runtime (has: %s)", rt.len ? rt.buf : "none");
 		ck_data(c, CK_SYSBOX_RUNTIME, "present", "false");
-		strbuf_free(&rt);
+		strbuf_release(&rt);
 	}
 }
 
@@ -172,7 +172,7 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in)
 		       "these fails to start it", before, pid, missing.buf);
 		free(before);
 	}
-	strbuf_free(&missing);
+	strbuf_release(&missing);
 }
 
 /* The engine check when no wanted check needs /info (socket, tcp, ssh):
@@ -214,7 +214,7 @@ static unsigned start_dist(struct checker *c, enum op op, const char *image, eng
 	engine_path_escape(&path, image);
 	strbuf_addstr(&path, "/json");
 	unsigned id = engine_get_json(c->net, &c->target, path.buf, done, &c->ctx[op]);
-	strbuf_free(&path);
+	strbuf_release(&path);
 	return id;
 }
 
@@ -359,7 +359,7 @@ static void finish_image(struct checker *c)
 			} else {
 				strbuf_addf(&f, "; newest tag in the registry: %s", c->newest_tag);
 			}
-			imageref_free(&ref);
+			imageref_release(&ref);
 		}
 	} else if (c->registry_note) {
 		strbuf_addf(&f, "; %s", c->registry_note);
@@ -368,8 +368,8 @@ static void finish_image(struct checker *c)
 	ck_set(c, CK_IMAGE, st, fix ? fix : remedy.len ? remedy.buf : NULL, "%s", f.buf);
 	c->image_known = 1;
 	ck_maybe_deep(c);
-	strbuf_free(&f);
-	strbuf_free(&remedy);
+	strbuf_release(&f);
+	strbuf_release(&remedy);
 }
 
 /* names: the workspace container, and for dind the sidecar and network. */

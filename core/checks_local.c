@@ -273,7 +273,7 @@ void ck_check_tls_files(struct checker *c)
 			/* a FIFO or a device would hang the docker client that reads it */
 			ck_set(c, CK_TLS_FILES, CHECK_FAIL, "replace it with the PEM file", "%s: %s", p, fe.msg);
 			free(p);
-			strbuf_free(&missing);
+			strbuf_release(&missing);
 			return;
 		}
 		free(p);
@@ -282,10 +282,10 @@ void ck_check_tls_files(struct checker *c)
 		ck_set(c, CK_TLS_FILES, CHECK_FAIL,
 		    "create client certificates: https://docs.docker.com/engine/security/protect-access/",
 		    "%s lacks %s", c->cert_dir, missing.buf);
-		strbuf_free(&missing);
+		strbuf_release(&missing);
 		return;
 	}
-	strbuf_free(&missing);
+	strbuf_release(&missing);
 	char *key = xasprintf("%s/key.pem", c->cert_dir);
 	struct stat st;
 	int readable = !stat(key, &st) &&

@@ -217,7 +217,7 @@ void ck_start_ssh(struct checker *c)
 		c->ssh_running = 1;
 		c->ssh_deadline = proc_now_ms() + c->remote_timeout_ms + 1000;
 	}
-	strvec_free(&argv);
+	strvec_release(&argv);
 }
 
 void ck_finish_ssh(struct checker *c)

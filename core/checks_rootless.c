@@ -146,7 +146,7 @@ void ck_info_rootless(struct checker *c, const struct engine_info *in)
 		       "would get root's power", c->ep.url);
 	else if (!same_file(c->ep.path, sock))
 		ck_set(c, CK_ROOTLESS_DAEMON, CHECK_FAIL, remedy,
-		       "the endpoint %s is a rootless daemon but not the socket the workspace gets (%s)", c->ep.url, sock);
+		       "the endpoint %s is a rootless daemon, but the workspace is given another socket (%s)", c->ep.url, sock);
 	else
 		ck_set(c, CK_ROOTLESS_DAEMON, CHECK_PASS, NULL,
 		       "the daemon at %s is rootless (security option name=rootless): the workspace runs on it", c->ep.url);

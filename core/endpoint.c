@@ -33,7 +33,7 @@ void endpoint_init(struct endpoint *ep)
 	strvec_init(&ep->warnings);
 }
 
-void endpoint_free(struct endpoint *ep)
+void endpoint_release(struct endpoint *ep)
 {
 	free(ep->context);
 	free(ep->url);
@@ -44,7 +44,7 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->ca_file);
 	free(ep->cert_file);
 	free(ep->key_file);
-	strvec_free(&ep->warnings);
+	strvec_release(&ep->warnings);
 	endpoint_init(ep);
 }
 
@@ -389,7 +389,7 @@ static int load_json(const char *path, struct jdoc **doc, struct err *e)
 			rc = -1;
 		}
 	}
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return rc;
 }
 
@@ -621,7 +621,7 @@ int endpoint_resolve_env(struct endpoint *ep, const struct endpoint_env *env, st
 	char *cfgdir = config_dir(env);
 	int rc;
 
-	endpoint_free(ep);
+	endpoint_release(ep);
 	struct strvec warnings = STRVEC_INIT;
 	char *name = NULL, *path = NULL;
 	if (cfgdir && !nonempty(env->docker_context))
@@ -650,9 +650,9 @@ int endpoint_resolve_env(struct endpoint *ep, const struct endpoint_env *env, st
 	free(cfgdir);
 	for (size_t i = 0; !rc && i < warnings.n; i++)
 		strvec_push(&ep->warnings, warnings.v[i]);
-	strvec_free(&warnings);
+	strvec_release(&warnings);
 	if (rc)
-		endpoint_free(ep);
+		endpoint_release(ep);
 	return rc;
 }
 

@@ -23,7 +23,7 @@
  * are kept in ep->warnings in its words.  tests/cli/endpoint_corpus.sh
  * compares all of this with the docker CLI itself.
  *
- * Ownership: struct endpoint owns its strings (endpoint_free).  Errors name
+ * Ownership: struct endpoint owns its strings (endpoint_release).  Errors name
  * the variable or file that is wrong: "DOCKER_HOST: 'tcp://' has no host",
  * "/root/.docker/config.json:1:2: ...", "DOCKER_CERT_PATH: ... missing". */
 #ifndef WS_ENDPOINT_H
@@ -68,7 +68,7 @@ struct endpoint_env {
 };
 
 void endpoint_init(struct endpoint *ep);
-void endpoint_free(struct endpoint *ep);
+void endpoint_release(struct endpoint *ep);
 void endpoint_env_from_environ(struct endpoint_env *env);
 /* EP must be initialised (endpoint_init); its old contents are freed.  On
  * error EP is left empty and E names the variable or file at fault. */

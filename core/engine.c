@@ -89,7 +89,7 @@ int engine_target_init(struct engine_target *t, const struct endpoint *ep,
 		break;
 	case EP_SSH:
 	default:
-		engine_target_free(t);
+		engine_target_release(t);
 		return err_set(e, "%s: ssh:// endpoints are not reachable over HTTP (docker runs "
 			       "`ssh HOST docker system dial-stdio`); use the ssh checks",
 			       ep->url ? ep->url : "ssh://");
@@ -98,7 +98,7 @@ int engine_target_init(struct engine_target *t, const struct endpoint *ep,
 	return 0;
 }
 
-void engine_target_free(struct engine_target *t)
+void engine_target_release(struct engine_target *t)
 {
 	free(t->endpoint);
 	free(t->base_url);
@@ -167,13 +167,13 @@ char *engine_url(const struct engine_target *t, const char *path)
 
 /* ---- results ------------------------------------------------------------------- */
 
-static void labels_free(struct engine_labels *l)
+static void labels_release(struct engine_labels *l)
 {
-	strvec_free(&l->keys);
-	strvec_free(&l->values);
+	strvec_release(&l->keys);
+	strvec_release(&l->values);
 }
 
-static void result_free(struct engine_result *r)
+static void result_release(struct engine_result *r)
 {
 	jdoc_free(r->doc);
 	if (r->ping) {
@@ -205,9 +205,9 @@ static void result_free(struct engine_result *r)
 		free(i->default_runtime);
 		free(i->cgroup_version);
 		free(i->docker_root_dir);
-		strvec_free(&i->runtimes);
-		strvec_free(&i->security_options);
-		strvec_free(&i->warnings);
+		strvec_release(&i->runtimes);
+		strvec_release(&i->security_options);
+		strvec_release(&i->warnings);
 		free(i);
 	}
 	if (r->object) {
@@ -216,7 +216,7 @@ static void result_free(struct engine_result *r)
 		free(o->name);
 		free(o->image);
 		free(o->status);
-		labels_free(&o->labels);
+		labels_release(&o->labels);
 		free(o);
 	}
 }
@@ -280,7 +280,7 @@ static void http_error(struct engine_result *r, const struct net_reply *rp, cons
 	} else {
 		err_set(&r->err, "daemon replied HTTP %ld", rp->status);
 	}
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	jdoc_free(d);
 }
 
@@ -407,7 +407,7 @@ static void fill_object(struct engine_result *r, const struct engine_target *t)
 	int labels = jdoc_member(d, root, "Labels");
 	if (jdoc_type(d, labels) != JDOC_OBJECT)
 		labels = jdoc_get(d, root, "Config", "Labels", NULL);
-	labels_free(&o->labels);
+	labels_release(&o->labels);
 	labels_of(d, labels, &o->labels);
 }
 
@@ -440,7 +440,7 @@ static void deliver(struct engine_call *c, struct engine_result *r)
 {
 	if (c->done)
 		c->done(r, c->ctx);
-	result_free(r);
+	result_release(r);
 }
 
 /* The main stage of a call (negotiation done): R from RP. */
@@ -509,7 +509,7 @@ static int decode_ping(struct engine_target *t, enum engine_call_kind kind, cons
 	}
 	if (kind != ENGINE_CALL_PING) {
 		/* The negotiation was only the first stage. */
-		result_free(r);
+		result_release(r);
 		return 1;
 	}
 	r->ping = xcalloc(1, sizeof(*r->ping));
@@ -541,7 +541,7 @@ void engine_result_from_reply(struct engine_target *t, enum engine_call_kind kin
 
 void engine_result_release(struct engine_result *r)
 {
-	result_free(r);
+	result_release(r);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -601,7 +601,7 @@ static unsigned object_call(struct net *net, struct engine_target *t, const char
 	engine_path_escape(&sb, name ? name : "");
 	strbuf_addstr(&sb, suffix);
 	id = call_start(net, t, ENGINE_CALL_OBJECT, sb.buf, done, ctx);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return id;
 }
 

@@ -119,10 +119,10 @@ typedef void (*engine_done_fn)(struct engine_result *r, void *ctx);
 
 /* Builds T from EP.  API_VERSION ("1.41"; NULL or "" to negotiate) pins the
  * version.  Returns -1 with E for ssh endpoints and a bad API_VERSION.
- * engine_target_free() releases T's strings. */
+ * engine_target_release() releases T's strings. */
 int engine_target_init(struct engine_target *t, const struct endpoint *ep,
 		       const char *api_version, struct err *e);
-void engine_target_free(struct engine_target *t);
+void engine_target_release(struct engine_target *t);
 /* Applies the negotiation rule to a server's Api-Version (NULL: fallback);
  * no-op when pinned.  -1 with E for a malformed or too old version. */
 int engine_target_negotiate(struct engine_target *t, const char *server_api, struct err *e);

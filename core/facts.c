@@ -22,7 +22,7 @@ void facts_init(struct facts *f)
 	f->rootless_pid = f->rootless_uid = f->rootless_host_gid = f->rootless_gid = -1;
 }
 
-void facts_free(struct facts *f)
+void facts_release(struct facts *f)
 {
 	free(f->user);
 	free(f->home);
@@ -66,7 +66,7 @@ void facts_stat_socket(struct facts *f, const char *path)
 
 void facts_detect_local(struct facts *f, const struct spec *spec)
 {
-	facts_free(f);
+	facts_release(f);
 	f->home = env_dup("HOME");
 	f->user = env_dup("USER");
 	if (!f->user) {
@@ -101,7 +101,7 @@ void facts_detect_local(struct facts *f, const struct spec *spec)
 		if (ep.tls && ep.cert_dir)
 			f->cert_dir = xstrdup(ep.cert_dir);
 	}
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 	if (!f->socket_path)
 		f->socket_path = endpoint_local_socket();
 	if (!f->cert_dir) {

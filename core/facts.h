@@ -4,7 +4,7 @@
  * facts (cheap local probes here; daemon answers from the checks), tests
  * construct them by hand.  Unknown tri-states are -1.
  *
- * Ownership: the struct owns its strings; facts_free() releases them. */
+ * Ownership: the struct owns its strings; facts_release() releases them. */
 #ifndef WS_FACTS_H
 #define WS_FACTS_H
 
@@ -38,7 +38,7 @@ struct facts {
 };
 
 void facts_init(struct facts *f);
-void facts_free(struct facts *f);
+void facts_release(struct facts *f);
 /* Local, non-blocking probes only (environment, stat): user, home, agent,
  * known_hosts, the local socket and the gid of the socket SPEC would mount,
  * certificate dir, tcp endpoint.  Never fails; unknowns stay unknown. */

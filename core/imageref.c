@@ -237,7 +237,7 @@ int imageref_parse(const char *input, struct imageref *out, struct err *e)
 	if (strlen(out->domain) + 1 + strlen(out->path) > NAME_MAX_TOTAL) {
 		why = domain ? "has a name longer than 255 characters"
 			     : "has a name longer than 255 characters (counting its docker.io/ prefix)";
-		imageref_free(out);
+		imageref_release(out);
 		goto bad;
 	}
 	out->tag = tag ? xstrdup(tag) : NULL;
@@ -249,7 +249,7 @@ bad:
 	return fail(e, input, why);
 }
 
-void imageref_free(struct imageref *r)
+void imageref_release(struct imageref *r)
 {
 	free(r->domain);
 	free(r->path);
@@ -263,6 +263,6 @@ int validate_image(const char *s, struct err *e)
 	struct imageref r;
 	if (imageref_parse(s, &r, e))
 		return -1;
-	imageref_free(&r);
+	imageref_release(&r);
 	return 0;
 }

@@ -9,7 +9,7 @@
  *   digest    := algorithm ":" hex      (sha256 → 64 lowercase hex)
  *
  * imageref_parse() fills a caller-owned struct imageref whose strings are
- * malloc'd (imageref_free releases them) or returns -1 with a message naming
+ * malloc'd (imageref_release releases them) or returns -1 with a message naming
  * what is wrong.  Docker Hub normalisation (library/, docker.io) is applied
  * in the `domain`/`path` fields only; `input` keeps what the user typed. */
 #ifndef WS_IMAGEREF_H
@@ -25,7 +25,7 @@ struct imageref {
 };
 
 int imageref_parse(const char *s, struct imageref *out, struct err *e);
-void imageref_free(struct imageref *r);
+void imageref_release(struct imageref *r);
 /* Validation only. */
 int validate_image(const char *s, struct err *e);
 

@@ -513,7 +513,7 @@ bad:
 done:
 	yaml_parser_delete(&y);
 out:
-	strbuf_free(&p.out);
+	strbuf_release(&p.out);
 	free(p.rw);
 	return doc;
 }

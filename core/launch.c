@@ -15,7 +15,7 @@ void launch_init(struct launch *l)
 	strvec_init(&l->notes);
 }
 
-void launch_free(struct launch *l)
+void launch_release(struct launch *l)
 {
 	for (size_t i = 0; i < l->ncontainers; i++) {
 		struct container *c = l->containers[i];
@@ -26,7 +26,7 @@ void launch_free(struct launch *l)
 		free(c->opts);
 		free(c->name);
 		free(c->image);
-		strvec_free(&c->cmd);
+		strvec_release(&c->cmd);
 		free(c);
 	}
 	free(l->containers);
@@ -36,10 +36,10 @@ void launch_free(struct launch *l)
 	free(l->label);
 	free(l->digest);
 	free(l->options);
-	strvec_free(&l->networks);
-	strvec_free(&l->pulls);
-	strvec_free(&l->warnings);
-	strvec_free(&l->notes);
+	strvec_release(&l->networks);
+	strvec_release(&l->pulls);
+	strvec_release(&l->warnings);
+	strvec_release(&l->notes);
 	launch_init(l);
 }
 

@@ -8,7 +8,7 @@
  * types are kept because the compose and kube renderers need meaning, not
  * words.  plan.c turns a launch into argv steps.
  *
- * Ownership: the launch owns everything in it; launch_free() releases it. */
+ * Ownership: the launch owns everything in it; launch_release() releases it. */
 #ifndef WS_LAUNCH_H
 #define WS_LAUNCH_H
 
@@ -93,7 +93,7 @@ struct launch {
 };
 
 void launch_init(struct launch *l);
-void launch_free(struct launch *l);
+void launch_release(struct launch *l);
 struct container *launch_add_container(struct launch *l, enum container_role role,
 				       const char *name, const char *image);
 struct container *launch_workspace(struct launch *l);

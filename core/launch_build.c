@@ -89,7 +89,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	}
 
 	if (m->build(&ctx, l, ws, e)) {
-		launch_free(l);
+		launch_release(l);
 		return -1;
 	}
 
@@ -101,7 +101,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 		if (container_find(ws, RK_ENV, nm)) {
 			err_set(e, "env %s: set by mode %s; use the mode's options instead", nm, m->name);
 			free(nm);
-			launch_free(l);
+			launch_release(l);
 			return -1;
 		}
 		container_add_env(ws, nm, kv[n] ? kv + n + 1 : NULL);

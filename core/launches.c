@@ -228,7 +228,7 @@ struct launches_find *launches_find(struct net *net, struct engine_target *t, co
 		lf->ids[i] = engine_get_json(net, t, path, on_list, &lf->q[i]);
 		free(path);
 	}
-	strbuf_free(&f);
+	strbuf_release(&f);
 	return lf;
 }
 
@@ -239,11 +239,11 @@ void launches_find_free(struct launches_find *lf)
 	for (int i = 0; i < Q__COUNT; i++)
 		if (lf->ids[i])
 			net_cancel(lf->net, lf->ids[i]);
-	launches_free(&lf->ls);
+	launches_release(&lf->ls);
 	free(lf);
 }
 
-void launches_free(struct launches *ls)
+void launches_release(struct launches *ls)
 {
 	for (size_t i = 0; i < ls->n; i++) {
 		struct launch_seen *s = &ls->v[i];
@@ -253,11 +253,11 @@ void launches_free(struct launches *ls)
 		free(s->options);
 		free(s->image);
 		free(s->container_id);
-		strvec_free(&s->sidecars);
-		strvec_free(&s->containers);
-		strvec_free(&s->networks);
-		strvec_free(&s->volumes);
-		strvec_free(&s->missing);
+		strvec_release(&s->sidecars);
+		strvec_release(&s->containers);
+		strvec_release(&s->networks);
+		strvec_release(&s->volumes);
+		strvec_release(&s->missing);
 	}
 	free(ls->v);
 	ls->v = NULL;

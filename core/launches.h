@@ -9,7 +9,7 @@
  * options (the ws-launch.options label, launch_digest.h): a missing
  * workspace container, dind sidecar or network, or workspace volume makes
  * it partial.  DONE runs from net_dispatch() with the result, which it
- * owns (launches_free); launches_find_free() cancels a lookup in flight.
+ * owns (launches_release); launches_find_free() cancels a lookup in flight.
  * Nothing here prints or blocks. */
 #ifndef WS_LAUNCHES_H
 #define WS_LAUNCHES_H
@@ -49,7 +49,7 @@ typedef void (*launches_done_fn)(struct launches *ls, const struct err *error, v
 struct launches_find *launches_find(struct net *net, struct engine_target *t, const char *only,
 				    launches_done_fn done, void *ctx);
 void launches_find_free(struct launches_find *lf);
-void launches_free(struct launches *ls);
+void launches_release(struct launches *ls);
 /* The value of KEY in a normalised launch (launch_digest.h), decoded;
  * malloc'd, NULL when absent. */
 char *launch_option(const char *normalised, const char *key);

@@ -114,7 +114,7 @@ static void req_destroy(struct net_req *r)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
 	reply_clear_headers(&r->reply);
-	strbuf_free(&r->reply.body);
+	strbuf_release(&r->reply.body);
 	free((char *)r->reply.url);
 	free(r->start_error);
 	free(r);
@@ -188,7 +188,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *p)
 	if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
 		/* A new response (after a redirect or a 100): forget the old one. */
 		reply_clear_headers(&r->reply);
-		strbuf_reset(&r->reply.body);
+		strbuf_clear(&r->reply.body);
 		return len;
 	}
 	const char *colon = memchr(data, ':', len);

@@ -185,6 +185,6 @@ void net_req_finish(struct net_req *r)
 		return;
 	}
 	r->reply.status = 0;
-	strbuf_free(&r->reply.body);
+	strbuf_release(&r->reply.body);
 	describe_failure(r);
 }

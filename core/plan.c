@@ -16,24 +16,24 @@ void plan_init(struct plan *p)
 	strvec_init(&p->notes);
 }
 
-void plan_free(struct plan *p)
+void plan_release(struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		struct step *st = &p->steps[i];
 		free(st->desc);
 		free(st->object);
 		free(st->breaks);
-		strvec_free(&st->argv);
-		strvec_free(&st->probe);
-		strvec_free(&st->undo);
+		strvec_release(&st->argv);
+		strvec_release(&st->probe);
+		strvec_release(&st->undo);
 	}
 	free(p->steps);
 	free(p->label);
 	free(p->digest);
 	free(p->options);
 	free(p->ws_name);
-	strvec_free(&p->warnings);
-	strvec_free(&p->notes);
+	strvec_release(&p->warnings);
+	strvec_release(&p->notes);
 	plan_init(p);
 }
 
@@ -257,6 +257,6 @@ int plan_build(struct plan *p, const struct spec *s, const struct facts *f, stru
 	if (launch_build(s, f, &l, e))
 		return -1;
 	plan_from_launch(p, &l);
-	launch_free(&l);
+	launch_release(&l);
 	return 0;
 }

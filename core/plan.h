@@ -5,7 +5,7 @@
  * string, with a one-line description, an optional probe argv (exit 0 =
  * already done, skip) and an optional undo argv (for rollback and down).
  *
- * Ownership: the plan owns its steps and strings; plan_free() releases. */
+ * Ownership: the plan owns its steps and strings; plan_release() releases. */
 #ifndef WS_PLAN_H
 #define WS_PLAN_H
 
@@ -44,7 +44,7 @@ struct plan {
 };
 
 void plan_init(struct plan *p);
-void plan_free(struct plan *p);
+void plan_release(struct plan *p);
 /* Turns a launch model into steps (networks, volumes, pulls, sidecars,
  * workspace).  Cannot fail. */
 void plan_from_launch(struct plan *p, const struct launch *l);

@@ -273,14 +273,14 @@ static void deliver(struct proc *p, enum proc_stream s, struct strbuf *line, con
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			p->on_line(p->ctx, s, line->buf, line->len);
-			strbuf_reset(line);
+			strbuf_clear(line);
 		} else if (line->len < LINE_MAX_BYTES) {
 			strbuf_addch(line, data[i]);
 		}
 	}
 	if (eof && line->len) {
 		p->on_line(p->ctx, s, line->buf, line->len);
-		strbuf_reset(line);
+		strbuf_clear(line);
 	}
 }
 
@@ -447,7 +447,7 @@ void proc_describe(const struct proc *p, char *buf, size_t size)
 	}
 }
 
-void proc_free(struct proc *p)
+void proc_release(struct proc *p)
 {
 	if (p->pid > 0 && !p->reaped) {
 		kill(-p->pid, SIGKILL);
@@ -466,10 +466,10 @@ void proc_free(struct proc *p)
 	if (p->pid_fd >= 0)
 		close(p->pid_fd);
 	p->pid_fd = -1;
-	strbuf_free(&p->out);
-	strbuf_free(&p->err);
-	strbuf_free(&p->line_out);
-	strbuf_free(&p->line_err);
+	strbuf_release(&p->out);
+	strbuf_release(&p->err);
+	strbuf_release(&p->line_out);
+	strbuf_release(&p->line_err);
 	p->out_fd = p->err_fd = p->in_fd = -1;
 	p->pid = -1;
 }

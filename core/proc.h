@@ -16,7 +16,7 @@
  * proc_cancel() sends SIGTERM to the process group and, after the grace
  * period, proc_tick() sends SIGKILL.  Nothing here blocks indefinitely.
  *
- * Ownership: struct proc is caller-allocated; proc_free() closes fds, kills
+ * Ownership: struct proc is caller-allocated; proc_release() closes fds, kills
  * a still-running child (SIGKILL to its group) and reaps it. */
 #ifndef WS_PROC_H
 #define WS_PROC_H
@@ -101,7 +101,7 @@ void proc_tick(struct proc *p);
 int proc_timeout_ms(const struct proc *p);
 /* "exited with code 1", "killed by SIGTERM", "could not run: ..." */
 void proc_describe(const struct proc *p, char *buf, size_t size);
-void proc_free(struct proc *p);
+void proc_release(struct proc *p);
 /* Blocking convenience for CLI paths: runs to completion or TIMEOUT_MS
  * (then cancels with a 1 s grace).  Returns 0 when it ran (whatever its
  * code), -1 when it could not start. */

@@ -257,12 +257,12 @@ int profile_parse(const char *data, size_t len, const char *file, struct spec *o
 	}
 	if (envn && parse_env(envn, file, &s, e))
 		goto out;
-	spec_free(out);
+	spec_release(out);
 	*out = s;
 	spec_init(&s);
 	rc = 0;
 out:
-	spec_free(&s);
+	spec_release(&s);
 	ytree_free(root);
 	return rc;
 }
@@ -440,7 +440,7 @@ int profile_save(const char *config, const char *name, const struct spec *s, int
 	/* What we write must load back: never leave a file we would refuse. */
 	spec_init(&check);
 	rc = profile_parse(text.buf, text.len, path, &check, e);
-	spec_free(&check);
+	spec_release(&check);
 	if (rc)
 		goto out;
 	rc = -1;
@@ -495,7 +495,7 @@ out:
 	}
 	free(dir);
 	free(path);
-	strbuf_free(&text);
+	strbuf_release(&text);
 	return rc;
 }
 
@@ -565,7 +565,7 @@ long profile_list(const char *config, struct profile_entry **out, struct err *e)
 			pe->mode = xstrdup(mode_get(s.mode)->name);
 			pe->image = xstrdup(spec_get(&s, OPT_IMAGE));
 		}
-		spec_free(&s);
+		spec_release(&s);
 		free(path);
 	}
 	closedir(d);

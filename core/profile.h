@@ -22,7 +22,7 @@
 #define PROFILE_MAX_BYTES (64 * 1024)
 
 /* Parses profile text.  FILE is used in messages only.  On success *OUT is
- * replaced (spec_free'd first); on error *OUT is untouched. */
+ * replaced (spec_release'd first); on error *OUT is untouched. */
 int profile_parse(const char *data, size_t len, const char *file, struct spec *out, struct err *e);
 /* Serialises S as profile YAML into OUT. */
 int profile_format(const struct spec *s, struct strbuf *out, struct err *e);

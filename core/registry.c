@@ -252,7 +252,7 @@ static int parse_challenge(const char *h, char **realm, char **service, char **s
 			slot = scope;
 		if (slot && !*slot)
 			*slot = strbuf_detach(&v, NULL);
-		strbuf_free(&v);
+		strbuf_release(&v);
 	}
 	if (!*realm || (strncmp(*realm, "https://", 8) && strncmp(*realm, "http://", 7))) {
 		free(*realm);
@@ -334,7 +334,7 @@ static void start_token(struct net *net, unsigned id, struct reg_op *op, const c
 	op->token_tried = 1;
 	request_for(&req, op, url.buf, NULL);
 	net_continue(net, id, &req, on_token, op);
-	strbuf_free(&url);
+	strbuf_release(&url);
 	free(realm);
 	free(service);
 	free(scope);
@@ -446,7 +446,7 @@ unsigned registry_latest_tag(struct net *net, const char *image, const char *bas
 	op->done = done;
 	op->ctx = ctx;
 	op->timeout_ms = timeout_ms;
-	imageref_free(&ref);
+	imageref_release(&ref);
 	url = xasprintf("%s/v2/%s/tags/list", op->base, op->repo);
 	request_for(&req, op, url, NULL);
 	id = net_start(net, &req, on_page, op_release, op);

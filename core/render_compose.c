@@ -246,6 +246,6 @@ int render_compose(struct strbuf *out, const struct launch *l, struct strvec *wa
 			note_line(out, l->notes.v[i]);
 		strbuf_add(out, body.buf, body.len);
 	}
-	strbuf_free(&body);
+	strbuf_release(&body);
 	return rc;
 }

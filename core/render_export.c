@@ -16,7 +16,7 @@ int render_export(struct strbuf *out, const char *format, const struct spec *s, 
 		for (size_t i = 0; i < l.warnings.n; i++)
 			strvec_push(warnings, l.warnings.v[i]);
 	int rc = !strcmp(format, "kube") ? render_kube(out, &l, warnings, e) : render_compose(out, &l, warnings, e);
-	launch_free(&l);
+	launch_release(&l);
 	return rc;
 }
 

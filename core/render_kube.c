@@ -38,7 +38,7 @@ static void note(struct kube *k, int warn, const char *fmt, ...)
 	strbuf_vaddf(&raw, fmt, ap);
 	va_end(ap);
 	render_comment_text(&sb, raw.buf);
-	strbuf_free(&raw);
+	strbuf_release(&raw);
 	if (warn && k->warnings)
 		strvec_push(k->warnings, sb.buf);
 	strvec_push_nodup(&k->notes, strbuf_detach(&sb, NULL));
@@ -100,7 +100,7 @@ static void secret_item(struct kube *k, const char *name, const char *const *pat
 			note(k, 1, "%s: %s; fill in data.%s of Secret %s before applying", paths[i], e.msg, keys[i], name);
 		yemit_kv(y, keys[i], data ? b64.buf : "");
 		free(data);
-		strbuf_free(&b64);
+		strbuf_release(&b64);
 	}
 	yemit_end_map(y);
 	yemit_end_map(y);
@@ -142,7 +142,7 @@ static void secrets(struct kube *k)
 			strbuf_addf(&cmd, "kubectl create secret generic %s --from-env-file=", name);
 			shell_quote(&cmd, o->a);
 			note(k, 1, "the env file stays out of this manifest: create Secret %s first: %s", name, cmd.buf);
-			strbuf_free(&cmd);
+			strbuf_release(&cmd);
 			free(name);
 			k->env_secret = 1;
 		}
@@ -239,7 +239,7 @@ static void container_spec(struct kube *k, const struct container *c)
 				yemit_kv(y, "name", c->opts[i].a);
 				yemit_kv(y, "value", v.buf);
 				yemit_end_map(y);
-				strbuf_free(&v);
+				strbuf_release(&v);
 			}
 		yemit_end_seq(y);
 	}
@@ -425,7 +425,7 @@ static void deployment(struct kube *k)
 		yemit_end_map(y);
 		yemit_end_seq(y);
 	}
-	strvec_free(&aliases);
+	strvec_release(&aliases);
 	const struct run_opt *ga = ws ? container_find(ws, RK_GROUP_ADD, NULL) : NULL;
 	if (ga || k->ssh_secret || k->certs_secret) {
 		yemit_plain(y, "securityContext");
@@ -482,7 +482,7 @@ int render_kube(struct strbuf *out, const struct launch *l, struct strvec *warni
 		}
 	}
 	if (yemit_init(&k.y, &body, 0)) {
-		strvec_free(&k.notes);
+		strvec_release(&k.notes);
 		return err_set(e, "out of memory");
 	}
 	yemit_map(&k.y);
@@ -560,7 +560,7 @@ int render_kube(struct strbuf *out, const struct launch *l, struct strvec *warni
 			strbuf_addf(out, "# NOTE: %s\n", k.notes.v[i]);
 		strbuf_add(out, body.buf, body.len);
 	}
-	strbuf_free(&body);
-	strvec_free(&k.notes);
+	strbuf_release(&body);
+	strvec_release(&k.notes);
 	return rc;
 }

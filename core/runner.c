@@ -51,7 +51,7 @@ void rn_logf(struct runner *r, const char *fmt, ...)
 void rn_activity(struct runner *r, const char *fmt, ...)
 {
 	va_list ap;
-	strbuf_reset(&r->activity);
+	strbuf_clear(&r->activity);
 	va_start(ap, fmt);
 	strbuf_vaddf(&r->activity, fmt, ap);
 	va_end(ap);
@@ -152,7 +152,7 @@ int rn_start_child(struct runner *r, enum child_kind kind, const char *const *ar
 	(void)label;
 	r->child_kind = kind;
 	int rc = proc_start(&r->child, (const char *const *)v.v, &o, &e);
-	strvec_free(&v);
+	strvec_release(&v);
 	if (rc) {
 		free(r->last_error);
 		r->last_error = xstrdup(e.msg);
@@ -282,7 +282,7 @@ static void child_finished(struct runner *r)
 			strvec_pushf(&r->result.leftovers, "%s (%s%s%s): remove it with '%s'", us->step->object, desc,
 				     *last ? ": " : "", last, cmd.buf);
 			free(last);
-			strbuf_free(&cmd);
+			strbuf_release(&cmd);
 		}
 		break;
 	}
@@ -319,7 +319,7 @@ static void child_finished(struct runner *r)
 		rn_verify_fail(r, "%s", r->last_error ? r->last_error : "the workspace is not running");
 		break;
 	}
-	proc_free(p);
+	proc_release(p);
 	proc_init(p);
 	if (rerun)
 		rn_run_step_now(r, r->cur);
@@ -598,19 +598,19 @@ void runner_free(struct runner *r)
 		return;
 	if (r->net_id)
 		net_cancel(r->net, r->net_id);
-	proc_free(&r->child);
+	proc_release(&r->child);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->steps[i].note);
 	free(r->steps);
 	free(r->done_stack);
 	rn_pull_reset(r, NULL);
-	strbuf_free(&r->pullbuf);
-	strbuf_free(&r->activity);
-	strvec_free(&r->log);
-	strvec_free(&r->override);
+	strbuf_release(&r->pullbuf);
+	strbuf_release(&r->activity);
+	strvec_release(&r->log);
+	strvec_release(&r->override);
 	if (r->target_ok)
-		engine_target_free(&r->target);
-	endpoint_free(&r->ep);
+		engine_target_release(&r->target);
+	endpoint_release(&r->ep);
 	free(r->docker);
 	free(r->ws_name);
 	free(r->last_error);
@@ -618,8 +618,8 @@ void runner_free(struct runner *r)
 	free(r->result.container_id);
 	free(r->result.url);
 	free(r->result.inner_version);
-	strvec_free(&r->result.changes);
-	strvec_free(&r->result.leftovers);
+	strvec_release(&r->result.changes);
+	strvec_release(&r->result.leftovers);
 	free(r);
 }
 

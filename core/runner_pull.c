@@ -101,7 +101,7 @@ void rn_pull_reset(struct runner *r, const char *image)
 	memset(&r->pull, 0, sizeof(r->pull));
 	r->pull.image = image ? xstrdup(image) : NULL;
 	r->pull.active = image != NULL;
-	strbuf_reset(&r->pullbuf);
+	strbuf_clear(&r->pullbuf);
 	free(r->pull_error);
 	r->pull_error = NULL;
 	rn_changed(r);
@@ -245,7 +245,7 @@ static int pull_needs_cli(const struct runner *r, const char *image)
 	}
 	free(text);
 	free(path);
-	imageref_free(&ref);
+	imageref_release(&ref);
 	return cli;
 }
 
@@ -319,5 +319,5 @@ void rn_start_pull(struct runner *r, size_t i)
 	r->sub = SUB_PULL;
 	rn_logf(r, "[%zu] pulling %s through the Engine API", i + 1, image);
 	free(url);
-	strbuf_free(&path);
+	strbuf_release(&path);
 }

@@ -32,7 +32,7 @@ void rn_verify_fail(struct runner *r, const char *fmt, ...)
 	rn_set_message(r, "%s; the containers were kept for inspection: 'docker logs %s', then "
 		       "'ws-launch down --name %s'",
 		    sb.buf, r->ws_name, r->plan->label ? r->plan->label : r->ws_name);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	r->result.ok = 0;
 	r->phase = PHASE_DONE;
 	r->vstage = V_DONE;

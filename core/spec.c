@@ -16,17 +16,17 @@ void spec_init(struct spec *s)
 	strvec_init(&s->env);
 }
 
-void spec_free(struct spec *s)
+void spec_release(struct spec *s)
 {
 	for (int i = 0; i < OPT__COUNT; i++)
 		free(s->val[i]);
-	strvec_free(&s->env);
+	strvec_release(&s->env);
 	spec_init(s);
 }
 
 void spec_copy(struct spec *dst, const struct spec *src)
 {
-	spec_free(dst);
+	spec_release(dst);
 	dst->mode = src->mode;
 	for (int i = 0; i < OPT__COUNT; i++)
 		dst->val[i] = src->val[i] ? xstrdup(src->val[i]) : NULL;

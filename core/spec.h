@@ -4,7 +4,7 @@
  * else is the schema default, resolved at plan time (detected values such
  * as the socket gid are never stored, so a relaunch re-detects them).
  *
- * Ownership: the spec owns its strings; spec_free() releases them.
+ * Ownership: the spec owns its strings; spec_release() releases them.
  * spec_set() copies VALUE after validating it and never half-applies. */
 #ifndef WS_SPEC_H
 #define WS_SPEC_H
@@ -21,7 +21,7 @@ struct spec {
 };
 
 void spec_init(struct spec *s);
-void spec_free(struct spec *s);
+void spec_release(struct spec *s);
 void spec_copy(struct spec *dst, const struct spec *src);
 
 /* Validates and stores VALUE ("auto" clears an OF_AUTO option back to

@@ -61,14 +61,14 @@ void strbuf_init(struct strbuf *sb)
 	sb->alloc = 0;
 }
 
-void strbuf_free(struct strbuf *sb)
+void strbuf_release(struct strbuf *sb)
 {
 	if (sb->alloc)
 		free(sb->buf);
 	strbuf_init(sb);
 }
 
-void strbuf_reset(struct strbuf *sb)
+void strbuf_clear(struct strbuf *sb)
 {
 	strbuf_setlen(sb, 0);
 }

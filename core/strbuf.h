@@ -1,6 +1,6 @@
 /* strbuf.h - a growable, always NUL-terminated byte string.
  *
- * Ownership: a struct strbuf owns its buffer; strbuf_free() releases it and
+ * Ownership: a struct strbuf owns its buffer; strbuf_release() releases it and
  * leaves an empty, reusable buffer.  An initialised but never-grown buffer
  * points at a static "" and needs no free (but freeing it is harmless).
  * Errors: allocation failure aborts (the only sane response in a CLI/TUI;
@@ -22,8 +22,8 @@ extern char strbuf_empty[];
 #define STRBUF_INIT { strbuf_empty, 0, 0 }
 
 void strbuf_init(struct strbuf *sb);
-void strbuf_free(struct strbuf *sb);
-void strbuf_reset(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+void strbuf_clear(struct strbuf *sb);
 void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);

@@ -24,7 +24,7 @@ void strvec_clear(struct strvec *sv)
 	sv->n = 0;
 }
 
-void strvec_free(struct strvec *sv)
+void strvec_release(struct strvec *sv)
 {
 	strvec_clear(sv);
 	if (sv->alloc)

@@ -1,7 +1,7 @@
 /* strvec.h - a NULL-terminated vector of owned strings (an argv).
  *
  * Ownership: the vector owns every string in it (copied on push) and the
- * array; strvec_free() releases all and leaves an empty vector.  v[n] is
+ * array; strvec_release() releases all and leaves an empty vector.  v[n] is
  * always NULL, so sv.v can be passed to execv() directly.  Allocation
  * failure aborts. */
 #ifndef WS_STRVEC_H
@@ -19,7 +19,7 @@ extern const char *strvec_nullv[];
 #define STRVEC_INIT { (char **)strvec_nullv, 0, 0 }
 
 void strvec_init(struct strvec *sv);
-void strvec_free(struct strvec *sv);
+void strvec_release(struct strvec *sv);
 void strvec_clear(struct strvec *sv);
 void strvec_push(struct strvec *sv, const char *s);
 void strvec_pushf(struct strvec *sv, const char *fmt, ...)

@@ -146,7 +146,7 @@ struct teardown *teardown_start(struct net *net, struct engine_target *t, const 
 		td->ids[i] = engine_get_json(net, t, path, on_list, &td->q[i]);
 		free(path);
 	}
-	strbuf_free(&f);
+	strbuf_release(&f);
 	return td;
 }
 

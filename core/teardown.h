@@ -7,7 +7,7 @@
  * newest first (`docker rm -f`), then networks, then volumes.  Objects
  * without the label are never listed.  The plan is run with a runner in
  * down mode.  teardown_free() cancels a lookup in flight (DONE then never
- * runs).  The plan passed to DONE belongs to the caller (plan_free). */
+ * runs).  The plan passed to DONE belongs to the caller (plan_release). */
 #ifndef WS_TEARDOWN_H
 #define WS_TEARDOWN_H
 

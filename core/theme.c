@@ -379,8 +379,8 @@ void theme_list(const char *config, struct strvec *names, struct strvec *paths)
 		*tab = '\0';
 		strvec_push(names, found.v[k]);
 	}
-	strvec_free(&found);
-	strvec_free(&dirs);
+	strvec_release(&found);
+	strvec_release(&dirs);
 }
 
 char *theme_locate(const char *name, const char *config, const char *const *dirs, struct err *e)
@@ -417,8 +417,8 @@ char *theme_locate(const char *name, const char *config, const char *const *dirs
 	}
 	if (!found)
 		err_set(e, "no theme named %s (looked in %s)", name, looked.buf);
-	strvec_free(&search);
-	strbuf_free(&looked);
+	strvec_release(&search);
+	strbuf_release(&looked);
 	return found;
 }
 

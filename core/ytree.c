@@ -295,7 +295,7 @@ char *file_read_limited(const char *path, size_t max, size_t *len, struct err *e
 				continue;
 			err_set(e, "cannot read: %s", strerror(errno));
 			close(fd);
-			strbuf_free(&sb);
+			strbuf_release(&sb);
 			return NULL;
 		}
 		if (n == 0)
@@ -303,7 +303,7 @@ char *file_read_limited(const char *path, size_t max, size_t *len, struct err *e
 		if (sb.len + (size_t)n > max) {
 			err_set(e, "too large (more than %zu bytes)", max);
 			close(fd);
-			strbuf_free(&sb);
+			strbuf_release(&sb);
 			return NULL;
 		}
 		strbuf_add(&sb, buf, (size_t)n);

@@ -172,7 +172,7 @@ void gd_man_checks(struct strbuf *out)
 				all = 0;
 		}
 		gd_roff(out, all ? " all" : ms.len ? ms.buf : " some configurations");
-		strbuf_free(&ms);
+		strbuf_release(&ms);
 		strbuf_addstr(out, ")\n");
 	}
 }

@@ -78,7 +78,7 @@ static void all_words(struct strbuf *out, const struct model *m, int (*keep)(con
 	strbuf_addch(out, ' ');
 	for (size_t i = 0; i < names.n; i++)
 		strbuf_addf(out, "%s ", names.v[i]);
-	strvec_free(&names);
+	strvec_release(&names);
 }
 
 /* "--format shell json compose kube" lines: the value lists of choices. */
@@ -108,9 +108,9 @@ static void choice_lines(struct strbuf *out, const struct model *m, int zsh)
 				strbuf_addf(out, "  --%s '%s'\n", f->name, vals.buf);
 			else
 				strbuf_addf(out, "    --%s) REPLY='%s' ;;\n", f->name, vals.buf);
-			strbuf_free(&vals);
+			strbuf_release(&vals);
 		}
-	strbuf_free(&seen);
+	strbuf_release(&seen);
 }
 
 /* Shared by bash and zsh: plain variable assignments (zsh splits them
@@ -212,7 +212,7 @@ static void fish_flag(struct strbuf *out, const char *cond, const struct flagdoc
 				strbuf_addf(&vals, "%s%s", vals.len ? " " : "", *c);
 			strbuf_addstr(out, " -r -f -a ");
 			fish_quote(out, vals.buf);
-			strbuf_free(&vals);
+			strbuf_release(&vals);
 			break;
 		}
 		default:
@@ -229,7 +229,7 @@ static void fish_flag(struct strbuf *out, const char *cond, const struct flagdoc
 		strbuf_addstr(out, " -d ");
 		fish_quote(out, d.buf);
 	}
-	strbuf_free(&d);
+	strbuf_release(&d);
 	strbuf_addch(out, '\n');
 }
 
@@ -253,7 +253,7 @@ void gd_fish_data(struct strbuf *out, const struct model *m)
 	collect(&vf, m, takes_value, NULL);
 	for (size_t k = 0; k < vf.n; k++)
 		strbuf_addf(out, " %s", vf.v[k] + strspn(vf.v[k], "-"));
-	strvec_free(&vf);
+	strvec_release(&vf);
 	strbuf_addstr(out, "\n\n");
 
 	for (const struct command *const *c_at = cli_commands, *c; (c = *c_at) != NULL; c_at++) {
@@ -291,6 +291,6 @@ void gd_fish_data(struct strbuf *out, const struct model *m)
 		fish_flag(out, cond.buf, f, 0);
 		if (f->negatable)
 			fish_flag(out, cond.buf, f, 1);
-		strbuf_free(&cond);
+		strbuf_release(&cond);
 	}
 }

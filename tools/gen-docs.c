@@ -161,13 +161,13 @@ static void model_build(struct model *m)
 	}
 }
 
-static void model_free(struct model *m)
+static void model_release(struct model *m)
 {
 	free(m->globals.v);
 	free(m->launch.v);
 	for (size_t i = 0; i < m->ncmd; i++)
 		free(m->cmd[i].v);
-	strvec_free(&m->owned);
+	strvec_release(&m->owned);
 }
 
 /* Every flag set of M (globals, launch options, each command's) into SETS
@@ -308,7 +308,7 @@ static void man_wrap(struct strbuf *out)
 			strbuf_addch(&res, '\n');
 		p += len + (nl ? 1 : 0);
 	}
-	strbuf_free(out);
+	strbuf_release(out);
 	*out = res;
 }
 
@@ -365,7 +365,7 @@ int main(int argc, char **argv)
 		}
 		if (block.len)
 			substitute(&out, block.buf, block.len);
-		strbuf_free(&block);
+		strbuf_release(&block);
 		line = nl ? nl + 1 : line + len;
 	}
 	if (!strcmp(what, "man"))
@@ -383,8 +383,8 @@ int main(int argc, char **argv)
 		perror("gen-docs: write");
 		return 1;
 	}
-	model_free(&m);
-	strbuf_free(&out);
+	model_release(&m);
+	strbuf_release(&out);
 	free(tpl);
 	return 0;
 }

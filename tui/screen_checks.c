@@ -113,7 +113,7 @@ static void draw_summary(struct app *app, const struct rect *r)
 			ui_text(y, x + 14, r->w - 16, rd.ready || rd.pending ? TR_DIM : TR_FAIL, 0, UI_ELLIPSIS, what);
 			y++;
 		}
-		readiness_free(&rd);
+		readiness_release(&rd);
 	}
 }
 
@@ -203,8 +203,8 @@ static void checks_draw(struct app *app)
 		strvec_clear(&f);
 		strvec_clear(&rm);
 	}
-	strvec_free(&f);
-	strvec_free(&rm);
+	strvec_release(&f);
+	strvec_release(&rm);
 	if (total > rows && sy == body.y)
 		ui_textf(body.y + 1, x + w - 8, 8, TR_DIM, 0, 0, "%3d%% %s", (cs.top + rows) * 100 / (total ? total : 1),
 			 cs.top + rows < total ? "↓" : " ");
@@ -256,7 +256,7 @@ static unsigned checks_action(struct app *app, enum action act)
 			overlay_confirm(app, "Not ready", q, proceed);
 		} else
 			proceed(app, NULL);
-		readiness_free(&rd);
+		readiness_release(&rd);
 		return R_DRAW;
 	}
 	default:

@@ -67,7 +67,7 @@ static void home_leave(struct app *app)
 	profile_list_free(hs.list, hs.n);
 	hs.list = NULL;
 	hs.n = 0;
-	strbuf_free(&hs.preview);
+	strbuf_release(&hs.preview);
 	hs.preview_for = -1;
 }
 
@@ -82,7 +82,7 @@ static void update_preview(struct app *app)
 	if (hs.preview_for == hs.sel)
 		return;
 	hs.preview_for = hs.sel;
-	strbuf_reset(&hs.preview);
+	strbuf_clear(&hs.preview);
 	const struct profile_entry *p = selected_profile();
 	if (!p)
 		return;
@@ -94,10 +94,10 @@ static void update_preview(struct app *app)
 	struct err e;
 	spec_init(&s);
 	if (profile_load(app->cli->config, p->name, &s, &e) || profile_format(&s, &hs.preview, &e)) {
-		strbuf_reset(&hs.preview);
+		strbuf_clear(&hs.preview);
 		strbuf_addstr(&hs.preview, e.msg);
 	}
-	spec_free(&s);
+	spec_release(&s);
 }
 
 static void draw_item(struct app *app, int y, int x, int w, int idx, const char *title, const char *desc)
@@ -201,7 +201,7 @@ static void home_draw(struct app *app)
 				l = "…";
 			ui_text(py + i, x + 2, w - 2, pe->error ? TR_FAIL : TR_CODE, 0, UI_ELLIPSIS, l);
 		}
-		strvec_free(&lines);
+		strvec_release(&lines);
 	}
 }
 
@@ -279,7 +279,7 @@ static unsigned home_action(struct app *app, enum action act)
 		/* fall through */
 	case ACT_OPEN:
 		if (hs.sel == 0) {
-			spec_free(&app->spec);
+			spec_release(&app->spec);
 			spec_init(&app->spec);
 			free(app->profile);
 			app->profile = NULL;
@@ -295,7 +295,7 @@ static unsigned home_action(struct app *app, enum action act)
 	case ACT_CHECK_HOST:
 		hs.sel = 1;
 	check:
-		spec_free(&app->spec);
+		spec_release(&app->spec);
 		spec_init(&app->spec);
 		app->host_check = 1;
 		wizard_push(app, &screen_checks);

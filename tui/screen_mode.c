@@ -81,7 +81,7 @@ static void badge(struct app *app, int y, int x, int w, enum mode_id m, int sel)
 		x += ui_text(y, x, w, sel ? base : TR_FAIL, 0, 0, ui_glyph(app, G_FAIL));
 		ui_text(y, x, w - 1, sel ? base : TR_FAIL, 0, 0, " not ready");
 	}
-	readiness_free(&r);
+	readiness_release(&r);
 }
 
 static void draw_detail(struct app *app, const struct rect *r)
@@ -99,7 +99,7 @@ static void draw_detail(struct app *app, const struct rect *r)
 	int room = end - y - (TO__COUNT + 2) - 3;
 	for (size_t i = 0; i < lines.n && (int)i < (room < 2 ? 2 : room) && y < end; i++)
 		ui_text(y++, x, w, TR_TEXT, 0, UI_ELLIPSIS, lines.v[i]);
-	strvec_free(&lines);
+	strvec_release(&lines);
 	if (y + 1 < end) {
 		y++;
 		ui_rule(y++, x, w, "Trade-offs");
@@ -142,18 +142,18 @@ static void draw_detail(struct app *app, const struct rect *r)
 				ui_text(y, x + 1, 2, TR_FAIL, 0, 0, ui_glyph(app, G_FAIL));
 			ui_text(y, x + 3, w - 3, TR_FAIL, 0, UI_ELLIPSIS, wl.v[j]);
 		}
-		strvec_free(&wl);
+		strvec_release(&wl);
 		/* the fix, next to what is missing, in the wizard's words */
 		if (i < rd.fixes.n && rd.fixes.v[i][0]) {
 			char *fix = wizard_remedy(rd.fixes.v[i]);
 			ui_wrap(fix, w - 5, &wl);
 			for (size_t j = 0; j < wl.n && y < end; j++, y++)
 				ui_textf(y, x + 3, w - 3, TR_DIM, 0, UI_ELLIPSIS, "%s %s", j ? " " : "→", wl.v[j]);
-			strvec_free(&wl);
+			strvec_release(&wl);
 			free(fix);
 		}
 	}
-	readiness_free(&rd);
+	readiness_release(&rd);
 }
 
 static void mode_draw(struct app *app)

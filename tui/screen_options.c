@@ -304,8 +304,8 @@ static void options_draw(struct app *app)
 		if (os.editing == i)
 			continue; /* drawn last: it holds the cursor */
 		int is_def;
-		strbuf_reset(&val);
-		strbuf_reset(&hint);
+		strbuf_clear(&val);
+		strbuf_clear(&hint);
 		field_value(app, fd, &val, &hint, &is_def);
 		enum theme_role vr = sel ? TR_SELECTION : is_def ? TR_DIM : TR_CODE;
 		int used = ui_text(y, vx, vw, vr, 0, UI_ELLIPSIS, val.buf);
@@ -313,15 +313,15 @@ static void options_draw(struct app *app)
 			ui_textf(y, vx + used + 2, vw - used - 2, sel ? TR_SELECTION : TR_DIM, 0, UI_ELLIPSIS, "(%s)",
 				 hint.buf);
 	}
-	strbuf_free(&val);
-	strbuf_free(&hint);
+	strbuf_release(&val);
+	strbuf_release(&hint);
 	char hb[256];
 	struct strvec hl = STRVEC_INIT;
 	ui_wrap(field_help(&os.f[os.sel], hb, sizeof(hb)), w - 1, &hl);
 	ui_hline(helpr.y, x, w, TR_BORDER);
 	if (hl.n)
 		ui_text(helpr.y + 1, x + 1, w - 1, TR_DIM, 0, UI_ELLIPSIS, hl.v[0]);
-	strvec_free(&hl);
+	strvec_release(&hl);
 	/* the edited field keeps the cursor: draw it last */
 	if (os.editing >= 0) {
 		int r = row_of(os.editing) - os.top;
@@ -364,7 +364,7 @@ static int validate_env_list(const char *text, struct err *e)
 		}
 	}
 	free(copy);
-	spec_free(&tmp);
+	spec_release(&tmp);
 	return rc;
 }
 
@@ -406,8 +406,8 @@ static void start_edit(struct app *app)
 		field_value(app, fd, &val, &hint, &is_def);
 		edit_set(&os.ed, strcmp(val.buf, "auto") ? val.buf : "");
 	}
-	strbuf_free(&val);
-	strbuf_free(&hint);
+	strbuf_release(&val);
+	strbuf_release(&hint);
 	validate_live(app);
 }
 

@@ -48,7 +48,7 @@ static void seg(struct strbuf *sb, enum theme_role r, const char *text)
 static void push_line(struct strbuf *sb)
 {
 	strvec_push(&rs.lines, sb->buf);
-	strbuf_reset(sb);
+	strbuf_clear(sb);
 }
 
 static enum theme_role word_role(const struct step *st, size_t i)
@@ -77,7 +77,7 @@ static void build_lines(struct app *app)
 		const struct step *st = &p->steps[s];
 		strbuf_addf(&w, "# %zu/%zu %s", s + 1, p->n, st->desc);
 		seg(&sb, TR_DIM, w.buf);
-		strbuf_reset(&w);
+		strbuf_clear(&w);
 		push_line(&sb);
 		for (size_t i = 0; i < st->argv.n; i++) {
 			if (i > 0 && st->breaks && st->breaks[i]) {
@@ -90,7 +90,7 @@ static void build_lines(struct app *app)
 			}
 			shell_quote(&w, st->argv.v[i]);
 			seg(&sb, word_role(st, i), w.buf);
-			strbuf_reset(&w);
+			strbuf_clear(&w);
 		}
 		push_line(&sb);
 		push_line(&sb);
@@ -105,8 +105,8 @@ static void build_lines(struct app *app)
 		seg(&sb, TR_TEXT, p->notes.v[i]);
 		push_line(&sb);
 	}
-	strbuf_free(&sb);
-	strbuf_free(&w);
+	strbuf_release(&sb);
+	strbuf_release(&w);
 }
 
 static void review_enter(struct app *app, int back)
@@ -119,7 +119,7 @@ static void review_enter(struct app *app, int back)
 static void review_leave(struct app *app)
 {
 	(void)app;
-	strvec_free(&rs.lines);
+	strvec_release(&rs.lines);
 }
 
 /* Draws (or, with DRAW 0, measures) one segmented line wrapped to W;
@@ -186,7 +186,7 @@ static void review_draw(struct app *app)
 		ui_wrap(rs.error, w - 2, &l);
 		for (size_t i = 0; i < l.n && (int)i < rows; i++)
 			ui_text(y0 + (int)i, x + 1, w - 1, TR_FAIL, 0, UI_ELLIPSIS, l.v[i]);
-		strvec_free(&l);
+		strvec_release(&l);
 	} else {
 		int total = 0;
 		for (size_t i = 0; i < rs.lines.n; i++)
@@ -289,8 +289,8 @@ static void do_export(struct app *app, const char *unused)
 		wizard_status(app, TR_PASS, "wrote %s (%s)", rs.export_path,
 			      kube ? "kubectl apply -f it" : "docker-compose -f it up -d");
 out:
-	strbuf_free(&text);
-	strvec_free(&warnings);
+	strbuf_release(&text);
+	strvec_release(&warnings);
 }
 
 static void on_export_path(struct app *app, const char *path)
@@ -383,7 +383,7 @@ static unsigned review_action(struct app *app, enum action act)
 				      "copied %zu command%s (%zu bytes) with OSC 52; if nothing arrives, your terminal "
 				      "does not allow OSC 52 (tmux: set -g set-clipboard on)",
 				      app->plan.n, app->plan.n == 1 ? "" : "s", sb.len);
-		strbuf_free(&sb);
+		strbuf_release(&sb);
 		return R_DRAW;
 	}
 	case ACT_SAVE: {

@@ -195,7 +195,7 @@ static void draw_result(struct app *app, int y, int x, int w, const struct run_r
 			ui_wrap(res->message, w - 2, &l);
 			for (size_t i = 0; i < l.n && i < 2; i++)
 				ui_text(y++, x + 2, w - 2, TR_TEXT, 0, UI_ELLIPSIS, l.v[i]);
-			strvec_free(&l);
+			strvec_release(&l);
 		}
 		/* Made with other options: what changed, and the choice. */
 		for (size_t i = 0; res->changed && i < res->changes.n && i < CHANGES_SHOWN; i++)
@@ -293,7 +293,7 @@ static void show_failure(struct app *app)
 	for (size_t i = from; i < log->n; i++)
 		strbuf_addf(&b, "%s\n", log->v[i]);
 	overlay_text(app, "The launch failed", b.buf);
-	strbuf_free(&b);
+	strbuf_release(&b);
 }
 
 static unsigned run_poll(struct app *app)

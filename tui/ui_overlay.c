@@ -147,7 +147,7 @@ static void draw_help(struct app *app)
 	}
 	ui_text(r.y + r.h - 2, r.x + 2, r.w - 4, TR_DIM, 0, UI_ELLIPSIS,
 		max_scroll > 0 ? "↑/↓ scroll · any other key closes" : "any key closes");
-	strvec_free(&lines);
+	strvec_release(&lines);
 }
 
 static void draw_text(struct app *app)
@@ -183,7 +183,7 @@ static void draw_text(struct app *app)
 		snprintf(foot, sizeof(foot), "Esc closes");
 	ui_text(r.y + r.h - 2, r.x + 2, r.w - 4, TR_DIM, 0, UI_ELLIPSIS, foot);
 	app->ov.page = inner > 0 ? inner : 1;
-	strvec_free(&lines);
+	strvec_release(&lines);
 }
 
 static void draw_confirm(struct app *app)
@@ -205,7 +205,7 @@ static void draw_confirm(struct app *app)
 	x += ui_text(y, x, 4, TR_KEY, 0, 0, "n");
 	x += ui_text(y, x, 8, TR_TEXT, 0, 0, " no");
 	ui_hit(app, y, x0, x - x0, ACT_BACK, 0);
-	strvec_free(&lines);
+	strvec_release(&lines);
 }
 
 static void draw_prompt(struct app *app)

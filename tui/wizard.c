@@ -542,7 +542,7 @@ static void loop(struct app *app)
 	}
 }
 
-static void app_free(struct app *app)
+static void app_release(struct app *app)
 {
 	down_stop();
 	runner_free(app->runner);
@@ -550,16 +550,16 @@ static void app_free(struct app *app)
 	checker_free(app->checker);
 	app->checker = NULL;
 	net_free(app->net);
-	spec_free(&app->spec);
-	facts_free(&app->facts);
-	plan_free(&app->plan);
+	spec_release(&app->spec);
+	facts_release(&app->facts);
+	plan_release(&app->plan);
 	if (app->password) {
 		memset(app->password, 0, strlen(app->password));
 		free(app->password);
 	}
 	free(app->profile);
-	strbuf_free(&app->out);
-	strbuf_free(&app->errout);
+	strbuf_release(&app->out);
+	strbuf_release(&app->errout);
 }
 
 int wizard_main(struct cli *cli)
@@ -596,7 +596,7 @@ int wizard_main(struct cli *cli)
 	signals_install();
 	if (term_start(&app, &e)) {
 		fprintf(stderr, "ws-launch: %s\n", e.msg);
-		app_free(&app);
+		app_release(&app);
 		net_global_cleanup();
 		return EXIT_FAIL;
 	}
@@ -620,7 +620,7 @@ int wizard_main(struct cli *cli)
 	if (app.errout.len)
 		fwrite(app.errout.buf, 1, app.errout.len, stderr);
 	int rc = app.exit_code;
-	app_free(&app);
+	app_release(&app);
 	net_global_cleanup();
 	return rc;
 }

@@ -40,14 +40,14 @@ void down_stop(void)
 	teardown_free(ds.td);
 	ds.td = NULL;
 	if (ds.have_plan)
-		plan_free(&ds.plan);
+		plan_release(&ds.plan);
 	ds.have_plan = 0;
 	if (ds.target_ok)
-		engine_target_free(&ds.t);
+		engine_target_release(&ds.t);
 	ds.target_ok = 0;
 	if (ds.phase != DP_IDLE)
-		endpoint_free(&ds.ep);
-	strvec_free(&ds.log);
+		endpoint_release(&ds.ep);
+	strvec_release(&ds.log);
 	free(ds.docker);
 	free(ds.label);
 	ds.docker = ds.label = NULL;
@@ -71,7 +71,7 @@ static void on_found(struct plan *p, const struct err *error, void *ctx)
 	(void)ctx;
 	ds.changed = 1;
 	if (error) {
-		plan_free(p);
+		plan_release(p);
 		char m[ERR_MAX + 32];
 		snprintf(m, sizeof(m), "down: %s", error->msg);
 		finish(1, m);

@@ -76,10 +76,10 @@ int wizard_build_plan(struct app *app, struct err *e)
 	facts_detect_local(&app->facts, &s);
 	if (app->checker)
 		checker_fill_facts(app->checker, &app->facts);
-	plan_free(&app->plan);
+	plan_release(&app->plan);
 	app->have_plan = 0;
 	int rc = plan_build(&app->plan, &s, &app->facts, e);
-	spec_free(&s);
+	spec_release(&s);
 	if (rc == 0)
 		app->have_plan = 1;
 	return rc;
@@ -106,7 +106,7 @@ int wizard_load_profile(struct app *app, const char *name)
 		wizard_status(app, TR_FAIL, "%s", e.msg);
 		return -1;
 	}
-	spec_free(&app->spec);
+	spec_release(&app->spec);
 	app->spec = s;
 	free(app->profile);
 	app->profile = xstrdup(name);
@@ -149,7 +149,7 @@ int wizard_copy(struct app *app, const char *text, size_t len)
 		}
 		off += (size_t)n;
 	}
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return rc;
 }
 

@@ -149,7 +149,7 @@ static void check_endpoint(const struct endpoint *ep, const char *what)
 		   same(again.user, ep->user) && same(again.path, ep->path) && again.port == ep->port,
 		   "%s: %s re-parses as %s (host %s, port %d)", what, ep->url, again.url ? again.url : "-",
 		   again.host ? again.host : "-", again.port);
-	endpoint_free(&again);
+	endpoint_release(&again);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -174,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check_endpoint(&ep, "endpoint_parse_url");
 	}
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 
 	/* The files. */
 	put(NULL, config_file, part[3], len[3], f1 & 1);
@@ -204,7 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_endpoint(&ep, "endpoint_resolve_env");
 		FUZZ_CHECK(ep.context != NULL, "resolved endpoint without a context name");
 	}
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 	free(buf);
 	return 0;
 }

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	endpoint_init(&ep);
 	FUZZ_CHECK(!endpoint_parse_url("unix:///var/run/docker.sock", &ep, &e), "%s", e.msg);
 	FUZZ_CHECK(!engine_target_init(&t, &ep, pinned ? "1.41" : NULL, &e), "%s", e.msg);
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 
 	struct net_reply rp;
 	memset(&rp, 0, sizeof(rp));
@@ -125,8 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(r.status != ENGINE_UNREACHABLE || net_fail, "unreachable with a reply");
 	}
 	engine_result_release(&r);
-	engine_target_free(&t);
-	strbuf_free(&rp.body);
+	engine_target_release(&t);
+	strbuf_release(&rp.body);
 	free(buf);
 	return 0;
 }

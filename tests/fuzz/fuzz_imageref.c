@@ -50,10 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(same(r.domain, again.domain) && same(r.path, again.path) && same(r.tag, again.tag) &&
 		   same(r.digest, again.digest),
 		   "[%s]: canonical form %s parses as %s / %s", s, canon.buf, again.domain, again.path);
-	imageref_free(&again);
-	imageref_free(&r);
-	FUZZ_CHECK(!r.domain && !r.path, "imageref_free left pointers");
-	strbuf_free(&canon);
+	imageref_release(&again);
+	imageref_release(&r);
+	FUZZ_CHECK(!r.domain && !r.path, "imageref_release left pointers");
+	strbuf_release(&canon);
 	free(s);
 	return 0;
 }

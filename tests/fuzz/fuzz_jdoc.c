@@ -59,7 +59,7 @@ static void write_node(const struct jdoc *d, int node, struct strbuf *out, int d
 			struct strbuf q = STRBUF_INIT;
 			json_escape(&q, piece);
 			strbuf_add(out, q.buf + 1, q.len - 2);
-			strbuf_free(&q);
+			strbuf_release(&q);
 			free(piece);
 			i += n - 1;
 		}
@@ -138,6 +138,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(same(d, root, d2, jdoc_root(d2)), "re-written document differs\n--- text\n%s", out.buf);
 	jdoc_free(d2);
 	jdoc_free(d);
-	strbuf_free(&out);
+	strbuf_release(&out);
 	return 0;
 }

@@ -26,7 +26,7 @@ static void plan_text(const struct spec *s, const struct facts *f, struct strbuf
 		render_shell(out, &p);
 		render_json(out, &p);
 	}
-	plan_free(&p);
+	plan_release(&p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(s.mode == MODE_NONE && s.val[OPT_IMAGE] &&
 			   !strcmp(s.val[OPT_IMAGE], "sentinel.example/untouched:1") && !s.env.n,
 			   "a failed load changed the output spec");
-		spec_free(&s);
+		spec_release(&s);
 		return 0;
 	}
 	FUZZ_CHECK(s.mode > MODE_NONE && s.mode < MODE__COUNT, "loaded profile has mode %d", s.mode);
@@ -69,11 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	plan_text(&s2, &f, &p2);
 	FUZZ_CHECK(p1.len == p2.len && !memcmp(p1.buf, p2.buf, p1.len),
 		   "the reloaded profile plans differently\n--- before\n%s\n--- after\n%s", p1.buf, p2.buf);
-	facts_free(&f);
-	strbuf_free(&p1);
-	strbuf_free(&p2);
-	strbuf_free(&text);
-	spec_free(&s);
-	spec_free(&s2);
+	facts_release(&f);
+	strbuf_release(&p1);
+	strbuf_release(&p2);
+	strbuf_release(&text);
+	spec_release(&s);
+	spec_release(&s2);
 	return 0;
 }

@@ -47,7 +47,7 @@ static int plain(unsigned char c)
 static void cmds_free(struct cmds *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		strvec_free(&c->v[i]);
+		strvec_release(&c->v[i]);
 	free(c->v);
 }
 
@@ -87,7 +87,7 @@ static const char *sh_parse(const char *s, size_t len, struct cmds *out)
 		} else if (c == ' ' || c == '\t' || c == '\n') {
 			if (in_word) {
 				strvec_push(&cur, w.buf);
-				strbuf_reset(&w);
+				strbuf_clear(&w);
 				in_word = 0;
 			}
 			word_start = 1;
@@ -110,8 +110,8 @@ static const char *sh_parse(const char *s, size_t len, struct cmds *out)
 	}
 	if (!why && (in_word || cur.n))
 		why = "the last command does not end with a newline";
-	strvec_free(&cur);
-	strbuf_free(&w);
+	strvec_release(&cur);
+	strbuf_release(&w);
 	return why;
 }
 
@@ -203,8 +203,8 @@ static void check_plan(const struct plan *p)
 	int warnings = jdoc_member(d, root, "warnings");
 	FUZZ_CHECK(jdoc_type(d, warnings) == JDOC_ARRAY && jdoc_count(d, warnings) == p->warnings.n, "warnings");
 	jdoc_free(d);
-	strbuf_free(&sh);
-	strbuf_free(&js);
+	strbuf_release(&sh);
+	strbuf_release(&js);
 }
 
 /* ---- plans from bytes ------------------------------------------------------ */
@@ -297,12 +297,12 @@ static void check_exports(const struct spec *s, const struct facts *f)
 					found = !strcmp(scalars.v[j], want.buf);
 				FUZZ_CHECK(found, "%s export does not hold env %s as [%s]\n--- text\n%s", formats[k], kv,
 					   want.buf, out.buf);
-				strbuf_free(&want);
+				strbuf_release(&want);
 			}
 		}
-		strvec_free(&scalars);
-		strvec_free(&warnings);
-		strbuf_free(&out);
+		strvec_release(&scalars);
+		strvec_release(&warnings);
+		strbuf_release(&out);
 	}
 }
 
@@ -332,8 +332,8 @@ static void real(struct plan *p, int mode, char **part, size_t *len, size_t n)
 		FUZZ_CHECK(fuzz_one_line(e.msg) && p->n == 0, "plan error is not one line or left steps: %s", e.msg);
 	else
 		check_exports(&s, &f);
-	facts_free(&f);
-	spec_free(&s);
+	facts_release(&f);
+	spec_release(&s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -350,7 +350,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		synthetic(&p, part, len, n);
 	check_plan(&p);
-	plan_free(&p);
+	plan_release(&p);
 	free(buf);
 	return 0;
 }

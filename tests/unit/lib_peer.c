@@ -32,7 +32,7 @@ unsigned counter(const unsigned *c)
 static void respond(struct conn *c, int status, const char *headers, const char *body,
 		    size_t len, long delay_ms)
 {
-	strbuf_reset(&c->out);
+	strbuf_clear(&c->out);
 	strbuf_addf(&c->out, "HTTP/1.1 %d X\r\nConnection: close\r\nContent-Length: %zu\r\n%s\r\n",
 		    status, len, headers ? headers : "");
 	strbuf_add(&c->out, body, len);
@@ -49,7 +49,7 @@ static void respond_json(struct conn *c, int status, const char *body)
 
 void raw(struct conn *c, const char *bytes, size_t len)
 {
-	strbuf_reset(&c->out);
+	strbuf_clear(&c->out);
 	strbuf_add(&c->out, bytes, len);
 	c->due = now_ms();
 }
@@ -238,7 +238,7 @@ static void route(struct conn *c)
 	} else if (!strncmp(target, "/chunked?n=", 11)) {
 		/* N bytes in 64 KiB chunks, no Content-Length */
 		long n = strtol(target + 11, NULL, 10);
-		strbuf_reset(&c->out);
+		strbuf_clear(&c->out);
 		strbuf_addstr(&c->out, "HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n");
 		char *chunk = xmalloc(65536);
 		memset(chunk, 'y', 65536);
@@ -285,8 +285,8 @@ static void route(struct conn *c)
 static void conn_close(struct conn *c)
 {
 	close(c->fd);
-	strbuf_free(&c->in);
-	strbuf_free(&c->out);
+	strbuf_release(&c->in);
+	strbuf_release(&c->out);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 }

@@ -59,7 +59,7 @@ static struct checker *run_checks(struct net *net, enum mode_id mode, unsigned m
 	CHECK(c != NULL);
 	if (c)
 		checker_run(c, 10000);
-	spec_free(&s);
+	spec_release(&s);
 	return c;
 }
 
@@ -122,7 +122,7 @@ int main(void)
 	struct readiness r;
 	checker_readiness(c, MODE_SYSBOX, &r);
 	CHECK(!r.ready && !r.pending && r.missing.n >= 1);
-	readiness_free(&r);
+	readiness_release(&r);
 	checker_free(c);
 
 	/* 3. privilege: rootful passes, userns-remap passes and says so, rootless fails */

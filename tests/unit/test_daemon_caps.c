@@ -55,7 +55,7 @@ int main(void)
 			CHECK_CONTAINS(missing.buf, "CAP_SYS_RESOURCE");
 	}
 	/* nobody listening: cannot tell */
-	strbuf_reset(&missing);
+	strbuf_clear(&missing);
 	CHECK_INT(daemon_caps_missing("/nonexistent/ws-caps.sock", &pid, &missing), -1);
 	CHECK_INT(daemon_peer_pid("/nonexistent/ws-caps.sock"), -1);
 	/* The peer and its id maps: this process, in the initial namespace
@@ -66,7 +66,7 @@ int main(void)
 	unlink(path);
 	rmdir(dir);
 	free(path);
-	strbuf_free(&missing);
+	strbuf_release(&missing);
 	long ns = -7;
 	CHECK(daemon_ns_id(getpid(), 'g', (long)getgid(), &ns) == 0);
 	CHECK(ns >= 0);

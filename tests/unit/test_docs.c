@@ -32,7 +32,7 @@ static void split_words(const char *s, struct strvec *out)
 		if (*p == '\0' || *p == ' ' || *p == '\t') {
 			if (in_word) {
 				strvec_push(out, w.buf);
-				strbuf_reset(&w);
+				strbuf_clear(&w);
 				in_word = 0;
 			}
 			if (!*p)
@@ -50,7 +50,7 @@ static void split_words(const char *s, struct strvec *out)
 		}
 		strbuf_addch(&w, *p);
 	}
-	strbuf_free(&w);
+	strbuf_release(&w);
 }
 
 static void parse_page(const char *text)
@@ -73,14 +73,14 @@ static void parse_page(const char *text)
 			if (in_code && cur.len) {
 				split_words(cur.buf, &cmds[ncmds].argv);
 				cmds[ncmds++].section = xstrdup(section);
-				strbuf_reset(&cur);
+				strbuf_clear(&cur);
 			}
 			in_code = !in_code;
 		} else if (in_code) {
 			if (!strncmp(t, "docker ", 7) && cur.len) {
 				split_words(cur.buf, &cmds[ncmds].argv);
 				cmds[ncmds++].section = xstrdup(section);
-				strbuf_reset(&cur);
+				strbuf_clear(&cur);
 			}
 			if (!strncmp(t, "docker ", 7) || cur.len) {
 				strbuf_addstr(&cur, t);
@@ -94,7 +94,7 @@ static void parse_page(const char *text)
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	strbuf_free(&cur);
+	strbuf_release(&cur);
 	free(section);
 	free(copy);
 }
@@ -131,7 +131,7 @@ static void normalise(const struct strvec *in, struct strvec *out, int drop_deta
 				}
 			}
 			strvec_push(out, sb.buf);
-			strbuf_free(&sb);
+			strbuf_release(&sb);
 		}
 	}
 }
@@ -166,8 +166,8 @@ static void compare(const char *what, const struct strvec *docs, const struct st
 		fprintf(stderr, "\n");
 	}
 	CHECK(same);
-	strvec_free(&a);
-	strvec_free(&b);
+	strvec_release(&a);
+	strvec_release(&b);
 }
 
 static void plan_of(enum mode_id mode, const char *const *opts, struct plan *p)
@@ -187,8 +187,8 @@ static void plan_of(enum mode_id mode, const char *const *opts, struct plan *p)
 	if (rc)
 		fprintf(stderr, "plan: %s\n", e.msg);
 	CHECK(rc == 0);
-	spec_free(&s);
-	facts_free(&f);
+	spec_release(&s);
+	facts_release(&f);
 }
 
 int main(void)
@@ -226,7 +226,7 @@ int main(void)
 		CHECK_INT(p.n, 1);
 		if (p.n >= 1)
 			compare(single[i].section, &c->argv, &p.steps[0].argv, 0);
-		plan_free(&p);
+		plan_release(&p);
 	}
 
 	/* dind: three commands, in order. */
@@ -240,7 +240,7 @@ int main(void)
 		if (c)
 			compare("6. dind", &c->argv, &p.steps[i].argv, i == 1);
 	}
-	plan_free(&p);
+	plan_release(&p);
 
 	/* The comparison is not vacuous: a docs-form difference is caught. */
 	{
@@ -250,13 +250,13 @@ int main(void)
 		plan_of(MODE_PRIVILEGED, none, &p);
 		normalise(&p.steps[0].argv, &b, 0);
 		CHECK(!strvec_equal(&a, &b));
-		strvec_free(&a);
-		strvec_free(&b);
-		plan_free(&p);
+		strvec_release(&a);
+		strvec_release(&b);
+		plan_release(&p);
 	}
 	for (int i = 0; i < ncmds; i++) {
 		free(cmds[i].section);
-		strvec_free(&cmds[i].argv);
+		strvec_release(&cmds[i].argv);
 	}
 	return t_done("test_docs");
 }

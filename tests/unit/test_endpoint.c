@@ -134,7 +134,7 @@ static void resolve_fails(const struct endpoint_env *env, const char *want)
 	CHECK_INT(resolve(&ep, env, &e), -1);
 	CHECK_CONTAINS(e.msg, want);
 	CHECK(ep.url == NULL);   /* nothing half-filled */
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 }
 
 static const char meta_foo[] =
@@ -244,7 +244,7 @@ static void test_precedence(void)
 	bare.docker_context = "foo";
 	resolve_fails(&bare, "DOCKER_CONTEXT: context 'foo': no docker config directory");
 
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 	free(oconf);
 	free(other);
 	free(conf);
@@ -347,7 +347,7 @@ static void test_tls_env(void)
 	struct endpoint_env bare = { .docker_host = "tcp://h:2376", .docker_tls_verify = "1" };
 	resolve_fails(&bare, "DOCKER_TLS_VERIFY is set but there is no certificate directory");
 
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 	free(cca);
 	free(ca);
 	free(cert);
@@ -522,7 +522,7 @@ static void test_contexts(void)
 	unlink(conf);
 	free(conf);
 
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 	free(cfg);
 	free(home);
 }
@@ -600,7 +600,7 @@ static void test_local_socket(void)
 	CHECK_STR(ep.url, "tcp://envhost:1234");
 	CHECK_INT(ep.source, SRC_DOCKER_HOST);
 	unsetenv("DOCKER_HOST");
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 
 	free(xs);
 	free(mac);

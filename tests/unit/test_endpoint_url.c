@@ -19,7 +19,7 @@ static void resolve_fails(const struct endpoint_env *env, const char *want)
 	CHECK_INT(resolve(&ep, env, &e), -1);
 	CHECK_CONTAINS(e.msg, want);
 	CHECK(ep.url == NULL);   /* nothing half-filled */
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 }
 
 /* endpoint_parse_url on its own, and DOCKER_HOST errors through resolve. */
@@ -97,7 +97,7 @@ static void test_urls(void)
 	CHECK_CONTAINS(e.msg, "empty host URL");
 	CHECK_INT(endpoint_parse_url(NULL, &ep, &e), -1);
 	CHECK(ep.url == NULL);
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 
 	CHECK_STR(endpoint_source_name(SRC_DOCKER_HOST), "DOCKER_HOST");
 	CHECK_STR(endpoint_source_name(SRC_DOCKER_CONTEXT), "DOCKER_CONTEXT");

@@ -85,7 +85,7 @@ static int target_for(struct engine_target *t, const char *url, const char *pin)
 	int rc = engine_target_init(t, &ep, pin, &e);
 	if (rc)
 		fprintf(stderr, "target: %s\n", e.msg);
-	endpoint_free(&ep);
+	endpoint_release(&ep);
 	return rc;
 }
 
@@ -116,7 +116,7 @@ static void test_engine_target(void)
 	CHECK_INT(t.connect_timeout_ms, NET_CONNECT_TIMEOUT_MS);
 	CHECK_INT(t.timeout_ms, NET_TIMEOUT_MS);
 	CHECK_INT(t.max_reply, NET_MAX_REPLY);
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* TLS endpoint: https and the files */
 	CHECK_INT(endpoint_parse_url("tcp://[::1]:2376", &ep, &e), 0);
@@ -146,26 +146,26 @@ static void test_engine_target(void)
 	CHECK_CONTAINS(e.msg, "older than 1.24");
 	CHECK_INT(engine_target_negotiate(&t, "1.x", &e), -1);
 	CHECK_CONTAINS(e.msg, "invalid Api-Version '1.x'");
-	engine_target_free(&t);
+	engine_target_release(&t);
 	CHECK_INT(endpoint_parse_url("tcp://10.0.0.1", &ep, &e), 0);
 	ep.tls = 0;
 	CHECK_INT(engine_target_init(&t, &ep, NULL, &e), 0);
 	CHECK_STR(t.base_url, "http://10.0.0.1:2375");
 	CHECK_INT(t.no_proxy, 0);
 	CHECK(t.ca_file == NULL);   /* TLS off: files not used */
-	engine_target_free(&t);
-	endpoint_free(&ep);
+	engine_target_release(&t);
+	endpoint_release(&ep);
 
 	/* path escaping */
 	engine_path_escape(&sb, "ghcr.io/kloudkit/workspace:v0.0.21@sha256:ab");
 	CHECK_STR(sb.buf, "ghcr.io/kloudkit/workspace:v0.0.21@sha256:ab");
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	engine_path_escape(&sb, "a b?c#d%e\n");
 	CHECK_STR(sb.buf, "a%20b%3Fc%23d%25e%0A");
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	engine_path_escape(&sb, "../x/./y/..z/...");
 	CHECK_STR(sb.buf, "%2E%2E/x/%2E/y/..z/%2E%2E%2E");
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 }
 
 static void test_engine(struct net *net)
@@ -175,7 +175,7 @@ static void test_engine(struct net *net)
 	unsigned pings;
 
 	CHECK_INT(target_for(&t, "unix://", NULL), 0);
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	char *url = xasprintf("unix://%s", srv.sock[L_UNIX]);
 	CHECK_INT(target_for(&t, url, NULL), 0);
@@ -280,7 +280,7 @@ static void test_engine(struct net *net)
 	/* typed helpers check the shape */
 	free(t.api_version);
 	t.api_version = xstrdup("1.45");
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* a newer daemon: we stay at our max */
 	url = xasprintf("unix://%s", srv.sock[L_NEW]);
@@ -290,7 +290,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_STR(t.api_version, ENGINE_API_MAX);
 	CHECK_INT(g.exists, 1);
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* a daemon too old for us */
 	url = xasprintf("unix://%s", srv.sock[L_OLD]);
@@ -304,7 +304,7 @@ static void test_engine(struct net *net)
 	engine_ping(net, &t, on_engine, &g);
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_INT(g.status, ENGINE_BAD_REPLY);
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* no Api-Version header: the fallback */
 	url = xasprintf("unix://%s", srv.sock[L_NOHDR]);
@@ -314,7 +314,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_STR(t.api_version, ENGINE_API_FALLBACK);
 	CHECK_INT(g.status, ENGINE_OK);
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* DOCKER_API_VERSION pins: no ping, that prefix */
 	url = xasprintf("unix://%s", srv.sock[L_UNIX]);
@@ -325,7 +325,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_INT(counter(&srv.pings), pings);
 	CHECK_INT(g.exists, 1);
-	engine_target_free(&t);
+	engine_target_release(&t);
 	/* pinned too new for the daemon: its 400 message comes through */
 	url = xasprintf("unix://%s", srv.sock[L_UNIX]);
 	CHECK_INT(target_for(&t, url, "1.50"), 0);
@@ -334,7 +334,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_INT(g.status, ENGINE_HTTP_ERROR);
 	CHECK_STR(g.err, "daemon replied HTTP 400: 'client version is too new'");
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* over TCP */
 	url = xasprintf("tcp://127.0.0.1:%d", srv.port);
@@ -344,7 +344,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(run(net, 5000), 0);
 	CHECK_INT(g.status, ENGINE_OK);
 	CHECK_STR(g.s1, "26.1.1");
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* unreachable daemons */
 	url = xasprintf("unix://%s/gone.sock", srv.dir);
@@ -357,7 +357,7 @@ static void test_engine(struct net *net)
 	CHECK_STR(g.err, want);
 	free(want);
 	free(url);
-	engine_target_free(&t);
+	engine_target_release(&t);
 	url = xasprintf("tcp://127.0.0.1:%d", closed_port());
 	CHECK_INT(target_for(&t, url, NULL), 0);
 	engine_ping(net, &t, on_engine, &g);
@@ -365,7 +365,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(g.status, ENGINE_UNREACHABLE);
 	CHECK_CONTAINS(g.err, ": connection refused");
 	free(url);
-	engine_target_free(&t);
+	engine_target_release(&t);
 
 	/* a daemon that never answers: the engine's timeout, and cancel */
 	url = xasprintf("unix://%s", srv.sock[L_HANG]);
@@ -387,7 +387,7 @@ static void test_engine(struct net *net)
 	CHECK_INT(net_cancel(net, id), 1);
 	CHECK_INT(run(net, 2000), 0);
 	CHECK_INT(g.calls, 0);
-	engine_target_free(&t);
+	engine_target_release(&t);
 }
 
 /* ---- registry tests ---------------------------------------------------------------- */

@@ -98,7 +98,7 @@ static struct ynode *render(enum mode_id mode, const char *format, const char *c
 		const struct option_def *d = option_by_key(opts[0]);
 		CHECK(d && spec_set(&s, d->id, opts[1], &e) == 0);
 	}
-	strbuf_reset(text);
+	strbuf_clear(text);
 	int rc = render_export(text, format, &s, &f, warn, &e);
 	if (rc)
 		fprintf(stderr, "render: %s\n", e.msg);
@@ -108,8 +108,8 @@ static struct ynode *render(enum mode_id mode, const char *format, const char *c
 	if (!root)
 		fprintf(stderr, "parse: %s\n%s\n", e.msg, text->buf);
 	CHECK(root != NULL);
-	spec_free(&s);
-	facts_free(&f);
+	spec_release(&s);
+	facts_release(&f);
 	return root;
 }
 
@@ -233,9 +233,9 @@ int main(void)
 				strvec_push(&s.env, bad[i]);
 				CHECK(render_export(&out, k ? "kube" : "compose", &s, &f, NULL, &e) == -1);
 				CHECK_CONTAINS(e.msg, "not valid UTF-8");
-				strbuf_free(&out);
-				spec_free(&s);
-				facts_free(&f);
+				strbuf_release(&out);
+				spec_release(&s);
+				facts_release(&f);
 			}
 	}
 
@@ -249,7 +249,7 @@ int main(void)
 		CHECK(spec_set(&s, OPT_VOLUME, "/srv/x\ninjected- [1]", &e) == -1);
 		CHECK_STR(e.msg, "control character U+000A at character 7");
 		CHECK(!spec_is_set(&s, OPT_VOLUME));
-		spec_free(&s);
+		spec_release(&s);
 	}
 
 	/* Kubernetes expands $(VAR) and turns $$ into $ in env values: written
@@ -361,7 +361,7 @@ int main(void)
 		unlink(p);
 	}
 	rmdir(dir);
-	strbuf_free(&text);
-	strvec_free(&warn);
+	strbuf_release(&text);
+	strvec_release(&warn);
 	return t_done("test_export");
 }

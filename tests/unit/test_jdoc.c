@@ -205,7 +205,7 @@ static void test_strings(void)
 	CHECK_INT(jdoc_count(d, 1), 1);
 	jdoc_free(d);
 	/* long values are fine at any length */
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	strbuf_addstr(&sb, "{\"k\":\"");
 	for (int i = 0; i < 100000; i++)
 		strbuf_addch(&sb, 'v');
@@ -214,13 +214,13 @@ static void test_strings(void)
 	CHECK_INT(strlen(jdoc_string(d, jdoc_member(d, 1, "k"), "")), 100000);
 	jdoc_free(d);
 	/* documented libyaml limit: keys over 1024 characters */
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	strbuf_addstr(&sb, "{\"");
 	for (int i = 0; i < 1100; i++)
 		strbuf_addch(&sb, 'k');
 	strbuf_addstr(&sb, "\":1}");
 	bad(sb.buf, "1:");
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 
 	bad("[\"\\x41\"]", "1:3: invalid escape '\\x'");
 	bad("[\"\\a\"]", "invalid escape '\\a'");
@@ -394,24 +394,24 @@ static void test_limits(void)
 		strbuf_addch(&sb, ']');
 	d = ok(sb.buf);
 	jdoc_free(d);
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	for (int i = 0; i < 100000; i++)
 		strbuf_addstr(&sb, "{\"a\":[");
 	bad(sb.buf, "nested deeper than 256 levels");
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	for (int i = 0; i < 1000000; i++)
 		strbuf_addch(&sb, '[');
 	bad(sb.buf, "1:257: nested deeper than 256 levels");
 
 	/* too many values */
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	strbuf_addch(&sb, '[');
 	for (int i = 0; i < JDOC_MAX_NODES + 10; i++)
 		strbuf_addstr(&sb, "0,");
 	strbuf_addstr(&sb, "0]");
 	bad(sb.buf, "more than 262144 values");
 	/* a big but acceptable array */
-	strbuf_reset(&sb);
+	strbuf_clear(&sb);
 	strbuf_addch(&sb, '[');
 	for (int i = 0; i < 50000; i++)
 		strbuf_addf(&sb, "\"v%d.0.0\",", i);
@@ -420,7 +420,7 @@ static void test_limits(void)
 	CHECK_INT(jdoc_count(d, 1), 50001);
 	CHECK_STR(jdoc_string(d, jdoc_at(d, 1, 49999), NULL), "v49999.0.0");
 	jdoc_free(d);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 }
 
 /* Every prefix of a real reply, and single-byte corruptions of it, must

@@ -11,7 +11,7 @@ static char *digest_of(const struct spec *s)
 	char d[LAUNCH_DIGEST_HEX + 1];
 	launch_normalise(s, &n);
 	launch_digest(n.buf, d);
-	strbuf_free(&n);
+	strbuf_release(&n);
 	return xstrdup(d);
 }
 
@@ -65,7 +65,7 @@ int main(void)
 	/* Env values are hashed, never written; spaces survive the round trip. */
 	spec_env_set(&b, "WS_AUTH_PASSWORD=hunter2", &e);
 	spec_set(&b, OPT_VOLUME, "/srv/my ws", &e);
-	strbuf_reset(&nb);
+	strbuf_clear(&nb);
 	launch_normalise(&b, &nb);
 	CHECK(strstr(nb.buf, "hunter2") == NULL);
 	CHECK_CONTAINS(nb.buf, "env.WS_AUTH_PASSWORD=sha256:");
@@ -112,26 +112,26 @@ int main(void)
 	char *opts = xasprintf("%s=%s", LABEL_OPTIONS, p.options);
 	CHECK(argv_has(&p.steps[p.n - 1].argv, "--label", opts));
 	CHECK_CONTAINS(p.options, "mode=dind ");
-	plan_free(&p);
+	plan_release(&p);
 	/* --minimal (the docs form) has no labels at all. */
 	spec_set(&d, OPT_MINIMAL, "true", &e);
 	CHECK(plan_build(&p, &d, &f, &e) == 0);
 	CHECK(p.digest == NULL && p.options == NULL);
-	plan_free(&p);
+	plan_release(&p);
 
 	free(opts);
 	free(want);
 	free(dd);
 	free(da);
 	free(db);
-	strvec_free(&diff);
-	strbuf_free(&na);
-	strbuf_free(&nb);
-	strbuf_free(&nc);
-	spec_free(&a);
-	spec_free(&b);
-	spec_free(&c);
-	spec_free(&d);
-	facts_free(&f);
+	strvec_release(&diff);
+	strbuf_release(&na);
+	strbuf_release(&nb);
+	strbuf_release(&nc);
+	spec_release(&a);
+	spec_release(&b);
+	spec_release(&c);
+	spec_release(&d);
+	facts_release(&f);
 	return t_done("test_launch_digest");
 }

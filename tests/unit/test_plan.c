@@ -276,8 +276,8 @@ static void run_golden(const struct golden *g)
 				CHECK(g->error != NULL);
 				if (g->error)
 					CHECK_CONTAINS(e.msg, g->error);
-				spec_free(&s);
-				facts_free(&f);
+				spec_release(&s);
+				facts_release(&f);
 				return;
 			}
 			free(key);
@@ -327,9 +327,9 @@ static void run_golden(const struct golden *g)
 			CHECK(found);
 		}
 	}
-	plan_free(&p);
-	spec_free(&s);
-	facts_free(&f);
+	plan_release(&p);
+	spec_release(&s);
+	facts_release(&f);
 }
 
 int main(void)
@@ -350,7 +350,7 @@ int main(void)
 	CHECK_STR(p.steps[p.n - 1].undo.v[2], "-f");
 	CHECK_STR(p.steps[0].undo.v[1], "network");
 	CHECK(p.steps[p.n - 1].breaks[0] == 0 && p.steps[p.n - 1].breaks[p.steps[p.n - 1].argv.n - 1] == 1);
-	plan_free(&p);
+	plan_release(&p);
 
 	/* Every mode builds with defaults where nothing is required. */
 	for (int m = 0; m < MODE__COUNT; m++) {
@@ -363,11 +363,11 @@ int main(void)
 			fprintf(stderr, "mode %s: %s\n", mode_table[m].name, e.msg);
 		CHECK(rc == 0);
 		CHECK(p.n >= 1 && p.steps[p.n - 1].kind == STEP_RUN);
-		plan_free(&p);
+		plan_release(&p);
 		spec_unset(&s, OPT_TCP_HOST);
 		spec_unset(&s, OPT_SSH_HOST);
 	}
-	spec_free(&s);
-	facts_free(&f);
+	spec_release(&s);
+	facts_release(&f);
 	return t_done("test_plan");
 }

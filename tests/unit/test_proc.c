@@ -35,7 +35,7 @@ int main(void)
 	CHECK(proc_start(&p, nf, NULL, &e) == -1);
 	CHECK_INT(p.state, PROC_EXEC_FAILED);
 	CHECK_STR(e.msg, "could not run ws-no-such-program: not found on PATH");
-	proc_free(&p);
+	proc_release(&p);
 
 	/* Exists but cannot be executed: the exec failure comes back over the
 	 * close-on-exec pipe, distinct from "ran and failed". */
@@ -49,7 +49,7 @@ int main(void)
 	CHECK(proc_start(&p, bx, NULL, &e) == -1);
 	CHECK_INT(p.state, PROC_EXEC_FAILED);
 	CHECK_CONTAINS(e.msg, "Exec format error");
-	proc_free(&p);
+	proc_release(&p);
 
 	/* Ran and failed: exit code, stderr captured. */
 	const char *const fl[] = { "sh", "-c", "echo oops >&2; exit 3", NULL };
@@ -60,7 +60,7 @@ int main(void)
 	char desc[128];
 	proc_describe(&p, desc, sizeof(desc));
 	CHECK_STR(desc, "exited with code 3");
-	proc_free(&p);
+	proc_release(&p);
 
 	/* Output line by line, stdin, environment set and unset. */
 	struct lines l = { 0 };
@@ -75,7 +75,7 @@ int main(void)
 	CHECK_STR(p.out.buf, "line1\nline2\nhello world\nunset\ntail");
 	CHECK_INT(l.n_out, 5);
 	CHECK_STR(l.last_out, "tail");
-	proc_free(&p);
+	proc_release(&p);
 
 	/* The child gets default signal dispositions and only fds 0-2. */
 	signal(SIGINT, SIG_IGN);
@@ -98,7 +98,7 @@ int main(void)
 	}
 	close(leak);
 	signal(SIGINT, SIG_DFL);
-	proc_free(&p);
+	proc_release(&p);
 
 	/* Cancel: SIGTERM to the process group. */
 	const char *const sl[] = { "sleep", "30", NULL };
@@ -116,7 +116,7 @@ int main(void)
 	CHECK_INT(p.state, PROC_SIGNALED);
 	CHECK_INT(p.sig, SIGTERM);
 	CHECK(proc_now_ms() - t0 < 1000);
-	proc_free(&p);
+	proc_release(&p);
 
 	/* A child that ignores SIGTERM is killed after the grace period; its
 	 * grandchild (same group) goes too. */
@@ -138,14 +138,14 @@ int main(void)
 	CHECK_INT(p.state, PROC_SIGNALED);
 	CHECK_INT(p.sig, SIGKILL);
 	CHECK(took >= 300 && took < 1500);
-	proc_free(&p);
+	proc_release(&p);
 
 	/* proc_run's timeout ends a hung child. */
 	t0 = proc_now_ms();
 	CHECK(proc_run(&p, sl, NULL, 200, &e) == 0);
 	CHECK(proc_now_ms() - t0 < 1500);
 	CHECK_INT(p.state, PROC_SIGNALED);
-	proc_free(&p);
+	proc_release(&p);
 
 	/* Capture ceiling. */
 	const char *const big[] = { "sh", "-c", "head -c 200000 /dev/zero", NULL };
@@ -153,7 +153,7 @@ int main(void)
 	CHECK(proc_run(&p, big, &small, 5000, &e) == 0);
 	CHECK_INT(p.out.len, 1000);
 	CHECK(p.truncated);
-	proc_free(&p);
+	proc_release(&p);
 
 	unlink(bad);
 	rmdir(dir);

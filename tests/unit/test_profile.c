@@ -44,9 +44,9 @@ static void plan_text(const struct spec *s, struct strbuf *out)
 		strbuf_addf(out, "error: %s", e.msg);
 	} else {
 		render_json(out, &p);
-		plan_free(&p);
+		plan_release(&p);
 	}
-	facts_free(&f);
+	facts_release(&f);
 }
 
 static void roundtrip(enum mode_id mode, const char *const *kv)
@@ -97,10 +97,10 @@ static void roundtrip(enum mode_id mode, const char *const *kv)
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	snprintf(path, sizeof(path), "%s/profiles", dir);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700);
-	strbuf_free(&p1);
-	strbuf_free(&p2);
-	spec_free(&s);
-	spec_free(&back);
+	strbuf_release(&p1);
+	strbuf_release(&p2);
+	spec_release(&s);
+	spec_release(&back);
 }
 
 struct bad {
@@ -162,7 +162,7 @@ static void bad_file(const struct bad *b)
 		fprintf(stderr, "[%s]\n", b->title);
 	CHECK_CONTAINS(e.msg, want);
 	CHECK(strchr(e.msg, '\n') == NULL);
-	spec_free(&s);
+	spec_release(&s);
 }
 
 int main(void)
@@ -206,7 +206,7 @@ int main(void)
 		CHECK_INT(s.mode, MODE_DIND);
 		CHECK_STR(spec_env_get(&s, "WS_SERVER_PORT"), "8080");
 		CHECK_STR(spec_get(&s, OPT_DIND_IMAGE), "docker:dind");
-		spec_free(&s);
+		spec_release(&s);
 	}
 
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
@@ -225,7 +225,7 @@ int main(void)
 		spec_init(&s);
 		CHECK(profile_load_file(path, &s, &e) == -1);
 		CHECK_CONTAINS(e.msg, "huge.yaml: too large (65546 bytes, max 65536)");
-		spec_free(&s);
+		spec_release(&s);
 	}
 	/* Deep nesting is bounded. */
 	{
@@ -237,8 +237,8 @@ int main(void)
 		spec_init(&s);
 		CHECK(profile_parse(sb.buf, sb.len, "deep.yaml", &s, &e) == -1);
 		CHECK_CONTAINS(e.msg, "deep.yaml:3:");
-		spec_free(&s);
-		strbuf_free(&sb);
+		spec_release(&s);
+		strbuf_release(&sb);
 	}
 	/* Missing profile and bad names. */
 	{
@@ -248,7 +248,7 @@ int main(void)
 		CHECK_CONTAINS(e.msg, "no profile named nope");
 		CHECK(profile_load(dir, "../etc/passwd", &s, &e) == -1);
 		CHECK_CONTAINS(e.msg, "profile name '../etc/passwd' is not a valid name");
-		spec_free(&s);
+		spec_release(&s);
 	}
 
 	/* A failed save leaves the previous file byte-identical. */
@@ -291,7 +291,7 @@ int main(void)
 		snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s/profiles | grep -v '\\.yaml$')\"", dir);
 		CHECK(system(cmd) == 0);
 		free(before);
-		spec_free(&s);
+		spec_release(&s);
 	}
 
 	/* Listing: sorted, broken files reported with their error. */

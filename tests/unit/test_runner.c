@@ -70,8 +70,8 @@ static void make_plan(struct plan *p)
 	plan_init(p);
 	CHECK(plan_build(p, &s, &f, &e) == 0);
 	CHECK_INT(p->n, 6);
-	spec_free(&s);
-	facts_free(&f);
+	spec_release(&s);
+	facts_release(&f);
 }
 
 static char *read_log(void)
@@ -272,7 +272,7 @@ int main(void)
 	free(log);
 	runner_free(r);
 
-	plan_free(&p);
+	plan_release(&p);
 	net_free(net);
 	fake_engine_stop(&fe);
 	unlink(fake_docker);

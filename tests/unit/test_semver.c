@@ -104,7 +104,7 @@ static void test_urls(void)
 		CHECK_STR(p, cases[i].path);
 		free(b);
 		free(p);
-		imageref_free(&ref);
+		imageref_release(&ref);
 	}
 }
 

@@ -41,7 +41,7 @@ static const char *const tokens[] = {
 
 static void random_word(struct strbuf *w)
 {
-	strbuf_reset(w);
+	strbuf_clear(w);
 	int kind = pick(10);
 	if (kind == 0) {
 		strbuf_addstr(w, tokens[pick((int)(sizeof(tokens) / sizeof(tokens[0])))]);
@@ -71,9 +71,9 @@ static void random_word(struct strbuf *w)
 		struct strbuf t = STRBUF_INIT;
 		strbuf_addstr(&t, pick(2) ? "-" : "--");
 		strbuf_add(&t, w->buf, w->len);
-		strbuf_reset(w);
+		strbuf_clear(w);
 		strbuf_add(w, t.buf, t.len);
-		strbuf_free(&t);
+		strbuf_release(&t);
 	}
 }
 
@@ -105,8 +105,8 @@ static void random_plan(struct plan *p)
 		free(vol);
 		if (plan_build(p, &s, &f, &e))
 			plan_init(p);
-		spec_free(&s);
-		facts_free(&f);
+		spec_release(&s);
+		facts_release(&f);
 	} else {
 		plan_init(p);
 		int nsteps = 1 + pick(3);
@@ -122,7 +122,7 @@ static void random_plan(struct plan *p)
 			}
 		}
 	}
-	strbuf_free(&w);
+	strbuf_release(&w);
 }
 
 static void expected_bytes(const struct plan *p, struct strbuf *out)
@@ -191,11 +191,11 @@ static int check_batch(const char *shell, struct plan *plans, int n, const char 
 		render_shell(&one, &plans[0]);
 		fprintf(stderr, "%s: case %d (WS_SEED=%llu) differs (rc=%d); rendered:\n%s\n", shell, first,
 			(unsigned long long)seed, rc, one.buf);
-		strbuf_free(&one);
+		strbuf_release(&one);
 	}
-	strbuf_free(&script);
-	strbuf_free(&want);
-	strbuf_free(&got);
+	strbuf_release(&script);
+	strbuf_release(&want);
+	strbuf_release(&got);
 	return same ? 0 : -1;
 }
 
@@ -228,7 +228,7 @@ int main(void)
 			if (check_batch(shells[sh], plans, n, script, seed, (int)done))
 				failures++;
 			for (int i = 0; i < n; i++)
-				plan_free(&plans[i]);
+				plan_release(&plans[i]);
 			done += n;
 		}
 		free(plans);

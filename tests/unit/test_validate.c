@@ -179,17 +179,17 @@ int main(void)
 		CHECK_STR(r.domain, "docker.io");
 		CHECK_STR(r.path, "library/docker");
 		CHECK_STR(r.tag, "dind");
-		imageref_free(&r);
+		imageref_release(&r);
 		CHECK(imageref_parse("127.0.0.1:5000/kloudkit/workspace:v0.1.0", &r, &e) == 0);
 		CHECK_STR(r.domain, "127.0.0.1:5000");
 		CHECK_STR(r.path, "kloudkit/workspace");
 		CHECK_STR(r.tag, "v0.1.0");
 		CHECK(r.digest == NULL);
-		imageref_free(&r);
+		imageref_release(&r);
 		CHECK(imageref_parse("localhost:5000", &r, &e) == 0);
 		CHECK_STR(r.path, "library/localhost");
 		CHECK_STR(r.tag, "5000");
-		imageref_free(&r);
+		imageref_release(&r);
 	}
 	{
 		char longname[300];
