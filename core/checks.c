@@ -2,6 +2,7 @@
  * concurrently: the table, result helpers and the driver.  The checks
  * themselves: checks_local.c, checks_engine.c, checks_remote.c. */
 #include "checks_internal.h"
+#include "option_value.h"
 #include "imageref.h"
 #include "modes.h"
 #include "show.h"
@@ -207,8 +208,7 @@ void checker_start(struct checker *c)
 	facts_detect_local(&c->facts, &c->spec);
 	ck_check_endpoint(c);
 	c->cert_dir = ck_cert_dir(c);
-	int tls = spec_bool(&c->spec, OPT_TLS);
-	c->tcp_tls = tls >= 0 ? tls : c->cert_dir != NULL;
+	c->tcp_tls = option_value_bool(OPT_TLS, &c->spec, &c->facts) == 1;
 	/* The local checks, each start function once (check_defs order). */
 	void (*ran[CK__COUNT])(struct checker *);
 	int nran = 0;

@@ -7,6 +7,7 @@
  * removed by docker (--rm); it carries the label ws-launch.deep so that one
  * left by a killed check can be found (checks_internal.h). */
 #include "checks_internal.h"
+#include "option_value.h"
 #include "modes.h"
 #include "show.h"
 
@@ -55,19 +56,19 @@ static void start_deep(struct checker *c)
 			strbuf_addstr(&privs, " --userns host");
 		}
 		break;
-	case MODE_SOCKET: {
-		const char *sock = spec_get(&c->spec, OPT_SOCKET);
-		if (!sock || !strcmp(sock, "auto"))
-			sock = c->facts.socket_path;
+	case MODE_SOCKET:
+	case MODE_ROOTLESS: {
+		char sb[24], gb[24];
+		const char *sock = option_value(OPT_SOCKET, &c->spec, &c->facts, sb, sizeof(sb));
+		const char *group = option_value(OPT_GROUP, &c->spec, &c->facts, gb, sizeof(gb));
 		if (sock) {
 			strvec_push(&argv, "-v");
 			strvec_pushf(&argv, "%s:/var/run/docker.sock:ro", sock);
 			strbuf_addf(&privs, "-v %s:/var/run/docker.sock:ro", sock);
 		}
-		if (c->facts.socket_gid >= 0) {
-			strvec_push(&argv, "--group-add");
-			strvec_pushf(&argv, "%ld", c->facts.socket_gid);
-			strbuf_addf(&privs, " --group-add %ld", c->facts.socket_gid);
+		if (group) {
+			strvec_pushl(&argv, "--group-add", group, NULL);
+			strbuf_addf(&privs, " --group-add %s", group);
 		}
 		break;
 	}

@@ -2,6 +2,7 @@
  * the local socket, the web port, TLS files, the ssh client, sysbox
  * services (checks_internal.h). */
 #include "checks_internal.h"
+#include "option_value.h"
 #include "imageref.h"
 #include "modes.h"
 #include "show.h"
@@ -107,7 +108,8 @@ static int try_connect(const char *path)
 void ck_check_socket(struct checker *c)
 {
 	const char *explicit_path = spec_get(&c->spec, OPT_SOCKET);
-	const char *path = explicit_path ? explicit_path : c->facts.socket_path;
+	char pb[24];
+	const char *path = option_value(OPT_SOCKET, &c->spec, &c->facts, pb, sizeof(pb));
 	const char *group = spec_get(&c->spec, OPT_GROUP);
 	if (!explicit_path && c->ep_ok && c->ep.kind != EP_UNIX) {
 		ck_set(c, CK_SOCKET_PATH, CHECK_SKIP, NULL,
@@ -242,10 +244,9 @@ void ck_check_port(struct checker *c)
 
 char *ck_cert_dir(struct checker *c)
 {
-	const char *d = spec_get(&c->spec, OPT_CERT_DIR);
-	if (d)
-		return xstrdup(d);
-	return c->facts.cert_dir ? xstrdup(c->facts.cert_dir) : NULL;
+	char buf[24];
+	const char *d = option_value(OPT_CERT_DIR, &c->spec, &c->facts, buf, sizeof(buf));
+	return d ? xstrdup(d) : NULL;
 }
 
 void ck_check_tls_files(struct checker *c)

@@ -1,6 +1,7 @@
 /* checks_remote.c - a remote daemon: tcp reachability and TLS handshake,
  * docker over ssh (checks_internal.h). */
 #include "checks_internal.h"
+#include "option_value.h"
 #include "imageref.h"
 #include "modes.h"
 #include "show.h"
@@ -133,18 +134,15 @@ static void on_tcp(struct net *net, unsigned id, struct net_reply *rp, void *ctx
 void ck_start_tcp(struct checker *c)
 {
 	ck_check_tls_files(c); /* the handshake needs its verdict */
-	const char *host = spec_get(&c->spec, OPT_TCP_HOST);
-	if (!host)
-		host = c->facts.tcp_host;
+	char hb[24], pb[24];
+	const char *host = option_value(OPT_TCP_HOST, &c->spec, &c->facts, hb, sizeof(hb));
 	if (!host) {
 		ck_needs_input(c, CK_TCP_REACH, "--host HOST", "no remote daemon given");
 		if (ck_pending(c, CK_TLS_HANDSHAKE))
 			ck_set(c, CK_TLS_HANDSHAKE, CHECK_SKIP, NULL, "no remote daemon given");
 		return;
 	}
-	const char *port = spec_get(&c->spec, OPT_TCP_PORT);
-	if (!port)
-		port = c->tcp_tls ? "2376" : "2375";
+	const char *port = option_value(OPT_TCP_PORT, &c->spec, &c->facts, pb, sizeof(pb));
 	int v6 = strchr(host, ':') && host[0] != '[';
 	c->tcp_url = xasprintf("tcp://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
 	ck_data(c, CK_TCP_REACH, "url", "%s", c->tcp_url);

@@ -9,6 +9,7 @@
  * gid as 1 + its offset); the workspace user gets that group with
  * --group-add.  README.md "rootless" says more. */
 #include "modes.h"
+#include "option_value.h"
 #include "strbuf.h"
 
 #include <pwd.h>
@@ -18,21 +19,15 @@ int mode_rootless_build(const struct mode_ctx *ctx, struct launch *l, struct con
 {
 	const struct spec *s = ctx->spec;
 	const struct facts *f = ctx->facts;
-	const char *sock = spec_get(s, OPT_SOCKET);
-	if (!sock && f)
-		sock = f->rootless_socket;
+	char sb[24], gid[24];
+	const char *sock = option_value(OPT_SOCKET, s, f, sb, sizeof(sb));
 	if (!sock)
 		return mode_require(ctx, OPT_SOCKET, e);
-	const char *group = spec_get(s, OPT_GROUP);
-	char gid[24];
-	if (!group) {
-		if (!f || f->rootless_gid < 0)
-			return err_set(e, "socket.group: %s; pass --group GID (the socket's group as the rootless "
-					  "daemon's containers see it)",
-				       f && f->rootless_error ? f->rootless_error : "no rootless daemon is known");
-		snprintf(gid, sizeof(gid), "%ld", f->rootless_gid);
-		group = gid;
-	}
+	const char *group = option_value(OPT_GROUP, s, f, gid, sizeof(gid));
+	if (!group)
+		return err_set(e, "socket.group: %s; pass --group GID (the socket's group as the rootless "
+				  "daemon's containers see it)",
+			       f && f->rootless_error ? f->rootless_error : "no rootless daemon is known");
 	container_add(ws, RK_GROUP_ADD, group, NULL);
 	container_add_mount(ws, sock, "/var/run/docker.sock", 1, MNT_DOCKER_SOCKET);
 	container_add_env(ws, "WS_DOCKER_ENABLE_CLIENT", "1");

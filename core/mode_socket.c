@@ -1,5 +1,6 @@
 /* mode_socket.c - mode 3: this host's docker socket mounted in. */
 #include "modes.h"
+#include "option_value.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -9,24 +10,16 @@ int mode_socket_build(const struct mode_ctx *ctx, struct launch *l, struct conta
 		      struct err *e)
 {
 	const struct spec *s = ctx->spec;
-	const char *sock = spec_get(s, OPT_SOCKET);
-	if (!sock)
-		sock = ctx->facts ? ctx->facts->socket_path : NULL;
+	char sb[24], gid[24];
+	const char *sock = option_value(OPT_SOCKET, s, ctx->facts, sb, sizeof(sb));
 	if (!sock)
 		return mode_require(ctx, OPT_SOCKET, e);
-
-	const char *group = spec_get(s, OPT_GROUP);
-	char gid[24];
-	if (!group) {
-		if (!ctx->facts || ctx->facts->socket_gid < 0)
-			return err_set(e, "socket.group: %s; pass --group GID (the socket's group id as "
-					  "the daemon's host sees it)",
-				       ctx->facts && ctx->facts->socket_gid_error
-					       ? ctx->facts->socket_gid_error
-					       : "the socket's group is unknown");
-		snprintf(gid, sizeof(gid), "%ld", ctx->facts->socket_gid);
-		group = gid;
-	}
+	const char *group = option_value(OPT_GROUP, s, ctx->facts, gid, sizeof(gid));
+	if (!group)
+		return err_set(e, "socket.group: %s; pass --group GID (the socket's group id as "
+				  "the daemon's host sees it)",
+			       ctx->facts && ctx->facts->socket_gid_error ? ctx->facts->socket_gid_error
+									  : "the socket's group is unknown");
 	container_add(ws, RK_GROUP_ADD, group, NULL);
 	container_add_mount(ws, sock, "/var/run/docker.sock", 1, MNT_DOCKER_SOCKET);
 	container_add_env(ws, "WS_DOCKER_ENABLE_CLIENT", "1");

@@ -1,5 +1,6 @@
 /* mode_ssh.c - mode 5: a remote daemon over ssh://, key via agent or file. */
 #include "modes.h"
+#include "option_value.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -27,9 +28,8 @@ int mode_ssh_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 	const char *host = spec_get(s, OPT_SSH_HOST);
 	if (!host)
 		return mode_require(ctx, OPT_SSH_HOST, e);
-	const char *user = spec_get(s, OPT_SSH_USER);
-	if (!user)
-		user = f ? f->user : NULL;
+	char ub[24], ab[24], kb[24];
+	const char *user = option_value(OPT_SSH_USER, s, f, ub, sizeof(ub));
 	if (!user)
 		return mode_require(ctx, OPT_SSH_USER, e);
 
@@ -40,9 +40,9 @@ int mode_ssh_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 	container_add_env(ws, "DOCKER_HOST", url);
 	free(url);
 
-	const char *auth = spec_get(s, OPT_SSH_AUTH);
+	const char *auth = option_value(OPT_SSH_AUTH, s, f, ab, sizeof(ab));
 	if (!auth)
-		auth = f && f->ssh_auth_sock ? "agent" : "none";
+		auth = "none";
 	if (!strcmp(auth, "agent")) {
 		if (!f || !f->ssh_auth_sock)
 			return err_set(e, "ssh.auth (--ssh-auth) is agent but SSH_AUTH_SOCK is not set; "
@@ -66,9 +66,7 @@ int mode_ssh_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 					  "if the image already holds a key for the remote");
 	}
 
-	const char *kh = spec_get(s, OPT_KNOWN_HOSTS);
-	if (!kh)
-		kh = f ? f->known_hosts : NULL;
+	const char *kh = option_value(OPT_KNOWN_HOSTS, s, f, kb, sizeof(kb));
 	if (kh && strcmp(kh, "none"))
 		container_add_mount(ws, kh, KLOUD_SSH "/known_hosts", 1, MNT_KNOWN_HOSTS);
 	else if (!ctx->minimal)

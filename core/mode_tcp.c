@@ -1,5 +1,6 @@
 /* mode_tcp.c - mode 4: a remote daemon over TCP, with or without TLS. */
 #include "modes.h"
+#include "option_value.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -11,25 +12,16 @@ int mode_tcp_build(const struct mode_ctx *ctx, struct launch *l, struct containe
 {
 	const struct spec *s = ctx->spec;
 	const struct facts *f = ctx->facts;
-	const char *host = spec_get(s, OPT_TCP_HOST);
-	if (!host)
-		host = f ? f->tcp_host : NULL;
+	char hb[24], cb[24], pb[24];
+	const char *host = option_value(OPT_TCP_HOST, s, f, hb, sizeof(hb));
 	if (!host)
 		return mode_require(ctx, OPT_TCP_HOST, e);
-
-	int tls = spec_bool(s, OPT_TLS);
-	const char *certs = spec_get(s, OPT_CERT_DIR);
-	if (!certs && f)
-		certs = f->cert_dir;
-	if (tls < 0)
-		tls = certs != NULL;
+	int tls = option_value_bool(OPT_TLS, s, f) == 1;
+	const char *certs = option_value(OPT_CERT_DIR, s, f, cb, sizeof(cb));
 	if (tls && !certs)
 		return err_set(e, "tcp.cert_dir (--cert-dir) is required with TLS: a directory with "
 				  "ca.pem, cert.pem and key.pem");
-
-	const char *port = spec_get(s, OPT_TCP_PORT);
-	if (!port)
-		port = tls ? "2376" : "2375";
+	const char *port = option_value(OPT_TCP_PORT, s, f, pb, sizeof(pb));
 	int v6 = strchr(host, ':') != NULL && host[0] != '[';
 	char *url = xasprintf("tcp://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
 	container_add_env(ws, "DOCKER_HOST", url);

@@ -1,5 +1,6 @@
 /* modes.c - the table of the launch modes (docs/ARCHITECTURE.md, "Modes"). */
 #include "modes.h"
+#include "option_value.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -142,10 +143,7 @@ const char *mode_order_text(void)
 
 int mode_wants_userns_host(const struct mode_ctx *ctx)
 {
-	int v = spec_bool(ctx->spec, OPT_USERNS_HOST);
-	if (v >= 0)
-		return v;
-	return ctx->facts && ctx->facts->userns_remap == 1;
+	return option_value_bool(OPT_USERNS_HOST, ctx->spec, ctx->facts) == 1;
 }
 
 int mode_require(const struct mode_ctx *ctx, enum opt_id id, struct err *e)

@@ -61,6 +61,24 @@ enum {
 	OF_COMMON = 1 << 2,   /* shown in the wizard's common section */
 	OF_SECRET = 1 << 3,   /* never echoed */
 	OF_ADVANCED = 1 << 4, /* wizard: under "more options" */
+	OF_SAVED = 1 << 5,    /* always written to a profile, even at its default */
+};
+
+/* Where an "auto" (OF_AUTO) option's value comes from when it is not given:
+ * a fact of the host (struct facts), read by option_detected() in
+ * core/option_value.c, the one place that knows these rules. */
+enum opt_detect {
+	DET_NONE,
+	DET_USERNS,       /* the daemon uses userns-remap */
+	DET_SOCKET,       /* the endpoint's socket (rootless: the rootless daemon's) */
+	DET_SOCKET_GROUP, /* that socket's group (rootless: as its daemon's containers see it) */
+	DET_TCP_HOST,     /* the host of a tcp:// endpoint */
+	DET_TCP_PORT,     /* the endpoint's port when the host is the endpoint's too; else 2376 with TLS, 2375 without */
+	DET_TLS,          /* true when a certificate directory is known */
+	DET_CERT_DIR,     /* DOCKER_CERT_PATH or the context's TLS material */
+	DET_USER,         /* the local login name */
+	DET_SSH_AUTH,     /* agent when SSH_AUTH_SOCK is set, else none */
+	DET_KNOWN_HOSTS,  /* ~/.ssh/known_hosts when present, else none */
 };
 
 struct option_def {
@@ -71,6 +89,7 @@ struct option_def {
 	enum opt_type type;
 	unsigned modes;          /* MODE_BIT() mask */
 	unsigned flags;          /* OF_* */
+	enum opt_detect detect;  /* OF_AUTO: where the value comes from */
 	const char *def;         /* default text; NULL with OF_AUTO = detected */
 	const char *minimal_def; /* default under --minimal, NULL = same as def */
 	const char *const *choices; /* OT_CHOICE: NULL-terminated */

@@ -282,7 +282,7 @@ static int should_write(const struct spec *s, const struct option_def *def)
 	 * tests/fuzz/fuzz_profile). */
 	if (spec_minimal(s) && def->minimal_def)
 		return 0;
-	if (def->id == OPT_IMAGE || def->id == OPT_NAME || def->id == OPT_PUBLISH || def->id == OPT_VOLUME)
+	if (def->flags & OF_SAVED)
 		return 1;
 	if (def->modes == MODES_ALL || (def->flags & OF_ADVANCED) || !def->def || !strcmp(def->def, "none"))
 		return 0;

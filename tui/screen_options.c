@@ -9,6 +9,7 @@
  * detection). */
 #include "checks.h"
 #include "cli.h"
+#include "option_value.h"
 #include "modes.h"
 #include "strvec.h"
 #include "ui_draw.h"
@@ -111,43 +112,7 @@ static void options_leave(struct app *app)
 /* What detection would give for an OF_AUTO option (NULL: nothing). */
 static const char *detected(struct app *app, enum opt_id id, char *buf, size_t size)
 {
-	const struct facts *f = &app->facts;
-	switch (id) {
-	case OPT_SOCKET:
-		return f->socket_path;
-	case OPT_GROUP:
-		if (f->socket_gid >= 0) {
-			snprintf(buf, size, "%ld", f->socket_gid);
-			return buf;
-		}
-		return NULL;
-	case OPT_TCP_HOST:
-		return f->tcp_host;
-	case OPT_TCP_PORT: {
-		int tls = spec_bool(&app->spec, OPT_TLS);
-		if (tls < 0)
-			tls = f->cert_dir != NULL;
-		if (f->tcp_port && f->tcp_host && !spec_is_set(&app->spec, OPT_TCP_HOST))
-			snprintf(buf, size, "%d", f->tcp_port);
-		else
-			snprintf(buf, size, "%d", tls ? 2376 : 2375);
-		return buf;
-	}
-	case OPT_TLS:
-		return f->cert_dir ? "true" : "false";
-	case OPT_CERT_DIR:
-		return f->cert_dir;
-	case OPT_SSH_USER:
-		return f->user;
-	case OPT_SSH_AUTH:
-		return f->ssh_auth_sock ? "agent" : "none";
-	case OPT_KNOWN_HOSTS:
-		return f->known_hosts ? f->known_hosts : "none";
-	case OPT_USERNS_HOST:
-		return f->userns_remap == 1 ? "true" : f->userns_remap == 0 ? "false" : NULL;
-	default:
-		return NULL;
-	}
+	return option_detected(id, &app->spec, &app->facts, buf, size);
 }
 
 static void env_text(const struct spec *s, struct strbuf *out)
@@ -200,9 +165,9 @@ static void field_value(struct app *app, const struct field *fd, struct strbuf *
 				strbuf_addstr(hint, "detected");
 			} else {
 				strbuf_addstr(val, "auto");
-				strbuf_addstr(hint, d->id == OPT_GROUP && app->facts.socket_gid_error
-							    ? app->facts.socket_gid_error
-							    : "detected at launch");
+				const char *why = app->spec.mode == MODE_ROOTLESS ? app->facts.rootless_error
+										   : app->facts.socket_gid_error;
+				strbuf_addstr(hint, d->id == OPT_GROUP && why ? why : "detected at launch");
 			}
 			return;
 		}

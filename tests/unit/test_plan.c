@@ -86,6 +86,14 @@ static const struct golden goldens[] = {
 	{ "rootless daemon unknown", MODE_ROOTLESS, { "fact:rootless_gid=-1" }, { NULL },
 	  "socket.group: nothing answers at /run/user/1000/docker.sock; pass --group GID" },
 
+	/* option_value.c: a host from the endpoint brings its port; a given host the TLS default */
+	{ "tcp from a tcp:// endpoint (its host and port)", MODE_TCP,
+	  { "fact:tcp_host=10.0.0.9", "fact:tcp_port=12376", "fact:cert_dir=/root/.docker" },
+	  { VOL_WS, RUN_WS "-e DOCKER_HOST=tcp://10.0.0.9:12376 -e DOCKER_TLS_VERIFY=1 "
+		    "-e DOCKER_CERT_PATH=/certs/client -v /root/.docker:/certs/client:ro " WS } },
+	{ "tcp host given: the endpoint's port does not follow", MODE_TCP,
+	  { "tcp.host=10.0.0.5", "fact:tcp_host=10.0.0.9", "fact:tcp_port=12376" },
+	  { VOL_WS, RUN_WS "-e DOCKER_HOST=tcp://10.0.0.5:2375 " WS } },
 	{ "tcp plain", MODE_TCP, { "tcp.host=10.0.0.5" },
 	  { VOL_WS, RUN_WS "-e DOCKER_HOST=tcp://10.0.0.5:2375 " WS }, NULL,
 	  "plain TCP: anyone who can reach 10.0.0.5:2375 is root on that host" },
@@ -197,6 +205,8 @@ static int set_fact(struct facts *f, const char *kv)
 	} else if (IS("tcp_host")) {
 		free(f->tcp_host);
 		f->tcp_host = xstrdup(v);
+	} else if (IS("tcp_port")) {
+		f->tcp_port = (int)strtol(v, NULL, 10);
 	} else if (IS("ssh_auth_sock")) {
 		free(f->ssh_auth_sock);
 		f->ssh_auth_sock = *v ? xstrdup(v) : NULL;
