@@ -1,22 +1,57 @@
-/* test_checks.c - every engine-answered check's verdict from canned Engine
- * API replies (lib_fake_engine): the engine, /info's runtimes and security
- * options (sysbox, privilege, rootless), the image, the names, an engine
- * that is not there or fails; readiness and the recommendation.  No root,
- * no daemon: the fake listens on a unix socket in /tmp. */
+/* test_checks.c - the checks' verdicts without a daemon: the engine-answered
+ * ones from canned Engine API replies (lib_fake_engine: the engine, /info's
+ * runtimes and security options for sysbox, privilege and rootless, the
+ * image, the names, dind's image, an engine that fails or is not there;
+ * readiness and the recommendation), the local ones from sockets, ports and
+ * files the test makes (socket path and group, web port, sysbox services,
+ * TLS files, tcp on loopback, ssh key and remote).  No root, no daemon. */
 #include "checks.h"
 #include "lib_fake_engine.h"
+#include "lib_peer.h"
 #include "modes.h"
 #include "net.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "t.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define IMG "/images/ghcr.io/kloudkit/workspace:v0.0.21/json"
 
 static struct fake_engine fe;
+static const char *ssh_bin; /* the checker's ssh client; NULL: ssh */
+
+/* A unix socket listening at PATH (the fake sysbox services); its fd. */
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4))
+		return -1;
+	return fd;
+}
+
+/* A TCP listener on 127.0.0.1 (a taken web port); its port in *PORT. */
+static int listen_tcp(int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
 
 static const char *INFO_ROOTFUL_SYSBOX =
 	"{\"ServerVersion\":\"20.10.24\",\"OperatingSystem\":\"Debian GNU/Linux 12\",\"OSType\":\"linux\","
@@ -54,7 +89,8 @@ static struct checker *run_checks(struct net *net, enum mode_id mode, unsigned m
 			CHECK(spec_set(&s, d->id, eq + 1, &e) == 0);
 		free(key);
 	}
-	struct checker_config cfg = { .spec = &s, .modes = modes, .offline = 1, .remote_timeout_ms = 2000 };
+	struct checker_config cfg = { .spec = &s, .modes = modes, .offline = 1, .remote_timeout_ms = 2000,
+				      .ssh_bin = ssh_bin };
 	struct checker *c = checker_new(net, &cfg, &e);
 	CHECK(c != NULL);
 	if (c)
@@ -211,6 +247,112 @@ int main(void)
 	CHECK(fake_engine_hits(&fe, "GET", "/info") == 1); /* one /info serves every check */
 	enum mode_id rec = checker_recommend(c);
 	CHECK(rec == MODE_PRIVILEGED || rec == MODE_SYSBOX);
+	checker_free(c);
+
+	/* ---- the local checks ---- */
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_PRESENT);
+
+	/* 10. socket: the given socket accepts; its group given or read from it */
+	c = run_checks(net, MODE_SOCKET, 0, (const char *const[]){ "publish=none", sockopt, "socket.group=998", NULL });
+	CHECK_STATUS(c, CK_SOCKET_PATH, CHECK_PASS);
+	CHECK_STATUS(c, CK_SOCKET_GID, CHECK_PASS);
+	CHECK_CONTAINS(finding(c, CK_SOCKET_GID), "998 (given)");
+	checker_free(c);
+	c = run_checks(net, MODE_SOCKET, 0, (const char *const[]){ "publish=none", sockopt, NULL });
+	char gid[24];
+	snprintf(gid, sizeof(gid), "%ld", (long)getgid());
+	CHECK_STR(check_data(checker_get(c, CK_SOCKET_GID), "gid"), gid);
+	CHECK(status(c, CK_SOCKET_GID) == (getgid() ? CHECK_PASS : CHECK_WARN)); /* group 0 is a warning */
+	checker_free(c);
+	char notsock[200];
+	snprintf(notsock, sizeof(notsock), "socket.path=%s/config.json", cfgdir);
+	FILE *nf = fopen(notsock + strlen("socket.path="), "w");
+	if (nf)
+		fclose(nf);
+	c = run_checks(net, MODE_SOCKET, 0, (const char *const[]){ "publish=none", notsock, "socket.group=998", NULL });
+	CHECK_STATUS(c, CK_SOCKET_PATH, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_SOCKET_PATH), "is not a socket");
+	checker_free(c);
+	unlink(notsock + strlen("socket.path="));
+
+	/* 11. the web port: taken, then free */
+	int port = 0, lfd = listen_tcp(&port);
+	CHECK(lfd >= 0);
+	char pub[64];
+	snprintf(pub, sizeof(pub), "publish=127.0.0.1:%d:8080", port);
+	c = run_checks(net, MODE_SOCKET, 0, (const char *const[]){ pub, "socket.group=998", NULL });
+	CHECK_STATUS(c, CK_PORT, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_PORT), "is in use");
+	CHECK_CONTAINS(checker_get(c, CK_PORT)->remedy, "--port");
+	checker_free(c);
+	close(lfd);
+	c = run_checks(net, MODE_SOCKET, 0, (const char *const[]){ pub, "socket.group=998", NULL });
+	CHECK_STATUS(c, CK_PORT, CHECK_PASS);
+	checker_free(c);
+
+	/* 12. sysbox services: absent, then both answering */
+	char sysdir[128], mgr[160], sfs[160];
+	snprintf(sysdir, sizeof(sysdir), "%s/sysbox", cfgdir);
+	mkdir(sysdir, 0700);
+	setenv("WS_LAUNCH_SYSBOX_DIR", sysdir, 1);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_ROOTFUL_SYSBOX);
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_SYSBOX_SERVICES, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_SYSBOX_SERVICES), "sysbox-mgr is not running");
+	checker_free(c);
+	snprintf(mgr, sizeof(mgr), "%s/sysmgr.sock", sysdir);
+	snprintf(sfs, sizeof(sfs), "%s/sysfs.sock", sysdir);
+	int m1 = listen_unix(mgr), m2 = listen_unix(sfs);
+	CHECK(m1 >= 0 && m2 >= 0);
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_SYSBOX_SERVICES, CHECK_PASS);
+	checker_free(c);
+	close(m1);
+	close(m2);
+	unlink(mgr);
+	unlink(sfs);
+	rmdir(sysdir);
+
+	/* 13. tcp: TLS without its files; a loopback host is the workspace itself */
+	c = run_checks(net, MODE_TCP, 0, (const char *const[]){ "publish=none", "tcp.host=127.0.0.1", "tcp.tls=true",
+								 "tcp.cert_dir=/nonexistent/certs", NULL });
+	CHECK_STATUS(c, CK_TLS_FILES, CHECK_FAIL);
+	CHECK_STATUS(c, CK_TCP_REACH, CHECK_SKIP); /* no handshake without them */
+	CHECK_CONTAINS(finding(c, CK_TCP_REACH), "TLS files are missing");
+	checker_free(c);
+	c = run_checks(net, MODE_TCP, 0, (const char *const[]){ "publish=none", "tcp.host=127.0.0.1", "tcp.tls=false", NULL });
+	CHECK_STATUS(c, CK_TLS_FILES, CHECK_SKIP);
+	CHECK_STATUS(c, CK_TCP_REACH, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_TCP_REACH), "connection refused");
+	checker_free(c);
+	/* a daemon answers there (lib_peer's loopback server): still not
+	 * ready, inside the workspace 127.0.0.1 is the workspace itself */
+	server_start();
+	char tport[40];
+	snprintf(tport, sizeof(tport), "tcp.port=%d", srv.port);
+	c = run_checks(net, MODE_TCP, 0, (const char *const[]){ "publish=none", "tcp.host=127.0.0.1", "tcp.tls=false",
+								 tport, NULL });
+	CHECK_STATUS(c, CK_TCP_REACH, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_TCP_REACH), "loopback");
+	checker_free(c);
+	server_stop();
+
+	/* 14. ssh: a key file that cannot be read; a remote that refuses */
+	ssh_bin = "/bin/false";
+	c = run_checks(net, MODE_SSH, 0, (const char *const[]){ "publish=none", "ssh.host=build.example",
+								 "ssh.auth=key", "ssh.key=/nonexistent/id_ed25519",
+								 "ssh.known_hosts=none", NULL });
+	CHECK_STATUS(c, CK_SSH_CLIENT, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_SSH_CLIENT), "cannot read /nonexistent/id_ed25519");
+	CHECK_STATUS(c, CK_SSH_REMOTE, CHECK_FAIL);
+	checker_free(c);
+	ssh_bin = NULL;
+
+	/* 15. dind's sidecar image present */
+	fake_engine_on(&fe, "GET", "/images/docker:dind/json", 200, "{\"Id\":\"sha256:57a94ca151\"}");
+	c = run_checks(net, MODE_DIND, 0, base);
+	CHECK_STATUS(c, CK_DIND_IMAGE, CHECK_PASS);
 	checker_free(c);
 
 	net_free(net);
