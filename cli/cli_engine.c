@@ -1,6 +1,7 @@
 /* cli_engine.c - endpoint, target and launch lookup for the day-two
  * commands (cli_engine.h). */
 #include "cli_engine.h"
+#include "facts.h"
 #include "profile.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -115,4 +116,41 @@ char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s)
 	else if (!strcmp(host, "[::]"))
 		host = "[::1]";
 	return xasprintf("http://%s:%d/", host, s->pub.host_port);
+}
+
+struct image_ask {
+	int *present;
+};
+
+static void on_image(struct engine_result *r, void *ctx)
+{
+	struct image_ask *a = ctx;
+	if (r->status == ENGINE_OK && r->object)
+		*a->present = r->object->exists ? 1 : 0;
+}
+
+void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms)
+{
+	if (strcmp(spec_get(s, OPT_PULL), "auto") || spec_minimal(s))
+		return;
+	struct endpoint ep;
+	struct engine_target t;
+	struct err e;
+	endpoint_init(&ep);
+	if (endpoint_resolve(&ep, &e) || ep.kind == EP_SSH ||
+	    engine_target_init(&t, &ep, getenv("DOCKER_API_VERSION"), &e)) {
+		endpoint_release(&ep);
+		return; /* unknown: the plan keeps its pull step, as up would without a daemon */
+	}
+	struct net *net = net_new(&e);
+	if (net) {
+		struct image_ask ws = { &f->image_present }, side = { &f->dind_image_present };
+		engine_image(net, &t, spec_get(s, OPT_IMAGE), on_image, &ws);
+		if (s->mode == MODE_DIND)
+			engine_image(net, &t, spec_get(s, OPT_DIND_IMAGE), on_image, &side);
+		net_run_all(net, timeout_ms, &e); /* what did not answer in time stays unknown */
+		net_free(net);
+	}
+	engine_target_release(&t);
+	endpoint_release(&ep);
 }

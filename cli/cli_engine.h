@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "endpoint.h"
 #include "engine.h"
+#include "facts.h"
 #include "launches.h"
 #include "net.h"
 
@@ -36,5 +37,11 @@ const char *cli_docker(void);
 /* http://HOST:PORT/ for launch S (its published port, the endpoint's host
  * for a remote daemon), NULL when not published.  Malloc'd. */
 char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s);
+
+/* With --pull auto, asks the daemon (at most TIMEOUT_MS) whether the
+ * workspace image (and dind's) is present, into F: then `print` shows the
+ * pull step exactly when `up` and the wizard's Review would run one.
+ * Silent: an unreachable daemon leaves them unknown. */
+void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms);
 
 #endif

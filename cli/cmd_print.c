@@ -1,6 +1,7 @@
 /* cmd_print.c - `ws-launch print`: the plan as shell commands or JSON. */
 #include "checks.h"
 #include "cli.h"
+#include "cli_engine.h"
 #include "ytree.h"
 #include "net.h"
 #include "facts.h"
@@ -84,6 +85,7 @@ static int cmd_print(struct cli *cli, int argc, char **argv)
 	struct plan plan;
 	facts_init(&facts);
 	facts_detect_local(&facts, &la.spec);
+	cli_image_facts(&la.spec, &facts, 3000);
 	if (!strcmp(format, "compose") || !strcmp(format, "kube")) {
 		struct strbuf text = STRBUF_INIT;
 		struct strvec warnings = STRVEC_INIT;

@@ -25,11 +25,22 @@ static void collect(struct app *app)
 	cs.n = 0;
 	if (!app->checker)
 		return;
-	for (int i = 0; i < CK__COUNT; i++)
-		if (checker_get(app->checker, (enum check_id)i))
+	for (int i = 0; i < CK__COUNT; i++) {
+		const struct check *ck = checker_get(app->checker, (enum check_id)i);
+		/* the list filter (/): id, title or finding */
+		if (ck && (wizard_filter_match(app, ck->def->name) || wizard_filter_match(app, ck->def->title) ||
+			   wizard_filter_match(app, ck->finding)))
 			cs.ids[cs.n++] = (enum check_id)i;
+	}
 	if (cs.sel >= cs.n)
 		cs.sel = cs.n ? cs.n - 1 : 0;
+}
+
+static void checks_filtered(struct app *app)
+{
+	cs.sel = 0;
+	cs.top = 0;
+	collect(app);
 }
 
 static void start(struct app *app)
@@ -283,4 +294,5 @@ const struct screen_ops screen_checks = {
 	.draw = checks_draw,
 	.action = checks_action,
 	.click = checks_click,
+	.filtered = checks_filtered,
 };

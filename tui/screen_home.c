@@ -18,7 +18,8 @@
 
 static struct {
 	struct profile_entry *list;
-	long n;
+	long n;             /* shown (matching the filter) */
+	long total;         /* saved */
 	char list_error[ERR_MAX];
 	int sel;
 	int top;            /* first profile row shown */
@@ -45,10 +46,33 @@ static void reload(struct app *app)
 		hs.list = NULL;
 		n = 0;
 	}
-	hs.n = n;
+	/* the list filter (/) keeps the profiles whose name, mode or image
+	 * matches; the rest are released here */
+	hs.total = n;
+	long kept = 0;
+	for (long i = 0; i < n; i++) {
+		struct profile_entry *p = &hs.list[i];
+		if (wizard_filter_match(app, p->name) || wizard_filter_match(app, p->mode) ||
+		    wizard_filter_match(app, p->image)) {
+			hs.list[kept++] = *p;
+		} else {
+			free(p->name);
+			free(p->mode);
+			free(p->image);
+			free(p->error);
+		}
+	}
+	hs.n = kept;
 	if (hs.sel >= nitems())
 		hs.sel = nitems() - 1;
 	hs.preview_for = -1;
+}
+
+static void home_filtered(struct app *app)
+{
+	reload(app);
+	if (app->filter.len && hs.n)
+		hs.sel = FIXED_ITEMS; /* the first match */
 }
 
 static void home_enter(struct app *app, int back)
@@ -132,7 +156,10 @@ static void home_draw(struct app *app)
 	draw_item(app, y++, x, w, 1, "Check this host", "every check, finding and remedy; which modes are ready");
 	y++;
 	char title[64];
-	snprintf(title, sizeof(title), "Saved profiles (%ld)", hs.n);
+	if (app->filter.len)
+		snprintf(title, sizeof(title), "Saved profiles (%ld of %ld)", hs.n, hs.total);
+	else
+		snprintf(title, sizeof(title), "Saved profiles (%ld)", hs.n);
 	ui_rule(y++, x, w, title);
 
 	int bottom = b.y + b.h;          /* first row below the body */
@@ -144,7 +171,8 @@ static void home_draw(struct app *app)
 		ui_text(y++, x + 1, w - 1, TR_FAIL, 0, UI_ELLIPSIS, hs.list_error);
 	} else if (hs.n == 0) {
 		ui_text(y++, x + 1, w - 1, TR_DIM, 0, UI_ELLIPSIS,
-			"No saved profiles yet: save one from the Review screen (s).");
+			hs.total ? "No profile matches the filter (Esc on the filter clears it)."
+				 : "No saved profiles yet: save one from the Review screen (s).");
 	} else {
 		int p = hs.sel - FIXED_ITEMS;
 		if (p >= 0 && p < hs.top)
@@ -346,4 +374,5 @@ const struct screen_ops screen_home = {
 	.draw = home_draw,
 	.action = home_action,
 	.click = home_click,
+	.filtered = home_filtered,
 };

@@ -26,6 +26,9 @@ const struct keybind keys_list[] = {
 	{ KEY_FN(KEY_NPAGE), ACT_PGDN, "page down", "one page down", 0 },
 	{ KEY_FN(KEY_HOME), ACT_TOP, "top", "to the first line", 0 },
 	{ KEY_FN(KEY_END), ACT_BOTTOM, "bottom", "to the last line", 0 },
+	{ 'g', ACT_TOP, "top", "to the first line", 0 },
+	{ 'G', ACT_BOTTOM, "bottom", "to the last line", 0 },
+	{ '/', ACT_FILTER, "filter", "filter the list as you type (Enter keeps it, Esc clears it)", 0 },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
 
@@ -58,6 +61,14 @@ const struct keybind keys_editing[] = {
 	{ KEY_ESC, ACT_EDIT_KEY, "cancel", "leave the field unchanged", KB_BAR },
 	{ 'U' - '@', ACT_EDIT_KEY, "clear", "clear the field (Ctrl-U)", KB_BAR },
 	{ KEY_FN(KEY_LEFT), ACT_EDIT_KEY, "move", "move in the text (also Home, End)", KB_BAR },
+	{ 0, ACT_NONE, NULL, NULL, 0 },
+};
+
+/* the key bar while the list filter is typed */
+const struct keybind keys_filtering[] = {
+	{ '\r', ACT_EDIT_KEY, "keep", "keep the filter and go back to the list", KB_BAR },
+	{ KEY_ESC, ACT_EDIT_KEY, "clear", "clear the filter", KB_BAR },
+	{ KEY_FN(KEY_DOWN), ACT_EDIT_KEY, "list", "keep the filter and move in the list", KB_BAR },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
 
@@ -125,7 +136,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_TOGGLE] = "toggle", [ACT_NEW] = "new", [ACT_CHECK_HOST] = "check-host", [ACT_EDIT] = "edit",
 	[ACT_PRINT] = "print", [ACT_DELETE] = "delete", [ACT_RECHECK] = "recheck", [ACT_CONTINUE] = "continue",
 	[ACT_RESET] = "reset", [ACT_RUN] = "run", [ACT_COPY] = "copy", [ACT_SAVE] = "save",
-	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details", [ACT_EDIT_KEY] = "edit-key",
+	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details", [ACT_FILTER] = "filter", [ACT_EDIT_KEY] = "edit-key",
 };
 
 const char *keys_action_name(enum action act)

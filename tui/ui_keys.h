@@ -57,6 +57,7 @@ enum action {
 	ACT_CANCEL,
 	ACT_RECREATE,
 	ACT_DETAILS,
+	ACT_FILTER,     /* /: filter the list */
 	ACT_EDIT_KEY,   /* a key of the line editor (documentation and key bar only) */
 	ACT__COUNT
 };
@@ -76,6 +77,7 @@ struct keybind {
  * the global keys, the list keys, and each screen's own. */
 extern const struct keybind keys_global[];
 extern const struct keybind keys_editing[];
+extern const struct keybind keys_filtering[];
 extern const struct keybind keys_list[];
 extern const struct keybind keys_home[], keys_mode[], keys_options[], keys_checks[], keys_review[],
 	keys_run[];

@@ -329,8 +329,16 @@ void chrome_draw(struct app *app)
 
 	/* status */
 	ui_fill(l->status.y, 0, l->cols, TR_TEXT);
-	if (app->status[0])
+	if (app->filtering || app->filter.len) {
+		/* the list filter: typed here, or kept and shown */
+		int fx = 1 + ui_text(l->status.y, 1, 10, TR_KEY, 0, 0, "filter /");
+		if (app->filtering)
+			edit_draw(&app->filter, l->status.y, fx + 1, l->cols - fx - 3, TR_TEXT);
+		else
+			ui_text(l->status.y, fx + 1, l->cols - fx - 3, TR_ACCENT, 0, UI_ELLIPSIS, app->filter.buf);
+	} else if (app->status[0]) {
 		ui_text(l->status.y, 1, l->cols - 2, app->status_role, 0, UI_ELLIPSIS, app->status);
+	}
 
 	/* key bar: the screen's KB_BAR rows on the left, the global ones on
 	 * the limit (they win when space runs out) */
@@ -339,8 +347,10 @@ void chrome_draw(struct app *app)
 	int limit = l->cols - 1;
 	for (int pass = 0; pass < 2; pass++) {
 		const struct screen_ops *top = wizard_top(app);
-		const struct keybind *t = !pass ? keys_global : top->bar_keys && top->bar_keys(app) ? top->bar_keys(app)
-												   : top->keys;
+		const struct keybind *t = !pass ? keys_global
+				       : app->filtering ? keys_filtering
+				       : top->bar_keys && top->bar_keys(app) ? top->bar_keys(app)
+				       : top->keys;
 		int gx = 1;
 		if (!pass) {
 			int need = 0;
@@ -357,7 +367,7 @@ void chrome_draw(struct app *app)
 		for (const struct keybind *k = t; k && k->act != ACT_NONE; k++) {
 			if (!(k->flags & KB_BAR) || (k->act == ACT_BACK && app->depth == 1))
 				continue;
-			if (pass && wizard_top(app)->key_shown && !wizard_top(app)->key_shown(app, k->act))
+			if (pass && !app->filtering && wizard_top(app)->key_shown && !wizard_top(app)->key_shown(app, k->act))
 				continue;
 			char name[16];
 			keys_name(k->key, app->utf8, name, sizeof(name));

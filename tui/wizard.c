@@ -39,11 +39,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
 #define TICK_MS 120
 #define MAX_FDS 16
+
+
+/* The wheel: buttons 4 and 5 (ncurses' mouse version 2 has both). */
+#if defined(BUTTON5_PRESSED)
+#define WHEEL_UP BUTTON4_PRESSED
+#define WHEEL_DOWN BUTTON5_PRESSED
+#else
+#define WHEEL_UP BUTTON4_PRESSED
+#define WHEEL_DOWN 0
+#endif
+#define WHEEL_MASK (WHEEL_UP | WHEEL_DOWN)
 
 static volatile sig_atomic_t got_signal;
 static struct termios saved_tio;
@@ -164,7 +176,7 @@ static int term_start(struct app *app, struct err *e)
 	int colour = app->ncolours != 0;
 	ui_colour_init(app, colour);
 	ui_background();
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | WHEEL_MASK, NULL);
 	mouseinterval(0);
 	/* bracketed paste: a paste arrives marked, newlines do not submit */
 	fputs("\033[?2004h", stdout);
@@ -218,9 +230,24 @@ void wizard_push(struct app *app, const struct screen_ops *s)
 		wizard_top(app)->leave(app);
 	app->stack[app->depth++] = s;
 	app->status[0] = '\0';
+	app->filtering = 0;
+	edit_set(&app->filter, "");
 	if (s->enter)
 		s->enter(app, 0);
 	app->dirty |= R_DRAW | R_LAYOUT;
+}
+
+int wizard_filter_match(const struct app *app, const char *text)
+{
+	if (!app->filter.len)
+		return 1;
+	if (!text)
+		return 0;
+	size_t n = app->filter.len, tl = strlen(text);
+	for (size_t i = 0; i + n <= tl; i++)
+		if (!strncasecmp(text + i, app->filter.buf, n))
+			return 1;
+	return 0;
 }
 
 void wizard_pop(struct app *app)
@@ -231,6 +258,8 @@ void wizard_pop(struct app *app)
 		wizard_top(app)->leave(app);
 	app->depth--;
 	app->status[0] = '\0';
+	app->filtering = 0;
+	edit_set(&app->filter, "");
 	if (wizard_top(app)->enter)
 		wizard_top(app)->enter(app, 1);
 	app->dirty |= R_DRAW | R_LAYOUT;
@@ -360,6 +389,15 @@ static void dispatch_action(struct app *app, enum action act)
 		if (!s->quit || s->quit(app))
 			app->quit = 1;
 		return;
+	case ACT_FILTER:
+		if (!s->filtered) {
+			wizard_status(app, TR_DIM, "this list has no filter");
+		} else {
+			app->filtering = 1;
+			app->filter.cur = app->filter.len;
+		}
+		app->dirty |= R_DRAW;
+		return;
 	case ACT_BACK:
 		/* a screen may refuse (a launch is running) */
 		if (s->action && (s->action(app, ACT_BACK) & R_HANDLED)) {
@@ -398,6 +436,31 @@ static void on_key(struct app *app, int key)
 		return;
 	}
 	const struct screen_ops *s = wizard_top(app);
+	if (app->filtering) {
+		/* the list filter has the keys: typing filters as it goes */
+		if (key == '\r' || key == '\n' || key == KEY_FN(KEY_ENTER)) {
+			app->filtering = 0;
+			app->dirty |= R_DRAW;
+			return;
+		}
+		if (key == KEY_ESC) {
+			app->filtering = 0;
+			edit_set(&app->filter, "");
+			s->filtered(app);
+			app->dirty |= R_DRAW;
+			return;
+		}
+		if (key != KEY_FN(KEY_UP) && key != KEY_FN(KEY_DOWN) && key != KEY_FN(KEY_PPAGE) &&
+		    key != KEY_FN(KEY_NPAGE)) {
+			char before[sizeof(app->filter.buf)];
+			memcpy(before, app->filter.buf, app->filter.len + 1);
+			app->dirty |= edit_key(&app->filter, key) | R_DRAW;
+			if (strcmp(before, app->filter.buf))
+				s->filtered(app);
+			return;
+		}
+		app->filtering = 0; /* the arrows go back to the list, keeping the filter */
+	}
 	if (s->capture) {
 		unsigned r = s->capture(app, key);
 		app->dirty |= r;
@@ -414,7 +477,16 @@ static void on_key(struct app *app, int key)
 static void on_mouse(struct app *app)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+	if (getmouse(&ev) != OK)
+		return;
+	/* the wheel scrolls whatever has the keys (a list, a view, an
+	 * overlay): three lines a notch, as the arrows would */
+	if (ev.bstate & (WHEEL_UP | WHEEL_DOWN)) {
+		for (int i = 0; i < 3 && !app->quit; i++)
+			on_key(app, KEY_FN(ev.bstate & WHEEL_UP ? KEY_UP : KEY_DOWN));
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
 		return;
 	for (int i = app->nhits - 1; i >= 0; i--) {
 		const struct hit *h = &app->hits[i];

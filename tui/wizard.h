@@ -70,6 +70,9 @@ struct screen_ops {
 	/* The table the key bar shows instead of KEYS now (the line editor's
 	 * while a field is edited); NULL: KEYS. */
 	const struct keybind *(*bar_keys)(const struct app *app);
+	/* The list filter (/) changed: show only the rows it matches
+	 * (wizard_filter_match); NULL: this screen's list has no filter. */
+	void (*filtered)(struct app *app);
 };
 
 extern const struct screen_ops screen_home, screen_mode, screen_options, screen_checks, screen_review,
@@ -128,6 +131,8 @@ struct app {
 	enum theme_role status_role;
 	unsigned spin;          /* spinner frame */
 	struct overlay ov;
+	struct lineedit filter;  /* the list filter of the top screen ("" none) */
+	int filtering;           /* the filter line has the keys */
 	struct hit hits[HITS_MAX];
 	int nhits;
 	int paste;              /* inside a bracketed paste */
@@ -163,6 +168,10 @@ const struct screen_ops *wizard_top(const struct app *app);
  * metavariable replaced by the wizard field's name: "--host HOST" becomes
  * "the Remote host field".  malloc'd. */
 char *wizard_remedy(const char *remedy);
+/* 1 when TEXT matches the list filter (case-insensitive substring; an
+ * empty filter matches everything). */
+int wizard_filter_match(const struct app *app, const char *text);
+
 /* A one-line message in the status row (printf-style). */
 void wizard_status(struct app *app, enum theme_role role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

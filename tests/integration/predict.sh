@@ -91,3 +91,13 @@ case $(finding_of deep) in *"Error response from daemon: Unknown runtime specifi
 [ -z "$(DK ps -aq --filter label=ws-launch.deep)" ] && ok || bad "a trial container was left"
 "$WS_BIN" check --deep >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "check --deep without a mode is not a usage error"
+
+# print shows a pull step exactly when up would run one (and the wizard's Review, which
+# knows from the checks): the present image has none, an absent tag has one
+"$WS_BIN" print socket --socket "$WSL_A_SOCK" --group "$WSL_A_SOCK_GID" >"$T_TMP/p.sh" 2>/dev/null
+! grep -q '^docker pull' "$T_TMP/p.sh" && ok || bad "print: a pull step for an image the daemon has"
+"$WS_BIN" print socket --socket "$WSL_A_SOCK" --group "$WSL_A_SOCK_GID" --image "$WSL_REGISTRY/kloudkit/workspace:v0.4.0" \
+  >"$T_TMP/p2.sh" 2>/dev/null
+grep -q "^docker pull $WSL_REGISTRY/kloudkit/workspace:v0.4.0" "$T_TMP/p2.sh" && ok || bad "print: no pull step for an absent image: $(cat "$T_TMP/p2.sh")"
+DOCKER_HOST=unix://$T_TMP/none.sock "$WS_BIN" print socket --socket "$WSL_A_SOCK" --group 1 >"$T_TMP/p3.sh" 2>/dev/null
+grep -q '^docker pull' "$T_TMP/p3.sh" && ok || bad "print without a daemon: the pull step must stay (unknown)"

@@ -67,6 +67,8 @@ tui_wait "0 failed" 20 && ok
 tui_keys Enter
 tui_wait "Review: Host socket"
 case $(tui_raw) in *"--group-add $WSL_A_SOCK_GID"*) ok ;; *) bad "review lacks --group-add $WSL_A_SOCK_GID" ;; esac
+# the image is on A: no pull step here, and none in print either (they agree)
+case $(tui_raw) in *"docker pull"*) bad "review pulls an image the daemon has" ;; *) ok ;; esac
 # save as profile on the way
 tui_keys s
 tui_wait "Save as profile"

@@ -4,7 +4,8 @@
 # xterm-256color render without errors (colours checked with capture -e),
 # the Review screen's colours against a golden, a broken theme shows its
 # file:line:col and falls back, OSC 52 copy reaches tmux's buffer, q on
-# Review prints the commands after the screen is restored.
+# Review prints the commands after the screen is restored; g/G, the mouse
+# wheel and the / filter in lists.
 . "$(dirname "$0")/../lib/assert.sh"
 . "$(dirname "$0")/lib/tmux.sh"
 
@@ -321,4 +322,35 @@ for t in default light high-contrast mono catppuccin-frappe; do
   tui_keys q; tui_exited
   [ ! -s "$TUI_DIR/err" ] || bad "theme $t: stderr: $(cat "$TUI_DIR/err")"
 done
+# lists: g and G jump; the mouse wheel scrolls three rows a notch (an X10 mouse report, as
+# tmux forwards a wheel turn to a pane that asked for the mouse)
+tui_start 80 24 "${ENV[@]}"
+tui_wait "New launch" && ok
+tui_keys Enter
+tui_wait "No mode is ready" && ok
+tui_keys G
+tui_wait "› rootless" && ok
+tui_keys g
+tui_wait "› sysbox" && ok
+tui_type $'\e[Ma0*'   # button 5 (wheel down) at column 16, row 10
+tui_wait "› tcp" && ok
+tui_type $'\e[M`0*'   # button 4 (wheel up)
+tui_wait "› sysbox" && ok
+# / filters a list as it is typed; Esc clears it
+tui_keys Escape Escape
+tui_wait "New launch" && ok
+tui_keys c
+tui_wait "socket.path" && ok
+tui_keys /
+tui_type ssh
+tui_wait "filter / ssh" && ok
+tui_wait_gone "socket.path" && ok
+case $(tui_raw) in *"ssh.client"*) ok ;; *) bad "filter ssh hides ssh.client: $(tui_raw)" ;; esac
+tui_keys Enter
+tui_wait "Enter continue" && ok       # the list has the keys again, the filter stays
+case $(tui_raw) in *"filter / ssh"*) ok ;; *) bad "the kept filter is not shown" ;; esac
+tui_keys / Escape
+tui_wait "socket.path" && ok
+tui_wait_gone "filter /" && ok
+tui_keys q; tui_exited
 tui_stop
