@@ -340,17 +340,17 @@ tui_wait "› sysbox" && ok
 tui_keys Escape Escape
 tui_wait "New launch" && ok
 tui_keys c
-tui_wait "socket.path" && ok
+tui_wait "sysbox.services" && ok
 tui_keys /
 tui_type ssh
 tui_wait "filter / ssh" && ok
-tui_wait_gone "socket.path" && ok
+tui_wait_gone "sysbox.services" && ok
 case $(tui_raw) in *"ssh.client"*) ok ;; *) bad "filter ssh hides ssh.client: $(tui_raw)" ;; esac
 tui_keys Enter
 tui_wait "Enter continue" && ok       # the list has the keys again, the filter stays
 case $(tui_raw) in *"filter / ssh"*) ok ;; *) bad "the kept filter is not shown" ;; esac
 tui_keys / Escape
-tui_wait "socket.path" && ok
+tui_wait "sysbox.services" && ok
 tui_wait_gone "filter /" && ok
 tui_keys q; tui_exited
 tui_stop
