@@ -24,10 +24,13 @@ enum field_kind { FK_HEADER, FK_OPTION, FK_PASSWORD, FK_ENV, FK_CONTINUE };
 struct field {
 	enum field_kind kind;
 	const struct option_def *def;  /* FK_OPTION */
-	const char *title;             /* FK_HEADER */
+	const char *title;             /* FK_HEADER; FK_ENV: its label ("" below the first) */
+	int idx;                       /* FK_ENV: the variable's index in spec.env; -1 the "add" row */
 };
 
-#define MAX_FIELDS (OPT__COUNT + 8)
+/* Extra env: one row per variable (a value may hold spaces), then "add". */
+#define MAX_ENV_ROWS 64
+#define MAX_FIELDS (OPT__COUNT + MAX_ENV_ROWS + 8)
 
 static struct {
 	struct field f[MAX_FIELDS];
@@ -50,11 +53,19 @@ static int selectable(int i)
 static void add(enum field_kind k, const struct option_def *def, const char *title)
 {
 	if (os.n < MAX_FIELDS)
-		os.f[os.n++] = (struct field){ k, def, title };
+		os.f[os.n++] = (struct field){ k, def, title, 0 };
 }
 
-static void build_fields(enum mode_id mode)
+static void add_env_rows(const struct spec *s)
 {
+	size_t n = s->env.n < MAX_ENV_ROWS ? s->env.n : MAX_ENV_ROWS;
+	for (size_t i = 0; i <= n && os.n < MAX_FIELDS; i++)
+		os.f[os.n++] = (struct field){ FK_ENV, NULL, i == 0 ? "Extra env" : "", i < n ? (int)i : -1 };
+}
+
+static void build_fields(const struct spec *spec)
+{
+	enum mode_id mode = spec->mode;
 	os.n = 0;
 	add(FK_HEADER, NULL, "Common");
 	for (int i = 0; i < OPT__COUNT; i++) {
@@ -63,7 +74,7 @@ static void build_fields(enum mode_id mode)
 			add(FK_OPTION, d, NULL);
 	}
 	add(FK_PASSWORD, NULL, NULL);
-	add(FK_ENV, NULL, NULL);
+	add_env_rows(spec);
 	snprintf(os.header_mode, sizeof(os.header_mode), "%s options", mode_table[mode].name);
 	int any = 0;
 	for (int i = 0; i < OPT__COUNT; i++) {
@@ -90,7 +101,7 @@ static void options_enter(struct app *app, int back)
 	os.msg_for = -1;
 	if (app->spec.mode == MODE_NONE)
 		app->spec.mode = MODE_SOCKET;
-	build_fields(app->spec.mode);
+	build_fields(&app->spec);
 	if (!back) {
 		os.sel = 1;
 		os.top = 0;
@@ -115,15 +126,6 @@ static const char *detected(struct app *app, enum opt_id id, char *buf, size_t s
 	return option_detected(id, &app->spec, &app->facts, buf, size);
 }
 
-static void env_text(const struct spec *s, struct strbuf *out)
-{
-	for (size_t i = 0; i < s->env.n; i++) {
-		if (i)
-			strbuf_addch(out, ' ');
-		strbuf_addstr(out, s->env.v[i]);
-	}
-}
-
 /* The text a field shows and the hint after it. */
 static void field_value(struct app *app, const struct field *fd, struct strbuf *val, struct strbuf *hint,
 			int *is_default)
@@ -143,12 +145,15 @@ static void field_value(struct app *app, const struct field *fd, struct strbuf *
 		}
 		return;
 	case FK_ENV:
-		env_text(&app->spec, val);
-		if (!val->len) {
-			strbuf_addstr(val, "none");
+		if (fd->idx >= 0 && (size_t)fd->idx < app->spec.env.n) {
+			strbuf_addstr(val, app->spec.env.v[fd->idx]);
+			if (!strchr(val->buf, '='))
+				strbuf_addstr(hint, "passed through from this environment");
+		} else {
+			strbuf_addstr(val, app->spec.env.n ? "+ add a variable" : "none");
+			strbuf_addstr(hint, "Enter adds NAME=VALUE");
 			*is_default = 1;
 		}
-		strbuf_addstr(hint, "NAME=VALUE or NAME, space-separated");
 		return;
 	case FK_OPTION: {
 		const struct option_def *d = fd->def;
@@ -184,7 +189,7 @@ static const char *field_label(const struct field *fd)
 {
 	switch (fd->kind) {
 	case FK_PASSWORD: return "Password";
-	case FK_ENV: return "Extra env";
+	case FK_ENV: return fd->title;
 	case FK_OPTION: return fd->def->label;
 	default: return "";
 	}
@@ -197,7 +202,8 @@ static const char *field_help(const struct field *fd, char *buf, size_t size)
 		return "WS_AUTH_PASSWORD for the workspace's login; written to <config>/secrets/NAME.env (0600) "
 		       "and passed with --env-file when you save or run";
 	case FK_ENV:
-		return "-e NAME=VALUE (or NAME: passed through from this environment) for the workspace; WS_* names are checked against the known ones";
+		return fd->idx >= 0 ? "-e NAME=VALUE (spaces allowed; NAME alone passes it through); empty removes it"
+				    : "add -e NAME=VALUE (or NAME: passed through from this environment); WS_* names are checked";
 	case FK_CONTINUE:
 		return "check this configuration, then review the exact commands";
 	case FK_OPTION:
@@ -315,22 +321,32 @@ static void move_sel(int dir)
 	os.msg_for = -1;
 }
 
-static int validate_env_list(const char *text, struct err *e)
+/* One variable, as -e takes it (NAME=VALUE or NAME). */
+static int validate_env_item(const char *text, struct err *e)
 {
 	struct spec tmp;
 	spec_init(&tmp);
-	int rc = 0;
-	char *copy = xstrdup(text);
-	char *save = NULL;
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (spec_env_set(&tmp, t, e)) {
-			rc = -1;
-			break;
-		}
-	}
-	free(copy);
+	int rc = spec_env_set(&tmp, text, e);
 	spec_release(&tmp);
 	return rc;
+}
+
+/* Replaces variable IDX with TEXT (-1: appends; "" removes it), keeping
+ * the order; spec_env_set() keeps a later NAME over an earlier one. */
+static void env_edit(struct spec *s, int idx, const char *text)
+{
+	struct strvec old = STRVEC_INIT;
+	for (size_t i = 0; i < s->env.n; i++)
+		strvec_push(&old, s->env.v[i]);
+	strvec_clear(&s->env);
+	for (size_t i = 0; i < old.n; i++) {
+		const char *v = (int)i == idx ? text : old.v[i];
+		if (*v)
+			spec_env_set(s, v, NULL);
+	}
+	if (idx < 0 && *text)
+		spec_env_set(s, text, NULL);
+	strvec_release(&old);
 }
 
 /* Live validation of the editor's text. */
@@ -347,7 +363,7 @@ static void validate_live(struct app *app)
 	if (fd->kind == FK_OPTION)
 		bad = option_validate(fd->def, os.ed.buf, &e);
 	else if (fd->kind == FK_ENV)
-		bad = validate_env_list(os.ed.buf, &e);
+		bad = validate_env_item(os.ed.buf, &e);
 	else if (fd->kind == FK_PASSWORD && strpbrk(os.ed.buf, "\r\n"))
 		bad = err_set(&e, "the password must be a single line");
 	if (bad)
@@ -365,8 +381,7 @@ static void start_edit(struct app *app)
 		edit_set(&os.ed, app->password ? app->password : "");
 		os.ed.masked = 1;
 	} else if (fd->kind == FK_ENV) {
-		env_text(&app->spec, &val);
-		edit_set(&os.ed, val.buf);
+		edit_set(&os.ed, fd->idx >= 0 && (size_t)fd->idx < app->spec.env.n ? app->spec.env.v[fd->idx] : "");
 	} else {
 		field_value(app, fd, &val, &hint, &is_def);
 		edit_set(&os.ed, strcmp(val.buf, "auto") ? val.buf : "");
@@ -390,11 +405,8 @@ static int commit_edit(struct app *app)
 		free(app->password);
 		app->password = os.ed.len ? xstrdup(os.ed.buf) : NULL;
 	} else if (fd->kind == FK_ENV) {
-		strvec_clear(&app->spec.env);
-		char *copy = xstrdup(os.ed.buf), *save = NULL;
-		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			spec_env_set(&app->spec, t, NULL);
-		free(copy);
+		env_edit(&app->spec, fd->idx, os.ed.buf);
+		build_fields(&app->spec); /* the rows follow the variables */
 	} else {
 		const struct option_def *d = fd->def;
 		char buf[64];
@@ -541,8 +553,14 @@ static unsigned options_action(struct app *app, enum action act)
 		else if (fd->kind == FK_PASSWORD) {
 			free(app->password);
 			app->password = NULL;
-		} else if (fd->kind == FK_ENV)
-			strvec_clear(&app->spec.env);
+		} else if (fd->kind == FK_ENV) {
+			if (fd->idx >= 0) {
+				env_edit(&app->spec, fd->idx, "");
+				build_fields(&app->spec);
+				wizard_status(app, TR_DIM, "variable removed");
+			}
+			return R_DRAW;
+		}
 		facts_detect_local(&app->facts, &app->spec);
 		wizard_status(app, TR_DIM, "%s reset", field_label(fd));
 		return R_DRAW;

@@ -5,7 +5,7 @@
 # the Review screen's colours against a golden, a broken theme shows its
 # file:line:col and falls back, OSC 52 copy reaches tmux's buffer, q on
 # Review prints the commands after the screen is restored; g/G, the mouse
-# wheel and the / filter in lists.
+# wheel and the / filter in lists; extra env one row per variable.
 . "$(dirname "$0")/../lib/assert.sh"
 . "$(dirname "$0")/lib/tmux.sh"
 
@@ -353,4 +353,36 @@ tui_keys / Escape
 tui_wait "sysbox.services" && ok
 tui_wait_gone "filter /" && ok
 tui_keys q; tui_exited
+# extra env: one row per variable, so a value may hold spaces; d removes a row; Review has each
+tui_start 80 24 "${ENV[@]}"
+tui_wait "New launch" && ok
+tui_keys Enter
+tui_wait "No mode is ready" && ok
+tui_keys Up Up Up Up Up Down Down Enter
+tui_wait "Options for Host socket" && ok
+tui_select "Extra env" && tui_keys Enter
+tui_type "GREETING=hello world"
+tui_keys Enter
+tui_wait "Extra env           GREETING=hello world" && ok
+tui_keys Down Enter
+tui_type "DROPME=1"
+tui_keys Enter
+tui_wait "DROPME=1" && ok
+tui_keys Down Enter
+tui_type "TZ=Europe/Paris"
+tui_keys Enter
+tui_wait "TZ=Europe/Paris" && ok
+tui_keys Up d                         # the DROPME row
+tui_wait_gone "DROPME=1" && ok
+tui_select "Socket group id" && tui_keys Enter
+tui_type 998
+tui_keys Enter n
+tui_wait "failed ·" && ok
+tui_keys Enter y
+tui_wait "Review: Host socket" && ok
+tui_keys G                            # the run step's -e lines are at the end
+tui_wait "-e TZ=Europe/Paris" && ok
+case $(tui_raw) in *"-e 'GREETING=hello world'"*) ok ;; *) bad "review lacks -e 'GREETING=hello world': $(tui_raw)" ;; esac
+case $(tui_raw) in *DROPME*) bad "a removed variable reached the review" ;; *) ok ;; esac
+tui_keys Escape Escape Escape Escape Escape q; tui_exited
 tui_stop
