@@ -4,10 +4,16 @@
 #include "strbuf.h"
 #include "modes.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+extern char **environ;
 
 int cmd_help(struct cli *cli, int argc, char **argv);
 
@@ -137,4 +143,32 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 	printf("Usage: %s\n\n%s\n", c->usage, c->help ? c->help : c->summary);
 	cli_print_options(stdout, c);
 	return EXIT_OK;
+}
+
+int cli_run_attached(char *const *argv, struct err *e)
+{
+	pid_t pid;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	sigset_t def;
+	sigemptyset(&def);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGQUIT);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+	int err = posix_spawnp(&pid, argv[0], NULL, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	int st = 0;
+	if (!err)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (err)
+		return err_set(e, "could not run %s: %s", argv[0], strerror(err));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }

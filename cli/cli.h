@@ -134,6 +134,10 @@ enum { CLI_CHECK_OFFLINE = 1, CLI_CHECK_DEEP = 2 };
 struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigned modes, long timeout_ms,
 			       const char *registry, unsigned flags, struct net **netp);
 int cli_parse_timeout(const char *s, long *ms);
+/* Runs ARGV on this terminal (its stdin, stdout, stderr) and waits: SIGINT
+ * and SIGQUIT go to the child alone meanwhile.  The child's exit status
+ * (128+signal when killed), or -1 with E when it could not start. */
+int cli_run_attached(char *const *argv, struct err *e);
 /* Prints warnings and notes of a plan to stderr. */
 void cli_print_plan_notes(struct cli *cli, const struct plan *plan);
 #endif

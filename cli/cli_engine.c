@@ -106,16 +106,7 @@ const char *cli_docker(void)
 
 char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s)
 {
-	if (!s->pub.host_port)
-		return NULL;
-	const char *host = s->pub.bind;
-	if (ce->ep.kind != EP_UNIX && ce->ep.host)
-		host = ce->ep.host;
-	else if (!*host || !strcmp(host, "0.0.0.0"))
-		host = "127.0.0.1";
-	else if (!strcmp(host, "[::]"))
-		host = "[::1]";
-	return xasprintf("http://%s:%d/", host, s->pub.host_port);
+	return launch_url(&ce->ep, s);
 }
 
 struct image_ask {

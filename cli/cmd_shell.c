@@ -10,46 +10,10 @@
 #include "strbuf.h"
 
 #include <errno.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
-
-/* Runs ARGV with this process's terminal and waits; ws-launch itself
- * ignores Ctrl-C meanwhile (it belongs to the program).  Returns its exit
- * status, or -1 with E when it could not start. */
-static int run_attached(char *const *argv, struct err *e)
-{
-	pid_t pid;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	posix_spawnattr_t at;
-	posix_spawnattr_init(&at);
-	sigset_t def;
-	sigemptyset(&def);
-	sigaddset(&def, SIGINT);
-	sigaddset(&def, SIGQUIT);
-	posix_spawnattr_setsigdefault(&at, &def);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
-	int err = posix_spawnp(&pid, argv[0], NULL, &at, argv, environ);
-	posix_spawnattr_destroy(&at);
-	int st = 0;
-	if (!err)
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	if (err)
-		return err_set(e, "could not run %s: %s", argv[0], strerror(err));
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
 
 /* The one running launch named by ARGV's --name/--profile into LS. */
 enum { F_NAME, F_PROFILE, F_COPY, F_PRINT };
@@ -100,7 +64,7 @@ static int cmd_shell(struct cli *cli, int argc, char **argv)
 			     "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi", NULL);
 		struct err e;
 		fflush(stdout);
-		int st = run_attached(av.v, &e);
+		int st = cli_run_attached(av.v, &e);
 		if (st < 0)
 			rc = cli_fail("shell", "%s", e.msg);
 		else
@@ -150,7 +114,7 @@ static int cmd_open(struct cli *cli, int argc, char **argv)
 		if (!print_only && opener && ((disp && *disp) || (way && *way))) {
 			char *av[] = { opener, url, NULL };
 			struct err e;
-			int st = run_attached(av, &e);
+			int st = cli_run_attached(av, &e);
 			if (st)
 				cli_warn(cli, "xdg-open did not open it (%s); open the URL above", st < 0 ? e.msg : "failed");
 		} else if (!print_only && !copy) {

@@ -263,3 +263,17 @@ void launches_release(struct launches *ls)
 	ls->v = NULL;
 	ls->n = 0;
 }
+
+char *launch_url(const struct endpoint *ep, const struct launch_seen *s)
+{
+	if (!s->pub.host_port)
+		return NULL;
+	const char *host = s->pub.bind;
+	if (ep && ep->kind != EP_UNIX && ep->host)
+		host = ep->host;
+	else if (!*host || !strcmp(host, "0.0.0.0"))
+		host = "127.0.0.1";
+	else if (!strcmp(host, "[::]"))
+		host = "[::1]";
+	return xasprintf("http://%s:%d/", host, s->pub.host_port);
+}

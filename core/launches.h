@@ -55,4 +55,9 @@ void launches_release(struct launches *ls);
 char *launch_option(const char *normalised, const char *key);
 const char *launch_state_name(enum launch_state s);
 
+/* http://HOST:PORT/ of launch S (its published port; the endpoint's host
+ * for a remote daemon), NULL when not published.  Malloc'd. */
+struct endpoint;
+char *launch_url(const struct endpoint *ep, const struct launch_seen *s);
+
 #endif

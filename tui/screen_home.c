@@ -1,10 +1,15 @@
-/* screen_home.c - Home: new launch, check this host, saved profiles
- * (relaunch, edit, print, delete). */
+/* screen_home.c - Home: new launch, check this host, the launches running
+ * on the endpoint (open, logs, shell, stop/start, upgrade, down; refreshed
+ * every few seconds without blocking input), saved profiles (relaunch,
+ * edit, print, delete). */
 #include "checks.h"
+#include "home_launches.h"
+#include "launches.h"
 #include "modes.h"
 #include "profile.h"
 #include "render.h"
 #include "cli.h"
+#include "strbuf.h"
 #include "strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
@@ -28,9 +33,21 @@ static struct {
 } hs = { .preview = STRBUF_INIT, .preview_for = -1 };
 
 
+static int nlaunches(void)
+{
+	return (int)home_launches()->n;
+}
+
 static int nitems(void)
 {
-	return FIXED_ITEMS + (int)(hs.n > 0 ? hs.n : 0);
+	return FIXED_ITEMS + nlaunches() + (int)(hs.n > 0 ? hs.n : 0);
+}
+
+/* The running launch selected, NULL when the selection is elsewhere. */
+static const struct launch_seen *selected_launch(void)
+{
+	int i = hs.sel - FIXED_ITEMS;
+	return i >= 0 && i < nlaunches() ? &home_launches()->v[i] : NULL;
 }
 
 static void reload(struct app *app)
@@ -72,7 +89,25 @@ static void home_filtered(struct app *app)
 {
 	reload(app);
 	if (app->filter.len && hs.n)
-		hs.sel = FIXED_ITEMS; /* the first match */
+		hs.sel = FIXED_ITEMS + nlaunches(); /* the first match */
+}
+
+/* Every loop turn while on top: the launches looked up again. */
+static unsigned home_poll(struct app *app)
+{
+	if (wizard_top(app) != &screen_home)
+		return 0;
+	int delta = 0, on_profile = hs.sel >= FIXED_ITEMS + nlaunches();
+	if (!home_launches_poll(app, &delta))
+		return 0;
+	/* keep the selection on the same item when the count moves */
+	if (on_profile)
+		hs.sel += delta;
+	if (hs.sel >= nitems())
+		hs.sel = nitems() - 1;
+	if (hs.sel < 0)
+		hs.sel = 0;
+	return R_DRAW;
 }
 
 static void home_enter(struct app *app, int back)
@@ -83,11 +118,13 @@ static void home_enter(struct app *app, int back)
 	app->checker = NULL;
 	facts_detect_local(&app->facts, NULL);
 	reload(app);
+	home_launches_refresh(); /* look now */
 }
 
 static void home_leave(struct app *app)
 {
 	(void)app;
+	home_launches_release();
 	profile_list_free(hs.list, hs.n);
 	hs.list = NULL;
 	hs.n = 0;
@@ -97,7 +134,7 @@ static void home_leave(struct app *app)
 
 static const struct profile_entry *selected_profile(void)
 {
-	int i = hs.sel - FIXED_ITEMS;
+	int i = hs.sel - FIXED_ITEMS - nlaunches();
 	return i >= 0 && i < hs.n ? &hs.list[i] : NULL;
 }
 
@@ -155,6 +192,44 @@ static void home_draw(struct app *app)
 	draw_item(app, y++, x, w, 0, "New launch", "choose a mode; the host is checked for every one");
 	draw_item(app, y++, x, w, 1, "Check this host", "every check, finding and remedy; which modes are ready");
 	y++;
+	if (nlaunches()) {
+		char lt[64];
+		snprintf(lt, sizeof(lt), "Launches on this endpoint (%d)", nlaunches());
+		ui_rule(y++, x, w, lt);
+		int nw = 4;
+		for (int i = 0; i < nlaunches(); i++)
+			if (ui_width(home_launches()->v[i].name) > nw)
+				nw = ui_width(home_launches()->v[i].name);
+		if (nw > 24)
+			nw = 24;
+		/* at most a third of the body; the selection stays in view */
+		int rows = b.h / 3 > 1 ? b.h / 3 : 1, first = 0;
+		if (hs.sel - FIXED_ITEMS >= rows && hs.sel - FIXED_ITEMS < nlaunches())
+			first = hs.sel - FIXED_ITEMS - rows + 1;
+		for (int i = first; i < nlaunches() && i < first + rows; i++) {
+			const struct launch_seen *ls = &home_launches()->v[i];
+			int idx = FIXED_ITEMS + i, sel = idx == hs.sel;
+			enum theme_role r = sel ? TR_SELECTION : TR_TEXT;
+			ui_fill(y, x, w, r);
+			ui_text(y, x + 1, 2, sel ? TR_SELECTION : TR_DIM, 0, 0, sel ? ui_glyph(app, G_SELECT) : " ");
+			int cx = x + 3;
+			ui_text(y, cx, nw, r, A_BOLD, UI_ELLIPSIS, ls->name);
+			cx += nw + 2;
+			ui_text(y, cx, 11, r, 0, 0, ls->mode ? ls->mode : "?");
+			cx += 12;
+			const char *st = ls->state == LS_RUNNING ? "running" : ls->state == LS_STOPPED ? "stopped" : "partial";
+			ui_text(y, cx, 8, sel ? TR_SELECTION : ls->state == LS_RUNNING ? TR_PASS : TR_WARN, 0, 0, st);
+			cx += 10;
+			char *url = home_launch_url(ls);
+			if (cx < x + w - 1)
+				ui_text(y, cx, x + w - cx - 1, sel ? TR_SELECTION : TR_DIM, 0, UI_ELLIPSIS,
+					url ? url : "(no web port)");
+			free(url);
+			ui_hit_row(app, y, x, w, idx);
+			y++;
+		}
+		y++;
+	}
 	char title[64];
 	if (app->filter.len)
 		snprintf(title, sizeof(title), "Saved profiles (%ld of %ld)", hs.n, hs.total);
@@ -174,7 +249,7 @@ static void home_draw(struct app *app)
 			hs.total ? "No profile matches the filter (Esc on the filter clears it)."
 				 : "No saved profiles yet: save one from the Review screen (s).");
 	} else {
-		int p = hs.sel - FIXED_ITEMS;
+		int p = hs.sel - FIXED_ITEMS - nlaunches();
 		if (p >= 0 && p < hs.top)
 			hs.top = p;
 		if (p >= hs.top + rows)
@@ -189,7 +264,7 @@ static void home_draw(struct app *app)
 			nw = 24;
 		for (int i = hs.top; i < hs.n && i < hs.top + rows; i++) {
 			const struct profile_entry *pe = &hs.list[i];
-			int idx = FIXED_ITEMS + i, sel = idx == hs.sel;
+			int idx = FIXED_ITEMS + nlaunches() + i, sel = idx == hs.sel;
 			enum theme_role r = sel ? TR_SELECTION : TR_TEXT;
 			ui_fill(y, x, w, r);
 			ui_text(y, x + 1, 2, sel ? TR_SELECTION : TR_DIM, 0, 0, sel ? ui_glyph(app, G_SELECT) : " ");
@@ -301,7 +376,18 @@ static unsigned home_action(struct app *app, enum action act)
 	int n = nitems();
 	if (keys_list_move(&hs.sel, n, 0, act))
 		return R_DRAW;
+	const struct launch_seen *ls = selected_launch();
+	if (ls && act != ACT_NEW && act != ACT_CHECK_HOST)
+		return home_launch_action(app, ls, act);
 	switch (act) {
+	case ACT_URL:
+	case ACT_LOGS:
+	case ACT_SHELL:
+	case ACT_STOPSTART:
+	case ACT_UPGRADE:
+	case ACT_DOWN_LAUNCH:
+		wizard_status(app, TR_WARN, nlaunches() ? "select a running launch first" : "no launch runs on this endpoint");
+		return R_DRAW;
 	case ACT_NEW:
 		hs.sel = 0;
 		/* fall through */
@@ -354,6 +440,27 @@ static unsigned home_action(struct app *app, enum action act)
 	}
 }
 
+/* The bar offers a launch's keys on a launch, a profile's on a profile. */
+static int home_key_shown(const struct app *app, enum action act)
+{
+	(void)app;
+	switch (act) {
+	case ACT_URL:
+	case ACT_LOGS:
+	case ACT_SHELL:
+	case ACT_STOPSTART:
+	case ACT_UPGRADE:
+	case ACT_DOWN_LAUNCH:
+		return selected_launch() != NULL;
+	case ACT_EDIT:
+	case ACT_PRINT:
+	case ACT_DELETE:
+		return selected_profile() != NULL;
+	default:
+		return 1;
+	}
+}
+
 static unsigned home_click(struct app *app, int index)
 {
 	if (index == hs.sel)
@@ -364,9 +471,10 @@ static unsigned home_click(struct app *app, int index)
 
 const struct screen_ops screen_home = {
 	.name = "Home",
-	.help = "Start a new launch, check what this host can run, or work with a saved profile: "
-		"Enter relaunches it (re-detects and re-checks first), e edits it, p prints its commands, "
-		"x deletes it.",
+	.help = "Start a new launch, check what this host can run, work with the launches running on the "
+		"endpoint (o URL, l logs, S shell, t stop/start, u upgrade, d down; refreshed every 3 s), or "
+		"with a saved profile: Enter relaunches it (re-detects and re-checks first), e edits it, p "
+		"prints its commands, x deletes it.",
 	.keys = keys_home,
 	.list_nav = 1,
 	.enter = home_enter,
@@ -375,4 +483,6 @@ const struct screen_ops screen_home = {
 	.action = home_action,
 	.click = home_click,
 	.filtered = home_filtered,
+	.poll = home_poll,
+	.key_shown = home_key_shown,
 };

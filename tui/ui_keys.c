@@ -41,6 +41,13 @@ const struct keybind keys_home[] = {
 	{ 'e', ACT_EDIT, "edit", "edit the selected profile (opens Options)", KB_BAR },
 	{ 'p', ACT_PRINT, "print", "quit and print the selected profile's commands", KB_BAR },
 	{ 'x', ACT_DELETE, "delete", "delete the selected profile (asks first)", KB_BAR },
+	{ 'o', ACT_URL, "url", "a running launch: its URL, copied to the clipboard (OSC 52)", KB_BAR },
+	{ 'l', ACT_LOGS, "logs", "a running launch: the workspace's last 500 lines of output", KB_BAR },
+	{ 'S', ACT_SHELL, "shell", "a running launch: a shell in its workspace on this terminal (exit returns)", KB_BAR },
+	{ 't', ACT_STOPSTART, "stop/start", "a running launch: stop it, or start a stopped one (verified)", KB_BAR },
+	{ 'u', ACT_UPGRADE, "upgrade", "a running launch: move it to the newest release, keeping /workspace", KB_BAR },
+	{ 'd', ACT_DOWN_LAUNCH, "down", "a running launch: remove its containers and network (asks; volumes stay)",
+	  KB_BAR },
 	{ KEY_FN(KEY_DC), ACT_DELETE, "delete", "delete the selected profile", 0 },
 	{ 0, ACT_NONE, NULL, NULL, 0 },
 };
@@ -136,7 +143,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_TOGGLE] = "toggle", [ACT_NEW] = "new", [ACT_CHECK_HOST] = "check-host", [ACT_EDIT] = "edit",
 	[ACT_PRINT] = "print", [ACT_DELETE] = "delete", [ACT_RECHECK] = "recheck", [ACT_CONTINUE] = "continue",
 	[ACT_RESET] = "reset", [ACT_RUN] = "run", [ACT_COPY] = "copy", [ACT_SAVE] = "save",
-	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details", [ACT_FILTER] = "filter", [ACT_EDIT_KEY] = "edit-key",
+	[ACT_EXPORT] = "export", [ACT_EXPORT_KUBE] = "export-kube", [ACT_LOGS] = "logs", [ACT_DOWN_LAUNCH] = "down", [ACT_CANCEL] = "cancel", [ACT_RECREATE] = "recreate", [ACT_DETAILS] = "details", [ACT_FILTER] = "filter", [ACT_URL] = "url", [ACT_SHELL] = "shell", [ACT_STOPSTART] = "stop-start", [ACT_UPGRADE] = "upgrade", [ACT_EDIT_KEY] = "edit-key",
 };
 
 const char *keys_action_name(enum action act)

@@ -58,6 +58,10 @@ enum action {
 	ACT_RECREATE,
 	ACT_DETAILS,
 	ACT_FILTER,     /* /: filter the list */
+	ACT_URL,        /* a running launch: its URL */
+	ACT_SHELL,
+	ACT_STOPSTART,
+	ACT_UPGRADE,
 	ACT_EDIT_KEY,   /* a key of the line editor (documentation and key bar only) */
 	ACT__COUNT
 };

@@ -1,0 +1,30 @@
+/* home_launches.h - Home's "Launches on this endpoint": every launch found
+ * by its labels (core/launches.h), looked up on the wizard's net every 3 s
+ * while Home is on top, so input never waits; and what the keys of a launch
+ * row do (README.md "Day two"): its URL (copied with OSC 52), its logs in
+ * the text viewer, and `ws-launch shell|stop|start|upgrade|down --name N`
+ * run on the terminal with curses set aside, then back.
+ *
+ * Ownership: the list belongs to this module until home_launches_release(). */
+#ifndef WS_HOME_LAUNCHES_H
+#define WS_HOME_LAUNCHES_H
+
+#include "launches.h"
+#include "ui_keys.h"
+#include "wizard.h"
+
+const struct launches *home_launches(void);
+/* Drives the lookup from the loop: 1 when a fresh list replaced the shown
+ * one (its length moved by *DELTA). */
+int home_launches_poll(struct app *app, int *delta);
+/* Looks again at the next poll. */
+void home_launches_refresh(void);
+/* Cancels a lookup and forgets the list and the endpoint. */
+void home_launches_release(void);
+/* http://HOST:PORT/ of LS, NULL without a published port.  Malloc'd. */
+char *home_launch_url(const struct launch_seen *ls);
+/* The key ACT on the launch row LS: R_DRAW when it is one of a launch's
+ * (open/url, logs, shell, stop/start, upgrade, down), else 0. */
+unsigned home_launch_action(struct app *app, const struct launch_seen *ls, enum action act);
+
+#endif
