@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void overlay_help(struct app *app)
 {
@@ -53,7 +54,47 @@ void overlay_text(struct app *app, const char *title, const char *body)
 	memset(&app->ov, 0, sizeof(app->ov));
 	app->ov.kind = OV_TEXT;
 	snprintf(app->ov.title, sizeof(app->ov.title), "%s", title);
-	snprintf(app->ov.body, sizeof(app->ov.body), "%s", body);
+	/* runs of one repeated line show once, with their count; when the text
+	 * is longer than the viewer holds, its end is kept (logs, output) */
+	struct strbuf sb = STRBUF_INIT;
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	int run = 0;
+	for (const char *p = body; ; ) {
+		size_t n = strcspn(p, "\n");
+		int end = !p[n] && !n;
+		if (!end && prev && n == prev_len && !memcmp(p, prev, n)) {
+			run++;
+		} else {
+			if (run > 1)
+				strbuf_addf(&sb, "  (%d times)", run);
+			if (end)
+				break;
+			if (prev)
+				strbuf_addch(&sb, '\n');
+			strbuf_add(&sb, p, n);
+			prev = p;
+			prev_len = n;
+			run = 1;
+		}
+		if (!p[n]) {
+			if (run > 1)
+				strbuf_addf(&sb, "  (%d times)", run);
+			break;
+		}
+		p += n + 1;
+	}
+	const char *text = sb.buf;
+	size_t room = sizeof(app->ov.body) - 64;
+	if (sb.len > room) {
+		text = sb.buf + sb.len - room;
+		const char *nl = strchr(text, '\n');
+		text = nl ? nl + 1 : text;
+		snprintf(app->ov.body, sizeof(app->ov.body), "(earlier lines left out)\n%s", text);
+	} else {
+		snprintf(app->ov.body, sizeof(app->ov.body), "%s", text);
+	}
+	strbuf_release(&sb);
 }
 
 static void close_overlay(struct app *app)
@@ -168,6 +209,23 @@ static void draw_text(struct app *app)
 	struct rect r = centred(app, (int)lines.n + 4, w);
 	int inner = r.h - 4;
 	int max_scroll = (int)lines.n - inner;
+	if (app->ov.find_pending) {
+		/* the next line holding FIND below the top one, round to the start */
+		app->ov.find_pending = 0;
+		app->ov.find_failed = 1;
+		size_t fl = strlen(app->ov.find);
+		for (int k = 1; fl && k <= (int)lines.n; k++) {
+			int i = (app->ov.scroll + k) % (int)lines.n;
+			const char *l = lines.v[i];
+			for (size_t j = 0; l[j] && !app->ov.find_failed; j++)
+				if (!strncasecmp(l + j, app->ov.find, fl)) {
+					app->ov.scroll = i;
+					app->ov.find_failed = 0;
+				}
+			if (!app->ov.find_failed)
+				break;
+		}
+	}
 	if (app->ov.scroll > max_scroll)
 		app->ov.scroll = max_scroll < 0 ? 0 : max_scroll;
 	if (app->ov.scroll < 0)
@@ -176,12 +234,22 @@ static void draw_text(struct app *app)
 	for (int i = 0; i < inner && app->ov.scroll + i < (int)lines.n; i++)
 		ui_text(r.y + 1 + i, r.x + 2, r.w - 4, TR_TEXT, 0, UI_ELLIPSIS, lines.v[app->ov.scroll + i]);
 	char foot[96];
-	if (max_scroll > 0)
-		snprintf(foot, sizeof(foot), "lines %d-%d of %zu · ↑/↓ PgUp/PgDn g/G scroll · Esc closes",
-			 app->ov.scroll + 1, app->ov.scroll + inner, lines.n);
+	if (app->ov.searching) {
+		int fx = r.x + 2 + ui_text(r.y + r.h - 2, r.x + 2, 10, TR_KEY, 0, 0, "find / ");
+		curs_set(1);
+		edit_draw(&app->ov.edit, r.y + r.h - 2, fx, r.w - 4 - (fx - r.x - 2), TR_SELECTION);
+		app->ov.page = inner > 0 ? inner : 1;
+		strvec_release(&lines);
+		return;
+	}
+	if (app->ov.find[0] && app->ov.find_failed)
+		snprintf(foot, sizeof(foot), "no \"%.40s\" below · / finds · Esc closes", app->ov.find);
+	else if (max_scroll > 0)
+		snprintf(foot, sizeof(foot), "lines %d-%d of %zu · ↑/↓ PgUp/PgDn g/G scroll · / find%s · Esc closes",
+			 app->ov.scroll + 1, app->ov.scroll + inner, lines.n, app->ov.find[0] ? ", n next" : "");
 	else
-		snprintf(foot, sizeof(foot), "Esc closes");
-	ui_text(r.y + r.h - 2, r.x + 2, r.w - 4, TR_DIM, 0, UI_ELLIPSIS, foot);
+		snprintf(foot, sizeof(foot), "/ find · Esc closes");
+	ui_text(r.y + r.h - 2, r.x + 2, r.w - 4, app->ov.find_failed ? TR_WARN : TR_DIM, 0, UI_ELLIPSIS, foot);
 	app->ov.page = inner > 0 ? inner : 1;
 	strvec_release(&lines);
 }
@@ -247,7 +315,27 @@ unsigned overlay_key(struct app *app, int key)
 		return R_HANDLED | R_DRAW;
 	case OV_TEXT: {
 		int page = ov->page > 0 ? ov->page : 10;
-		if (key == KEY_FN(KEY_UP) || key == 'k')
+		if (ov->searching) {
+			if (key == KEY_ESC) {
+				ov->searching = 0;
+				curs_set(0);
+			} else if (key == '\n' || key == '\r' || key == KEY_FN(KEY_ENTER)) {
+				ov->searching = 0;
+				curs_set(0);
+				snprintf(ov->find, sizeof(ov->find), "%s", ov->edit.buf);
+				ov->find_pending = ov->find[0] != '\0';
+				ov->find_failed = 0;
+			} else {
+				edit_key(&ov->edit, key);
+			}
+			return R_HANDLED | R_DRAW;
+		}
+		if (key == '/') {
+			ov->searching = 1;
+			edit_set(&ov->edit, ov->find);
+		} else if (key == 'n' && ov->find[0]) {
+			ov->find_pending = 1;
+		} else if (key == KEY_FN(KEY_UP) || key == 'k')
 			ov->scroll--;
 		else if (key == KEY_FN(KEY_DOWN) || key == 'j')
 			ov->scroll++;

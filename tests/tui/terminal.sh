@@ -5,7 +5,8 @@
 # the Review screen's colours against a golden, a broken theme shows its
 # file:line:col and falls back, OSC 52 copy reaches tmux's buffer, q on
 # Review prints the commands after the screen is restored; g/G, the mouse
-# wheel and the / filter in lists; extra env one row per variable.
+# wheel and the / filter in lists; extra env one row per variable; the text
+# viewer collapses repeated lines and finds text.
 . "$(dirname "$0")/../lib/assert.sh"
 . "$(dirname "$0")/lib/tmux.sh"
 
@@ -385,4 +386,33 @@ tui_wait "-e TZ=Europe/Paris" && ok
 case $(tui_raw) in *"-e 'GREETING=hello world'"*) ok ;; *) bad "review lacks -e 'GREETING=hello world': $(tui_raw)" ;; esac
 case $(tui_raw) in *DROPME*) bad "a removed variable reached the review" ;; *) ok ;; esac
 tui_keys Escape Escape Escape Escape Escape q; tui_exited
+# the text viewer (a failed launch's details, v): a line repeated by the daemon shows once with
+# its count; / finds text below the top line, and says when there is none
+cat >"$T_TMP/bin/fail-docker" <<'FAKE'
+#!/bin/sh
+if [ "$1" = run ]; then
+  for i in 1 2 3 4 5; do echo "Error response from daemon: cannot start: boom" >&2; done
+  echo "see the daemon's log" >&2
+  exit 125
+fi
+exit 0
+FAKE
+chmod +x "$T_TMP/bin/fail-docker"
+printf '{"auths":{"ghcr.io":{"auth":"eDp5"}}}' >"$T_TMP/dc/config.json"
+tui_start 80 24 "${ENV[@]}" WS_LAUNCH_DOCKER="$T_TMP/bin/fail-docker"
+if to_review; then
+  tui_keys Enter
+  tui_wait "The launch failed" 30 && ok   # a failure opens its details at once
+  tui_wait "boom  (5 times)" && ok
+  tui_keys /
+  tui_wait "find /" && ok
+  tui_type "no-such-text"
+  tui_keys Enter
+  tui_wait 'no "no-such-text" below' && ok
+  tui_keys Escape
+  tui_wait_gone 'no "no-such-text" below' && ok
+fi
+tui_keys q; tui_keys y 2>/dev/null
+tui_exited 20
+rm -f "$T_TMP/dc/config.json"
 tui_stop
