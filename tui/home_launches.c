@@ -16,6 +16,9 @@
 
 #define LAUNCH_REFRESH_MS 3000
 
+static void follow_stop(void);
+static int follow_poll(struct app *app);
+
 /* The launches on the endpoint: a lookup on the wizard's net whenever the
  * last one is LAUNCH_REFRESH_MS old and Home is on top. */
 static struct {
@@ -61,6 +64,7 @@ void home_launches_refresh(void)
 
 void home_launches_release(void)
 {
+	follow_stop();
 	launches_stop();
 	launches_release(&hl.ls);
 	if (hl.ep_state == 1)
@@ -77,7 +81,7 @@ char *home_launch_url(const struct launch_seen *ls)
 
 int home_launches_poll(struct app *app, int *delta)
 {
-	int changed = 0;
+	int changed = follow_poll(app);
 	*delta = 0;
 	if (hl.lookup_done) {
 		launches_find_free(hl.lf);
@@ -173,31 +177,80 @@ static void run_self(struct app *app, const char *const *args, int pause)
 		      first[1] ? first[1] : "", first[1] && first[2] ? first[2] : "", st < 0 ? 127 : st);
 }
 
+/* l: the workspace's output, followed (docker logs -f) while the viewer
+ * is open: the child's lines go into TEXT (its last 64 KiB), the viewer is
+ * refreshed from the poll loop and stays at the end unless scrolled up. */
+static struct {
+	struct proc p;
+	int active;
+	struct strbuf text;
+	size_t shown;
+} fl = { .text = STRBUF_INIT };
+
+static void follow_line(void *ctx, enum proc_stream st, const char *line, size_t len)
+{
+	(void)ctx;
+	(void)st; /* docker logs writes the container's stderr to its own */
+	strbuf_add(&fl.text, line, len);
+	strbuf_addch(&fl.text, '\n');
+	if (fl.text.len > 65536) {
+		const char *cut = strchr(fl.text.buf + fl.text.len - 49152, '\n');
+		size_t drop = cut ? (size_t)(cut + 1 - fl.text.buf) : fl.text.len - 49152;
+		memmove(fl.text.buf, fl.text.buf + drop, fl.text.len - drop + 1);
+		fl.text.len -= drop;
+		fl.shown = 0;
+	}
+}
+
+static void follow_stop(void)
+{
+	if (!fl.active)
+		return;
+	proc_cancel(&fl.p, 500);
+	proc_release(&fl.p); /* kills what is left, reaps */
+	fl.active = 0;
+	strbuf_release(&fl.text);
+}
+
 static void launch_logs(struct app *app, const struct launch_seen *ls)
 {
+	follow_stop();
 	const char *docker = getenv("WS_LAUNCH_DOCKER");
-	const char *argv[] = { docker && *docker ? docker : "docker", "logs", "--tail", "500", "--", ls->name, NULL };
-	struct proc p;
+	const char *argv[] = { docker && *docker ? docker : "docker", "logs", "-f", "--tail", "500", "--", ls->name,
+			       NULL };
 	struct err e;
-	struct proc_opts o = { .capture_max = 1 << 20 };
-	proc_init(&p);
-	if (proc_run(&p, argv, &o, 5000, &e)) {
+	struct proc_opts o = { .capture_max = 1, .on_line = follow_line };
+	proc_init(&fl.p);
+	if (proc_start(&fl.p, argv, &o, &e)) {
 		wizard_status(app, TR_FAIL, "docker logs: %s", e.msg);
-		proc_release(&p);
+		proc_release(&fl.p);
 		return;
 	}
-	struct strbuf body = STRBUF_INIT;
-	strbuf_add(&body, p.out.buf, p.out.len);
-	if (p.err.len) /* docker logs writes the container's stderr there */
-		strbuf_add(&body, p.err.buf, p.err.len);
-	if (!body.len)
-		strbuf_addstr(&body, "(no output yet)");
+	fl.active = 1;
+	fl.shown = 0;
 	char title[160];
-	snprintf(title, sizeof(title), "logs of %s (last 500 lines; ws-launch logs -f --name %s follows)", ls->name,
-		 ls->name);
-	overlay_text(app, title, body.buf);
-	strbuf_release(&body);
-	proc_release(&p);
+	snprintf(title, sizeof(title), "logs of %s (following; Esc closes)", ls->name);
+	overlay_text(app, title, "(no output yet)");
+	app->ov.scroll = 1 << 20;
+}
+
+/* Each loop turn while following: new lines into the viewer; closing the
+ * viewer stops the child. */
+static int follow_poll(struct app *app)
+{
+	if (!fl.active)
+		return 0;
+	if (app->ov.kind != OV_TEXT) {
+		follow_stop();
+		return 0;
+	}
+	proc_pump(&fl.p);
+	proc_reap(&fl.p);
+	if (fl.text.len == fl.shown)
+		return 0;
+	fl.shown = fl.text.len;
+	overlay_text_update(app, fl.text.buf);
+	return 1;
 }
 
 static char *down_name; /* the launch d asked about */

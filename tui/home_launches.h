@@ -1,8 +1,8 @@
 /* home_launches.h - Home's "Launches on this endpoint": every launch found
  * by its labels (core/launches.h), looked up on the wizard's net every 3 s
  * while Home is on top, so input never waits; and what the keys of a launch
- * row do (README.md "Day two"): its URL (copied with OSC 52), its logs in
- * the text viewer, and `ws-launch shell|stop|start|upgrade|down --name N`
+ * row do (README.md "Day two"): its URL (copied with OSC 52), its logs
+ * followed in the text viewer (docker logs -f while it is open), and `ws-launch shell|stop|start|upgrade|down --name N`
  * run on the terminal with curses set aside, then back.
  *
  * Ownership: the list belongs to this module until home_launches_release(). */
@@ -19,7 +19,8 @@ const struct launches *home_launches(void);
 int home_launches_poll(struct app *app, int *delta);
 /* Looks again at the next poll. */
 void home_launches_refresh(void);
-/* Cancels a lookup and forgets the list and the endpoint. */
+/* Cancels a lookup and a followed log, forgets the list and the endpoint
+ * (also when the wizard ends). */
 void home_launches_release(void);
 /* http://HOST:PORT/ of LS, NULL without a published port.  Malloc'd. */
 char *home_launch_url(const struct launch_seen *ls);

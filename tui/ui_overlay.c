@@ -49,11 +49,28 @@ void overlay_prompt(struct app *app, const char *title, const char *text, const 
 	}
 }
 
+static void text_body(struct app *app, const char *body);
+
 void overlay_text(struct app *app, const char *title, const char *body)
 {
 	memset(&app->ov, 0, sizeof(app->ov));
 	app->ov.kind = OV_TEXT;
 	snprintf(app->ov.title, sizeof(app->ov.title), "%s", title);
+	text_body(app, body);
+}
+
+void overlay_text_update(struct app *app, const char *body)
+{
+	if (app->ov.kind != OV_TEXT)
+		return;
+	/* at the end (or not scrolled): stays at the end as text arrives */
+	if (app->ov.scroll + app->ov.page >= app->ov.lines)
+		app->ov.scroll = 1 << 20;
+	text_body(app, body);
+}
+
+static void text_body(struct app *app, const char *body)
+{
 	/* runs of one repeated line show once, with their count; when the text
 	 * is longer than the viewer holds, its end is kept (logs, output) */
 	struct strbuf sb = STRBUF_INIT;
@@ -209,6 +226,7 @@ static void draw_text(struct app *app)
 	struct rect r = centred(app, (int)lines.n + 4, w);
 	int inner = r.h - 4;
 	int max_scroll = (int)lines.n - inner;
+	app->ov.lines = (int)lines.n;
 	if (app->ov.find_pending) {
 		/* the next line holding FIND below the top one, round to the start */
 		app->ov.find_pending = 0;

@@ -17,6 +17,9 @@ void overlay_prompt(struct app *app, const char *title, const char *text, const 
  * sanitised and wrapped to the terminal's width; ↑/↓, PgUp/PgDn, g/G
  * scroll, Esc, q or Enter close. */
 void overlay_text(struct app *app, const char *title, const char *body);
+/* New text for the open text viewer, keeping its place (at the end when it
+ * was there: a followed log). */
+void overlay_text_update(struct app *app, const char *body);
 void overlay_draw(struct app *app);
 /* Keys while an overlay is open (it takes every key). */
 unsigned overlay_key(struct app *app, int key);

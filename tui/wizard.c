@@ -27,6 +27,7 @@
 #include "strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
+#include "home_launches.h"
 #include "wizard_down.h"
 
 #include <errno.h>
@@ -617,6 +618,7 @@ static void loop(struct app *app)
 static void app_release(struct app *app)
 {
 	down_stop();
+	home_launches_release(); /* a followed log's child goes too */
 	runner_free(app->runner);
 	app->runner = NULL;
 	checker_free(app->checker);

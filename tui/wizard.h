@@ -108,6 +108,7 @@ struct overlay {
 	char msg[ERR_MAX];
 	char body[16384];  /* OV_TEXT: paragraphs separated by '\n', wrapped when drawn */
 	int page;          /* OV_TEXT: lines shown, for PgUp/PgDn (set when drawn) */
+	int lines;         /* OV_TEXT: wrapped lines (set when drawn) */
 	/* OV_TEXT search: / types FIND (in EDIT), Enter or n looks for it
 	 * below the top line (wrapping round), found when drawn */
 	int searching, find_pending, find_failed;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Day two on the wizard's Home, against daemon A: a launch made by `up` is
 # listed under "Launches on this endpoint" with its state and URL (refreshed without
-# a key); on its row o gives the URL, l its logs, S a shell in /workspace
+# a key); on its row o gives the URL, l its logs followed, S a shell in /workspace
 # (curses set aside and restored), t stops and starts it (verified), d takes
 # it down after asking; the row follows each change.
 . "$(dirname "$0")/../lib/peers.sh"
@@ -34,9 +34,14 @@ case $(tui_raw) in *"S shell"*"t stop/start"*) ok ;; *) bad "key bar lacks the l
 tui_keys o
 tui_wait "http://127.0.0.1:$PORT/ (copied" && ok
 tui_keys l
-tui_wait "logs of $NAME" && ok
+tui_wait "logs of $NAME (following" && ok
+# followed: a line the workspace writes now arrives in the open viewer
+DK exec "$NAME" sh -c 'echo hello-from-the-follow-test >/proc/1/fd/1'
+tui_wait "hello-from-the-follow-test" 10 && ok
 tui_keys Escape
 tui_wait_gone "logs of $NAME" && ok
+sleep 0.5
+pgrep -f -- "logs -f --tail 500 -- $NAME" >/dev/null && bad "closing the viewer left docker logs -f running" || ok
 # S: a shell in the workspace on this terminal; exit comes back to Home
 tui_keys S
 tui_wait "ws-launch shell --name $NAME" 10 && ok
