@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 /* ---- colours -------------------------------------------------------------- */
@@ -410,4 +411,15 @@ void ui_hit(struct app *app, int y, int x, int w, enum action act, int index)
 void ui_hit_row(struct app *app, int y, int x, int w, int index)
 {
 	ui_hit(app, y, x, w, ACT_NONE, index);
+}
+
+int ui_has_text(const char *text, const char *needle)
+{
+	if (!text)
+		return 0;
+	size_t n = strlen(needle);
+	for (; *text; text++)
+		if (!strncasecmp(text, needle, n))
+			return 1;
+	return !n;
 }

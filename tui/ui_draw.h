@@ -76,4 +76,8 @@ unsigned edit_key(struct lineedit *ed, int key);
 /* Draws the field at (Y, X), W columns, and places the cursor. */
 void edit_draw(struct lineedit *ed, int y, int x, int w, enum theme_role role);
 
+/* 1 when TEXT (NULL: no) holds NEEDLE, ignoring ASCII case (the list
+ * filter, the viewer's find). */
+int ui_has_text(const char *text, const char *needle);
+
 #endif

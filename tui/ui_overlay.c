@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 void overlay_help(struct app *app)
 {
@@ -231,17 +230,13 @@ static void draw_text(struct app *app)
 		/* the next line holding FIND below the top one, round to the start */
 		app->ov.find_pending = 0;
 		app->ov.find_failed = 1;
-		size_t fl = strlen(app->ov.find);
-		for (int k = 1; fl && k <= (int)lines.n; k++) {
+		for (int k = 1; app->ov.find[0] && k <= (int)lines.n; k++) {
 			int i = (app->ov.scroll + k) % (int)lines.n;
-			const char *l = lines.v[i];
-			for (size_t j = 0; l[j] && !app->ov.find_failed; j++)
-				if (!strncasecmp(l + j, app->ov.find, fl)) {
-					app->ov.scroll = i;
-					app->ov.find_failed = 0;
-				}
-			if (!app->ov.find_failed)
+			if (ui_has_text(lines.v[i], app->ov.find)) {
+				app->ov.scroll = i;
+				app->ov.find_failed = 0;
 				break;
+			}
 		}
 	}
 	if (app->ov.scroll > max_scroll)

@@ -40,7 +40,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -240,15 +239,7 @@ void wizard_push(struct app *app, const struct screen_ops *s)
 
 int wizard_filter_match(const struct app *app, const char *text)
 {
-	if (!app->filter.len)
-		return 1;
-	if (!text)
-		return 0;
-	size_t n = app->filter.len, tl = strlen(text);
-	for (size_t i = 0; i + n <= tl; i++)
-		if (!strncasecmp(text + i, app->filter.buf, n))
-			return 1;
-	return 0;
+	return !app->filter.len || ui_has_text(text, app->filter.buf);
 }
 
 void wizard_pop(struct app *app)
