@@ -74,6 +74,9 @@ int cli_parse_flags(const struct command *c, int argc, char **argv, struct cmd_a
  * UTF-8 become '?'.  Every text from outside goes through it (or through
  * the message functions below, which sanitise what they format).  free(). */
 char *cli_clean(const char *s);
+/* 1 when the locale's character set is UTF-8 (so ✓ and → may be printed),
+ * 0 for the ASCII fallbacks (LANG=C).  Sets LC_CTYPE from the environment. */
+int cli_utf8(void);
 /* "ws-launch: WHAT: WHY" on stderr; returns EXIT_USAGE.  WHAT may be NULL. */
 int cli_usage_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same text, returns EXIT_FAIL. */

@@ -7,8 +7,6 @@
 #include "strbuf.h"
 #include "validate.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,8 +143,7 @@ static void print_json(struct checker *c, enum mode_id mode)
 
 static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 {
-	setlocale(LC_CTYPE, "");
-	int utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	int utf8 = cli_utf8();
 	int col = cli->color_out;
 	int w = 6;
 	for (int i = 0; i < CK__COUNT; i++)

@@ -314,7 +314,9 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	facts.dind_image_present = 1;
 	if ((rc = cli_build_plan(cli, &spec, &facts, &plan)))
 		goto out;
-	fprintf(stderr, "upgrade %s: %s → %s%s%s\n", label, s->image, target, dind_image ? ", sidecar → " : "",
+	const char *arrow = cli_utf8() ? "→" : "->";
+	fprintf(stderr, "upgrade %s: %s %s %s%s%s%s%s\n", label, s->image, arrow, target, dind_image ? ", sidecar " : "",
+		dind_image ? arrow : "", dind_image ? " " : "",
 		dind_image ? dind_image : "");
 	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !yes) {
 		fprintf(stderr, "pull it, put the running containers aside, start new ones and keep them if they "

@@ -125,7 +125,7 @@ void launch_diff(const char *old, const char *new, struct strvec *out)
 		if (!strncmp(w[i].key, "env.", 4))
 			strvec_pushf(out, "%s %s", w[i].key, was ? "changed" : "added");
 		else
-			strvec_pushf(out, "%s %s → %s", w[i].key, was ? was->value : "(none)", w[i].value);
+			strvec_pushf(out, "%s %s -> %s", w[i].key, was ? was->value : "(none)", w[i].value);
 	}
 	for (size_t i = 0; i < no; i++) {
 		if (find(w, nw, o[i].key))
@@ -133,7 +133,7 @@ void launch_diff(const char *old, const char *new, struct strvec *out)
 		if (!strncmp(o[i].key, "env.", 4))
 			strvec_pushf(out, "%s removed", o[i].key);
 		else
-			strvec_pushf(out, "%s %s → (none)", o[i].key, o[i].value);
+			strvec_pushf(out, "%s %s -> (none)", o[i].key, o[i].value);
 	}
 	free_kv(o, no);
 	free_kv(w, nw);

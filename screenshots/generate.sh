@@ -108,9 +108,27 @@ shot save
 "${TM[@]}" send-keys Escape Enter
 wait_for "The workspace is running" 120
 shot run
-"${TM[@]}" send-keys d y
-wait_for "(volumes kept)" 60
-"${TM[@]}" send-keys q
+"${TM[@]}" send-keys l
+wait_for "Esc closes"
+shot run-output
+"${TM[@]}" send-keys Escape q
+# Home again: the launch just made is listed, with its state and URL; l follows its logs
+start --theme default
+wait_for "Launches on this endpoint (1)" 15
+select_row workspace
+shot home-launches
+"${TM[@]}" send-keys l
+wait_for "logs of workspace (following" 15
+# the stand-in image's server is quiet: give the viewer lines to follow (one repeated)
+/usr/bin/docker -H "$WSL_A_HOST" exec workspace sh -c \
+  '{ echo "[shots] written to the workspace output while the viewer is open"; for i in 1 2 3 4; do echo "[shots] the same line, four times"; done; echo "[shots] and one after it"; } >/proc/1/fd/1'
+wait_for "and one after it" 10
+shot logs
+"${TM[@]}" send-keys Escape d
+wait_for "Take workspace down?"
+"${TM[@]}" send-keys y
+wait_for "press Enter to return" 60
+"${TM[@]}" send-keys Enter q
 COLS=50 ROWS=14 start
 wait_for "too small"
 shot too-small

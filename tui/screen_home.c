@@ -223,7 +223,10 @@ static void home_draw(struct app *app)
 			char *url = home_launch_url(ls);
 			if (cx < x + w - 1)
 				ui_text(y, cx, x + w - cx - 1, sel ? TR_SELECTION : TR_DIM, 0, UI_ELLIPSIS,
-					url ? url : "(no web port)");
+					url ? url
+					    : !ls->has_workspace ? "(no workspace container)"
+					    : !ls->running       ? "(not serving while stopped; t starts it)"
+								 : "(no web port)");
 			free(url);
 			ui_hit_row(app, y, x, w, idx);
 			y++;
@@ -440,11 +443,14 @@ static unsigned home_action(struct app *app, enum action act)
 	}
 }
 
-/* The bar offers a launch's keys on a launch, a profile's on a profile. */
+/* The bar offers a launch's keys on a launch, a profile's on a profile.  On
+ * a launch Enter does what o does, so the bar names o only (room for d). */
 static int home_key_shown(const struct app *app, enum action act)
 {
 	(void)app;
 	switch (act) {
+	case ACT_OPEN:
+		return selected_launch() == NULL;
 	case ACT_URL:
 	case ACT_LOGS:
 	case ACT_SHELL:

@@ -1,8 +1,9 @@
 /* screen_run.c - Run: each step with its state, the image pull as a
- * progress bar, the children's output streamed into a scrollable pane,
- * then the result (URL, container, `docker version` from inside); l shows
- * the full log, d takes the launch down again, c (or Ctrl-C) cancels and
- * rolls back. */
+ * progress bar, the children's output streamed into a scrollable pane
+ * (wrapped, a repeated line once with its count), then the result (URL,
+ * container, `docker version` from inside); l opens the output in the text
+ * viewer (the one the logs and a failure use: / find, follows the run),
+ * d takes the launch down again, c (or Ctrl-C) cancels and rolls back. */
 #include "cli.h"
 #include "modes.h"
 #include "runner.h"
@@ -21,7 +22,8 @@
 #define CHANGES_SHOWN 3
 
 static struct {
-	int full_log;
+	int viewing;      /* the viewer shows the output, refreshed as it grows */
+	size_t shown;     /* log lines in the viewer */
 	int follow;
 	int top;          /* first log line shown when not following */
 	int view;
@@ -38,7 +40,7 @@ static int running(const struct app *app)
 
 static void start_run(struct app *app, int recreate)
 {
-	us.full_log = 0;
+	us.viewing = 0;
 	us.follow = 1;
 	us.top = 0;
 	us.down_reported = 0;
@@ -143,9 +145,29 @@ static const char *log_line(const struct app *app, size_t i)
 	return i < n ? runner_log(app->runner)->v[i] : down_log()->v[i - n];
 }
 
+/* The output as the viewer shows it: the last LAST lines (0: all),
+ * repeated lines collapsed. */
+static void log_text(const struct app *app, size_t last, struct strbuf *out)
+{
+	size_t n = log_count(app), from = last && n > last ? n - last : 0;
+	struct strbuf raw = STRBUF_INIT;
+	for (size_t i = from; i < n; i++)
+		strbuf_addf(&raw, "%s\n", log_line(app, i));
+	ui_collapse(raw.buf, out);
+	strbuf_release(&raw);
+}
+
+/* Enough output for any pane: the rest is in the viewer (l). */
+#define PANE_LINES 400
+
 static void draw_log(struct app *app, const struct rect *r)
 {
-	int total = (int)log_count(app);
+	struct strbuf text = STRBUF_INIT;
+	struct strvec lines = STRVEC_INIT;
+	log_text(app, PANE_LINES, &text);
+	ui_text_lines(text.buf, r->w, &lines);
+	strbuf_release(&text);
+	int total = (int)lines.n;
 	us.view = r->h;
 	us.total = total;
 	int top = us.follow ? total - r->h : us.top;
@@ -155,9 +177,45 @@ static void draw_log(struct app *app, const struct rect *r)
 		top = 0;
 	us.top = top;
 	for (int i = 0; i < r->h && top + i < total; i++)
-		ui_text(r->y + i, r->x, r->w, TR_DIM, 0, UI_ELLIPSIS, log_line(app, (size_t)(top + i)));
+		ui_text(r->y + i, r->x, r->w, TR_DIM, 0, 0, lines.v[top + i]);
 	if (!total)
 		ui_text(r->y, r->x, r->w, TR_DIM, 0, 0, "(no output yet)");
+	strvec_release(&lines);
+}
+
+/* l: the whole output in the viewer, kept up to date by run_poll while
+ * it is open (at its end unless scrolled up). */
+static void show_output(struct app *app)
+{
+	struct strbuf b = STRBUF_INIT;
+	log_text(app, 0, &b);
+	overlay_text(app, running(app) || down_busy() ? "Output (following; Esc closes)" : "Output",
+		     b.len ? b.buf : "(no output yet)");
+	strbuf_release(&b);
+	app->ov.scroll = 1 << 20;
+	us.viewing = 1;
+	us.shown = log_count(app);
+}
+
+static int output_poll(struct app *app)
+{
+	if (!us.viewing)
+		return 0;
+	if (app->ov.kind != OV_TEXT) {
+		us.viewing = 0;
+		return 0;
+	}
+	int quiet = !running(app) && !down_busy();
+	if (log_count(app) == us.shown && !(quiet && strcmp(app->ov.title, "Output")))
+		return 0;
+	us.shown = log_count(app);
+	struct strbuf b = STRBUF_INIT;
+	log_text(app, 0, &b);
+	overlay_text_update(app, b.buf);
+	strbuf_release(&b);
+	if (quiet)
+		snprintf(app->ov.title, sizeof(app->ov.title), "Output");
+	return 1;
 }
 
 static void draw_result(struct app *app, int y, int x, int w, const struct run_result *res)
@@ -227,12 +285,6 @@ static void run_draw(struct app *app)
 	struct rect rest = body, top, logr;
 	rest.y += 1;
 	rest.h -= 1;
-	if (us.full_log) {
-		ui_rule(rest.y, x, w, "Output (l: back to the steps)");
-		logr = (struct rect){ rest.y + 1, x + 1, rest.h - 1, w - 1 };
-		draw_log(app, &logr);
-		return;
-	}
 	size_t n = runner_nsteps(app->runner);
 	int step_rows = (int)n + 1;
 	const struct run_pull *pull = runner_pull(app->runner);
@@ -268,7 +320,7 @@ static void run_draw(struct app *app)
 		draw_result(app, y, x + 1, w - 1, runner_result(app->runner));
 	}
 	if (rest.h >= 3) {
-		ui_rule(rest.y, x, w, "Output");
+		ui_rule(rest.y, x, w, "Output (l: all of it, / to find)");
 		logr = (struct rect){ rest.y + 1, x + 1, rest.h - 1, w - 1 };
 		draw_log(app, &logr);
 	}
@@ -300,6 +352,7 @@ static unsigned run_poll(struct app *app)
 {
 	if (wizard_top(app) != &screen_run || !app->runner)
 		return 0;
+	unsigned redraw = output_poll(app) ? R_DRAW : 0;
 	int failed;
 	if (down_finished(&failed) && !us.down_reported) {
 		us.down_reported = 1;
@@ -319,7 +372,7 @@ static unsigned run_poll(struct app *app)
 			show_failure(app); /* v opens it again */
 		return R_DRAW;
 	}
-	return 0;
+	return redraw;
 }
 
 static void do_down(struct app *app, const char *unused)
@@ -353,7 +406,7 @@ static unsigned run_action(struct app *app, enum action act)
 		}
 		return 0;
 	case ACT_LOGS:
-		us.full_log = !us.full_log;
+		show_output(app);
 		return R_DRAW;
 	case ACT_UP:
 		us.follow = 0;
@@ -393,6 +446,7 @@ static unsigned run_action(struct app *app, enum action act)
 			wizard_status(app, TR_DIM, "v shows a failed launch in full; nothing failed");
 			return R_DRAW;
 		}
+		us.viewing = 0;
 		show_failure(app);
 		return R_DRAW;
 	case ACT_RECREATE:
@@ -454,7 +508,8 @@ const struct screen_ops screen_run = {
 	.help = "The launch runs step by step: each step's state, the image pull as a progress bar and "
 		"every child's output below. When it is done: the URL, the container, and the `docker "
 		"version` that answered from inside the workspace. The output scrolls with the list keys "
-		"(End follows it again).",
+		"(End follows it again); l opens all of it in the viewer, where / finds text and new "
+		"output arrives as the launch goes on.",
 	.keys = keys_run,
 	.list_nav = 1,
 	.enter = run_enter,

@@ -1,6 +1,7 @@
 /* ui_draw.c - colour pairs and drawing primitives (stdscr only). */
 #include "ui_draw.h"
 #include "show.h"
+#include "strbuf.h"
 #include "strvec.h"
 
 #include <stdarg.h>
@@ -371,6 +372,52 @@ void ui_wrap(const char *s, int w, struct strvec *lines)
 		if (!s[para])
 			break;
 		s += para + 1;
+	}
+}
+
+void ui_collapse(const char *text, struct strbuf *out)
+{
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	int run = 0;
+	for (const char *p = text;;) {
+		size_t n = strcspn(p, "\n");
+		int end = !p[n] && !n;
+		if (!end && prev && n == prev_len && !memcmp(p, prev, n)) {
+			run++;
+		} else {
+			if (run > 1)
+				strbuf_addf(out, "  (%d times)", run);
+			if (end)
+				return;
+			if (prev)
+				strbuf_addch(out, '\n');
+			strbuf_add(out, p, n);
+			prev = p;
+			prev_len = n;
+			run = 1;
+		}
+		if (!p[n]) {
+			if (run > 1)
+				strbuf_addf(out, "  (%d times)", run);
+			return;
+		}
+		p += n + 1;
+	}
+}
+
+void ui_text_lines(const char *text, int w, struct strvec *lines)
+{
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *para = xstrndup(p, n);
+		show_sanitize(para, n);
+		if (!*para)
+			strvec_push(lines, "");
+		else
+			ui_wrap(para, w, lines);
+		free(para);
+		p += n + (p[n] ? 1 : 0);
 	}
 }
 

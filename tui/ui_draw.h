@@ -54,6 +54,13 @@ void ui_rule(int y, int x, int w, const char *title);
 
 /* Word-wraps S to W columns into LINES (appended). Hard newlines break. */
 void ui_wrap(const char *s, int w, struct strvec *lines);
+/* The viewer's lines of TEXT: each line made safe to show (control
+ * characters and escapes replaced), then wrapped to W columns; appended to
+ * LINES. */
+void ui_text_lines(const char *text, int w, struct strvec *lines);
+/* TEXT with each run of one repeated line shown once, followed by
+ * "  (N times)"; appended to OUT. */
+void ui_collapse(const char *text, struct strbuf *out);
 
 enum glyph {
 	G_PASS, G_WARN, G_FAIL, G_SKIP, G_PENDING, G_BULLET, G_ARROW, G_STAR, G_SELECT,

@@ -115,7 +115,7 @@ const struct keybind keys_review[] = {
 };
 
 const struct keybind keys_run[] = {
-	{ 'l', ACT_LOGS, "logs", "show the full output (again: back to the steps)", KB_BAR },
+	{ 'l', ACT_LOGS, "logs", "the whole output in the viewer: wrapped, / finds, follows the run", KB_BAR },
 	{ 'd', ACT_DOWN_LAUNCH, "down", "take the launch down: remove its containers and network (volumes stay)",
 	  KB_BAR },
 	{ 'c', ACT_CANCEL, "cancel", "cancel the running launch and roll back what it did (also Ctrl-C)", KB_BAR },

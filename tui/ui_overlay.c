@@ -70,36 +70,10 @@ void overlay_text_update(struct app *app, const char *body)
 
 static void text_body(struct app *app, const char *body)
 {
-	/* runs of one repeated line show once, with their count; when the text
-	 * is longer than the viewer holds, its end is kept (logs, output) */
+	/* when the text is longer than the viewer holds, its end is kept
+	 * (logs, output) */
 	struct strbuf sb = STRBUF_INIT;
-	const char *prev = NULL;
-	size_t prev_len = 0;
-	int run = 0;
-	for (const char *p = body; ; ) {
-		size_t n = strcspn(p, "\n");
-		int end = !p[n] && !n;
-		if (!end && prev && n == prev_len && !memcmp(p, prev, n)) {
-			run++;
-		} else {
-			if (run > 1)
-				strbuf_addf(&sb, "  (%d times)", run);
-			if (end)
-				break;
-			if (prev)
-				strbuf_addch(&sb, '\n');
-			strbuf_add(&sb, p, n);
-			prev = p;
-			prev_len = n;
-			run = 1;
-		}
-		if (!p[n]) {
-			if (run > 1)
-				strbuf_addf(&sb, "  (%d times)", run);
-			break;
-		}
-		p += n + 1;
-	}
+	ui_collapse(body, &sb);
 	const char *text = sb.buf;
 	size_t room = sizeof(app->ov.body) - 64;
 	if (sb.len > room) {
@@ -211,17 +185,7 @@ static void draw_text(struct app *app)
 {
 	int w = overlay_width(app);
 	struct strvec lines = STRVEC_INIT;
-	for (const char *p = app->ov.body; *p;) {
-		size_t n = strcspn(p, "\n");
-		char *para = xstrndup(p, n);
-		show_sanitize(para, n);
-		if (!*para)
-			strvec_push(&lines, "");
-		else
-			ui_wrap(para, w - 4, &lines);
-		free(para);
-		p += n + (p[n] ? 1 : 0);
-	}
+	ui_text_lines(app->ov.body, w - 4, &lines);
 	struct rect r = centred(app, (int)lines.n + 4, w);
 	int inner = r.h - 4;
 	int max_scroll = (int)lines.n - inner;

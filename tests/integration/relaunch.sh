@@ -28,7 +28,7 @@ up socket --socket "$WSL_A_SOCK" --port "$p1" "${common[@]}"
 up socket --socket "$WSL_A_SOCK" --port "$p2" "${common[@]}"
 [ "$rc" -eq 1 ] && ok || bad "changed port: exit $rc, want 1"
 grep -q "already up" "$T_TMP/out" && bad "changed port reported as already up" || ok
-grep -qF "  publish 127.0.0.1:$p1:8080 → 127.0.0.1:$p2:8080" "$T_TMP/err" && ok || bad "changed port: no diff line: $(cat "$T_TMP/err")"
+grep -qF "  publish 127.0.0.1:$p1:8080 -> 127.0.0.1:$p2:8080" "$T_TMP/err" && ok || bad "changed port: no diff line: $(cat "$T_TMP/err")"
 grep -q -- "--recreate" "$T_TMP/err" && ok || bad "changed port: no --recreate hint"
 [ "$(cid "$name")" = "$first" ] && ok || bad "changed port without --recreate replaced the container"
 DK volume inspect "$name-ws" >/dev/null 2>&1 && ok || bad "changed port without --recreate removed the volume"

@@ -59,8 +59,12 @@ eq "$(DK exec "$n" cat /workspace/file)" survived "Ctrl-C: /workspace survived"
 [ -z "$(DK ps -aq --filter name=ws-launch-old)" ] && ok || bad "Ctrl-C left a container aside"
 
 # ---- success: to the newest release in the registry, profile updated
-"$WS_BIN" upgrade --profile "$n" --yes >"$T_TMP/out" 2>"$T_TMP/err"
+LC_ALL=C "$WS_BIN" upgrade --profile "$n" --yes >"$T_TMP/out" 2>"$T_TMP/err"
 eq "$?" 0 "upgrade: $(cat "$T_TMP/err")"
+# what it does, in ASCII under the C locale
+grep -qF "upgrade $n: $old_image -> $WSL_REGISTRY/kloudkit/workspace:$newest" "$T_TMP/err" && ok ||
+  bad "upgrade's headline under LC_ALL=C: $(head -1 "$T_TMP/err")"
+LC_ALL=C grep -q '[^ -~]' "$T_TMP/err" && bad "non-ASCII under LC_ALL=C: $(LC_ALL=C grep '[^ -~]' "$T_TMP/err")" || ok
 eq "$(img)" "$WSL_REGISTRY/kloudkit/workspace:$newest" "upgrade: the newest release"
 [ "$(cid)" != "$before" ] && ok || bad "upgrade kept the old container"
 eq "$(running)" true "upgrade: runs"

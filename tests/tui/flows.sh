@@ -86,9 +86,11 @@ tui_wait "The workspace is running" 90 && ok
 tui_wait "docker inside answers" 5 && ok
 [ "$(DK inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ] && ok || bad "container $NAME not running"
 curl -sf "http://127.0.0.1:$WSL_FREE_PORT_1/" | grep -q "$WSL_WS_MARKER" && ok || bad "web port does not answer"
-# l shows the full log, again back
+# l shows the whole output in the viewer; Esc back
 tui_keys l
-tui_wait "Output (l: back to the steps)" && tui_keys l
+tui_wait "Esc closes" && ok
+tui_keys Escape
+tui_wait_gone "Esc closes" && ok
 # d takes it down (volumes stay)
 tui_keys d
 tui_wait "Take the launch down"
@@ -121,7 +123,7 @@ tui_keys Enter
 # the failure opens in full, wrapped and scrollable: the daemon's words and what changed
 tui_wait "The launch failed" 60 && ok
 tui_wait "was launched with other options" 3 && ok
-tui_wait "publish 127.0.0.1:$WSL_FREE_PORT_2:8080 → 127.0.0.1:$WSL_FREE_PORT_1:8080" 3 && ok
+tui_wait "publish 127.0.0.1:$WSL_FREE_PORT_2:8080 -> 127.0.0.1:$WSL_FREE_PORT_1:8080" 3 && ok
 tui_keys G
 tui_wait "Esc closes" 3 && ok
 tui_keys Escape

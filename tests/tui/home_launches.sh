@@ -2,7 +2,8 @@
 # Day two on the wizard's Home, against daemon A: a launch made by `up` is
 # listed under "Launches on this endpoint" with its state and URL (refreshed without
 # a key); on its row o gives the URL, l its logs followed, S a shell in /workspace
-# (curses set aside and restored), t stops and starts it (verified), d takes
+# (curses set aside and restored), t stops and starts it (verified), u moves it
+# to the registry's newest release keeping /workspace, d takes
 # it down after asking; the row follows each change.
 . "$(dirname "$0")/../lib/peers.sh"
 . "$(dirname "$0")/lib/tmux.sh"
@@ -21,8 +22,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# made from the registry's oldest release, so that u has a newer one to move to
+newest=$(curl -sf "$WSL_REGISTRY_URL/v2/kloudkit/workspace/tags/list" | jq -r '.tags[]' |
+  grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | sort -V | tail -1)
+[ -n "$newest" ] && [ "$newest" != v0.0.21 ] && ok || bad "the harness registry has no newer release ($newest)"
 "$WS_BIN" up socket --yes --offline --name "$NAME" --volume "$NAME-ws" --port "$PORT" --socket "$WSL_A_SOCK" \
-  --verify-timeout 60 >"$T_TMP/up.out" 2>&1 && ok || { bad "up: $(cat "$T_TMP/up.out")"; exit 1; }
+  --image "$WSL_REGISTRY/kloudkit/workspace:v0.0.21" --pull always --verify-timeout 60 >"$T_TMP/up.out" 2>&1 && ok || { bad "up: $(cat "$T_TMP/up.out")"; exit 1; }
 
 tui_start 120 40 "${ENV[@]}"
 tui_wait "Launches on this endpoint (" 10 && ok
@@ -30,7 +35,7 @@ tui_wait "$NAME" && ok
 case $(tui_raw) in *"$NAME"*socket*running*"http://127.0.0.1:$PORT/"*) ok ;; *) bad "row lacks mode/state/URL: $(tui_raw)" ;; esac
 tui_select "$NAME" && ok
 # the bar offers the launch's keys there
-case $(tui_raw) in *"S shell"*"t stop/start"*) ok ;; *) bad "key bar lacks the launch keys: $(tui_raw | tail -1)" ;; esac
+case $(tui_raw) in *"o url"*"l logs"*"S shell"*"t stop/start"*"u upgrade"*"d down"*) ok ;; *) bad "key bar lacks the launch keys: $(tui_raw | tail -1)" ;; esac
 tui_keys o
 tui_wait "http://127.0.0.1:$PORT/ (copied" && ok
 tui_keys l
@@ -57,12 +62,27 @@ tui_wait "ws-launch stop --name $NAME" 10 && ok
 tui_wait "press Enter to return" 60 && ok
 case $(tui_raw) in *"stopped launch $NAME"*) ok ;; *) bad "stop not shown: $(tui_raw)" ;; esac
 tui_keys Enter
-tui_wait "stopped" 10 && ok
+tui_wait "stopped   (not serving while stopped; t starts it)" 10 && ok
 tui_keys t
 tui_wait "ws-launch start --name $NAME" 10 && ok
 tui_wait "press Enter to return" 90 && ok
 case $(tui_raw) in *"launched workspace $NAME: http://127.0.0.1:$PORT/"*) ok ;; *) bad "start did not verify: $(tui_raw)" ;; esac
 tui_keys Enter
+tui_wait "running" 10 && ok
+# u: the CLI's upgrade on this terminal, asking first; the row then runs the newest
+# release and the file the shell made in /workspace is still there
+tui_keys u
+tui_wait "ws-launch upgrade --name $NAME" 10 && ok
+tui_wait "verify? [y/N]" 30 && ok
+case $(tui_raw) in *"v0.0.21 → $WSL_REGISTRY/kloudkit/workspace:$newest"*) ok ;; *) bad "upgrade does not say where to: $(tui_raw)" ;; esac
+tui_type y
+tui_keys Enter
+tui_wait "press Enter to return" 180 && ok
+[ "$(DK inspect -f '{{.Config.Image}}' "$NAME" 2>/dev/null)" = "$WSL_REGISTRY/kloudkit/workspace:$newest" ] && ok ||
+  bad "u did not move the launch to $newest: $(tui_raw)"
+DK exec "$NAME" test -e /workspace/from-the-wizard && ok || bad "u lost /workspace"
+tui_keys Enter
+tui_wait "Launches on this endpoint (" 10 && ok
 tui_wait "running" 10 && ok
 # d: asks, then takes it down; the volume (the user's /workspace) stays
 tui_keys d
@@ -72,7 +92,7 @@ tui_wait "ws-launch down --name $NAME" 10 && ok
 tui_wait "press Enter to return" 60 && ok
 case $(tui_raw) in *"of launch $NAME"*) ok ;; *) bad "down not shown: $(tui_raw)" ;; esac
 tui_keys Enter
-tui_wait "partial" 10 && ok             # its volume is still labelled: what ps says too
+tui_wait "partial   (no workspace container)" 10 && ok             # its volume is still labelled: what ps says too
 [ -z "$(DK ps -aq --filter "label=ws-launch.launch=$NAME")" ] && ok || bad "down left containers"
 DK volume inspect "$NAME-ws" >/dev/null 2>&1 && ok || bad "down removed the workspace volume"
 tui_keys q

@@ -414,5 +414,43 @@ if to_review; then
 fi
 tui_keys q; tui_keys y 2>/dev/null
 tui_exited 20
+# the Run screen's output: its pane wraps a long line (its end is on screen) and shows a
+# repeated line once with its count; l opens it in the same viewer, which follows the run
+cat >"$T_TMP/bin/slow-docker" <<'FAKE'
+#!/bin/sh
+if [ "$1" = run ]; then
+  for i in 1 2 3; do echo "pulled-layer-again" >&2; done
+  echo "a long line from the engine that goes on and on well past the right edge of an eighty column screen END-OF-LONG" >&2
+  while [ ! -e "$GO_ON" ]; do sleep 0.1; done
+  echo "arrived-while-viewing" >&2
+  exit 125
+fi
+exit 0
+FAKE
+chmod +x "$T_TMP/bin/slow-docker"
+tui_start 80 24 "${ENV[@]}" WS_LAUNCH_DOCKER="$T_TMP/bin/slow-docker" GO_ON="$T_TMP/go-on"
+if to_review; then
+  tui_keys Enter
+  tui_wait "pulled-layer-again  (3 times)" 30 && ok
+  tui_wait "END-OF-LONG" && ok
+  tui_keys l
+  tui_wait "Output (following; Esc closes)" && ok
+  touch "$T_TMP/go-on"
+  tui_wait "arrived-while-viewing" 10 && ok
+  tui_wait_gone "following;" 10 && ok     # the run ended: the title says so
+  tui_keys /
+  tui_type "END-OF"
+  tui_keys Enter
+  case $(tui_raw) in *"no \"END-OF\" below"*) bad "find in the output viewer: $(tui_raw)" ;; *) ok ;; esac
+  tui_keys Escape
+  tui_wait_gone "Esc closes" && ok
+  tui_keys v
+  tui_wait "lines of output:" && ok     # the failure's details, in the same viewer
+  tui_wait "arrived-while-viewing" && ok
+  tui_keys Escape                        # closes the viewer, not the wizard
+  tui_wait "l logs  d down" && ok
+fi
+tui_keys q; tui_keys y 2>/dev/null
+tui_exited 20
 rm -f "$T_TMP/dc/config.json"
 tui_stop

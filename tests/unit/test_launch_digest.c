@@ -57,7 +57,7 @@ int main(void)
 	struct strvec diff = STRVEC_INIT;
 	launch_diff(na.buf, nb.buf, &diff);
 	CHECK_INT(diff.n, 1);
-	CHECK_STR(diff.v[0], "publish 127.0.0.1:8080:8080 → 127.0.0.1:9000:8080");
+	CHECK_STR(diff.v[0], "publish 127.0.0.1:8080:8080 -> 127.0.0.1:9000:8080");
 	strvec_clear(&diff);
 	launch_diff(na.buf, na.buf, &diff);
 	CHECK_INT(diff.n, 0);
@@ -73,8 +73,8 @@ int main(void)
 	strvec_clear(&diff);
 	launch_diff(na.buf, nb.buf, &diff);
 	CHECK_INT(diff.n, 3);
-	CHECK_STR(diff.v[0], "publish 127.0.0.1:8080:8080 → 127.0.0.1:9000:8080");
-	CHECK_STR(diff.v[1], "volume workspace → /srv/my ws");
+	CHECK_STR(diff.v[0], "publish 127.0.0.1:8080:8080 -> 127.0.0.1:9000:8080");
+	CHECK_STR(diff.v[1], "volume workspace -> /srv/my ws");
 	CHECK_STR(diff.v[2], "env.WS_AUTH_PASSWORD added");
 	strvec_clear(&diff);
 	launch_diff(nb.buf, na.buf, &diff);
@@ -87,8 +87,8 @@ int main(void)
 	launch_normalise(&c, &nc);
 	strvec_clear(&diff);
 	launch_diff(na.buf, nc.buf, &diff);
-	CHECK_STR(diff.v[0], "mode socket → sysbox");
-	CHECK_STR(diff.v[diff.n - 1], "socket.group 998 → (none)");
+	CHECK_STR(diff.v[0], "mode socket -> sysbox");
+	CHECK_STR(diff.v[diff.n - 1], "socket.group 998 -> (none)");
 
 	/* Every object of a labelled plan carries launch, mode and digest; the
 	 * workspace also the normalised launch. */
