@@ -9,6 +9,7 @@
 #include "ui_overlay.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct {
@@ -91,12 +92,16 @@ static const char *status_glyph(const struct app *app, enum check_status s)
 	}
 }
 
-/* Rows a check takes at width W (finding + remedy, wrapped). */
-static void check_lines(const struct check *c, int w, struct strvec *finding, struct strvec *remedy)
+/* Rows a check takes at width W (finding + remedy, wrapped; the remedy
+ * after an arrow AW columns wide, in the wizard's words: fields, not flags). */
+static void check_lines(const struct check *c, int w, int aw, struct strvec *finding, struct strvec *remedy)
 {
 	ui_wrap(c->finding ? c->finding : (c->status == CHECK_PENDING ? "checking…" : ""), w, finding);
-	if (c->remedy && c->status != CHECK_PENDING && c->status != CHECK_SKIP)
-		ui_wrap(c->remedy, w - 2, remedy);
+	if (c->remedy && c->status != CHECK_PENDING && c->status != CHECK_SKIP) {
+		char *fix = wizard_remedy(c->remedy);
+		ui_wrap(fix, w - aw, remedy);
+		free(fix);
+	}
 }
 
 static void draw_summary(struct app *app, const struct rect *r)
@@ -160,6 +165,8 @@ static void checks_draw(struct app *app)
 		ui_text(sy, x + w - sw, sw, done < cs.n ? TR_PENDING : fails ? TR_FAIL : warns ? TR_WARN : TR_PASS, 0, 0,
 			sumtxt);
 	int nw = 15, fx = x + 3 + nw + 1, fw = w - (fx - x);
+	const char *arrow = ui_glyph(app, G_ARROW);
+	int aw = ui_width(arrow) + 1;
 	int rows = body.h - 2;
 	/* virtual rows */
 	int vrow[CK__COUNT + 1];
@@ -168,7 +175,7 @@ static void checks_draw(struct app *app)
 	for (int i = 0; i < cs.n; i++) {
 		const struct check *c = checker_get(app->checker, cs.ids[i]);
 		vrow[i] = total;
-		check_lines(c, fw, &f, &rm);
+		check_lines(c, fw, aw, &f, &rm);
 		total += (int)(f.n ? f.n : 1) + (int)rm.n;
 		strvec_clear(&f);
 		strvec_clear(&rm);
@@ -187,7 +194,7 @@ static void checks_draw(struct app *app)
 	for (int i = 0; i < cs.n; i++) {
 		const struct check *c = checker_get(app->checker, cs.ids[i]);
 		int r = vrow[i] - cs.top;
-		check_lines(c, fw, &f, &rm);
+		check_lines(c, fw, aw, &f, &rm);
 		int sel = i == cs.sel;
 		for (size_t j = 0; j < (f.n ? f.n : 1) + rm.n; j++, r++) {
 			if (r < 0 || r >= rows)
@@ -207,8 +214,8 @@ static void checks_draw(struct app *app)
 			} else if (j - f.n < rm.n) {
 				size_t k = j - f.n;
 				if (k == 0)
-					ui_text(y, fx, 2, sel ? TR_SELECTION : TR_ACCENT, 0, 0, ui_glyph(app, G_ARROW));
-				ui_text(y, fx + 2, fw - 2, sel ? TR_SELECTION : TR_ACCENT, 0, UI_ELLIPSIS, rm.v[k]);
+					ui_text(y, fx, aw, sel ? TR_SELECTION : TR_ACCENT, 0, 0, arrow);
+				ui_text(y, fx + aw, fw - aw, sel ? TR_SELECTION : TR_ACCENT, 0, UI_ELLIPSIS, rm.v[k]);
 			}
 		}
 		strvec_clear(&f);

@@ -146,9 +146,14 @@ static void draw_detail(struct app *app, const struct rect *r)
 		/* the fix, next to what is missing, in the wizard's words */
 		if (i < rd.fixes.n && rd.fixes.v[i][0]) {
 			char *fix = wizard_remedy(rd.fixes.v[i]);
-			ui_wrap(fix, w - 5, &wl);
-			for (size_t j = 0; j < wl.n && y < end; j++, y++)
-				ui_textf(y, x + 3, w - 3, TR_DIM, 0, UI_ELLIPSIS, "%s %s", j ? " " : "→", wl.v[j]);
+			const char *arrow = ui_glyph(app, G_ARROW);
+			int aw = ui_width(arrow) + 1;
+			ui_wrap(fix, w - 3 - aw, &wl);
+			for (size_t j = 0; j < wl.n && y < end; j++, y++) {
+				if (j == 0)
+					ui_text(y, x + 3, aw, TR_DIM, 0, 0, arrow);
+				ui_text(y, x + 3 + aw, w - 3 - aw, TR_DIM, 0, UI_ELLIPSIS, wl.v[j]);
+			}
 			strvec_release(&wl);
 			free(fix);
 		}

@@ -153,6 +153,17 @@ int wizard_copy(struct app *app, const char *text, size_t len)
 	return rc;
 }
 
+/* "--host with an address": the word after a flag is prose, not its value */
+static int prose_word(const char *w, size_t n)
+{
+	static const char *const words[] = { "a", "an", "and", "for", "in", "is", "of", "on", "or", "so", "the", "to",
+					     "with" };
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == n && !strncmp(w, words[i], n))
+			return 1;
+	return 0;
+}
+
 char *wizard_remedy(const char *remedy)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -173,16 +184,24 @@ char *wizard_remedy(const char *remedy)
 			d = option_by_flag(flag + 3, MODE_NONE);
 		p = dash + 2 + fl;
 		if (d) {
+			/* "pass --socket PATH": a field is set, not passed */
+			if (out.len >= 5 && !strcmp(out.buf + out.len - 5, "pass ")) {
+				strbuf_setlen(&out, out.len - 5);
+				strbuf_addstr(&out, "set ");
+			}
 			strbuf_addf(&out, "the %s field", d->label);
-			/* and its metavariable: " HOST", " DIR" */
+			/* and its metavariable (" HOST", " DIR": dropped) or its value
+			 * (" ghcr.io/…:v1": "set to" it) */
 			const char *q = p;
-			if (*q == ' ' && q[1] >= 'A' && q[1] <= 'Z') {
+			if (*q == ' ' && q[1] && !strchr(" ,;)'-", q[1])) {
 				size_t ml = strcspn(q + 1, " ,;)'");
 				int upper = 1;
 				for (size_t k = 1; k <= ml; k++)
 					upper &= (q[k] >= 'A' && q[k] <= 'Z') || q[k] == '_';
 				if (upper)
 					p = q + 1 + ml;
+				else if (d->meta && !prose_word(q + 1, ml))
+					strbuf_addstr(&out, " set to");
 			}
 		} else {
 			strbuf_addf(&out, "--%s", flag);

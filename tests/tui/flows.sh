@@ -64,6 +64,10 @@ case $(tui_raw) in *"Socket group id     $WSL_A_SOCK_GID"*|*"Socket group id    
   *) bad "socket gid not detected as $WSL_A_SOCK_GID: $(tui_raw)" ;; esac
 tui_keys n
 tui_wait "0 failed" 20 && ok
+# a remedy in the wizard's words: the field to set and its value, not the CLI flag
+tui_wait "newer tag" 10 && ok
+case $(tui_raw) in *"--image"*) bad "the Checks screen names the CLI flag: $(tui_raw)" ;;
+  *"the Image field set to ghcr.io/kloudkit/workspace:v"*) ok ;; *) bad "no remedy for the newer tag: $(tui_raw)" ;; esac
 tui_keys Enter
 tui_wait "Review: Host socket"
 case $(tui_raw) in *"--group-add $WSL_A_SOCK_GID"*) ok ;; *) bad "review lacks --group-add $WSL_A_SOCK_GID" ;; esac
