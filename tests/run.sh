@@ -9,7 +9,7 @@
 #      the fuzz corpus) and CLI tests, then the CLI tests again with the
 #      ASan+UBSan binary and under valgrind (stages asan-cli, valgrind-cli);
 #   5. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
-#      under ASan+UBSan;
+#      under ASan+UBSan, WS_FUZZ_JOBS (2) at a time;
 #   6. deb: cpack's Debian package, installed with dpkg -i, checked, removed
 #      (tests/package/deb.sh);
 #   7. starts the real peers (tests/harness/up.sh: isolated dockerds, TLS,
@@ -152,11 +152,11 @@ ctest_noskip() {
 
 if has cli; then
   step "CLI tests"
-  ctest_noskip cli -L '^cli$'
+  ctest_noskip cli -L '^cli$' -j2
 fi
 if has asan-cli; then
   step "CLI tests (ASan+UBSan binary)"
-  asan_ctest asan-cli -L '^cli$'
+  asan_ctest asan-cli -L '^cli$' -j2
 fi
 if has valgrind-cli; then
   # Label "valgrind": the CLI tests with WS_BIN = <build>/valgrind-ws-launch
@@ -184,8 +184,8 @@ if has valgrind-cli; then
   fi
 fi
 if has fuzz; then
-  step "fuzz (${WS_FUZZ_SECONDS:-20} s per harness)"
-  WS_FUZZ_BUILD=$BUILD-fuzz tests/fuzz/run.sh "${WS_FUZZ_SECONDS:-20}" || fail "fuzz"
+  step "fuzz (${WS_FUZZ_SECONDS:-20} s per harness, two at a time)"
+  WS_FUZZ_JOBS=${WS_FUZZ_JOBS:-2} WS_FUZZ_BUILD=$BUILD-fuzz tests/fuzz/run.sh "${WS_FUZZ_SECONDS:-20}" || fail "fuzz"
 fi
 if has deb; then
   step "Debian package"
@@ -228,7 +228,9 @@ if has integration && [ -n "${WS_PEERS_ENV:-}" ]; then
 fi
 if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests (ASan+UBSan binary)"
-  asan_ctest asan-integration -L integration
+  # the Ctrl-C sweep at 7 moments a mode here (13 in the normal pass): what
+  # this pass adds is the sanitizers on the cancel paths, not more moments
+  WS_SWEEP_MOMENTS=${WS_SWEEP_MOMENTS:-7} asan_ctest asan-integration -L integration
 fi
 if has tui && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "terminal tests"

@@ -3,7 +3,7 @@
 # (clang, WS_FUZZ=ON: ASan+UBSan+coverage) and run each for SECONDS
 # (default 25), starting from the committed corpus tests/fuzz/corpus/NAME.
 #
-#   tests/fuzz/run.sh              # what ./tests/run.sh does: 25 s each
+#   tests/fuzz/run.sh              # 25 s each (./tests/run.sh: 20 s, two at a time)
 #   tests/fuzz/run.sh 1800         # the long run: 30 min per harness
 #   tests/fuzz/run.sh 600 jdoc     # one harness
 #
