@@ -315,9 +315,10 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_build_plan(cli, &spec, &facts, &plan)))
 		goto out;
 	const char *arrow = cli_utf8() ? "→" : "->";
-	fprintf(stderr, "upgrade %s: %s %s %s%s%s%s%s\n", label, s->image, arrow, target, dind_image ? ", sidecar " : "",
-		dind_image ? arrow : "", dind_image ? " " : "",
-		dind_image ? dind_image : "");
+	fprintf(stderr, "upgrade %s: %s %s %s", label, s->image, arrow, target);
+	if (dind_image)
+		fprintf(stderr, ", sidecar %s %s", arrow, dind_image);
+	fputc('\n', stderr);
 	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !yes) {
 		fprintf(stderr, "pull it, put the running containers aside, start new ones and keep them if they "
 				"verify? [y/N] ");

@@ -23,6 +23,7 @@
 
 static struct {
 	int viewing;      /* the viewer shows the output, refreshed as it grows */
+	int following;    /* ... and its title says so (steps or a down still run) */
 	size_t shown;     /* log lines in the viewer */
 	int follow;
 	int top;          /* first log line shown when not following */
@@ -145,16 +146,12 @@ static const char *log_line(const struct app *app, size_t i)
 	return i < n ? runner_log(app->runner)->v[i] : down_log()->v[i - n];
 }
 
-/* The output as the viewer shows it: the last LAST lines (0: all),
- * repeated lines collapsed. */
+/* The output's last LAST lines (0: all), one per line. */
 static void log_text(const struct app *app, size_t last, struct strbuf *out)
 {
 	size_t n = log_count(app), from = last && n > last ? n - last : 0;
-	struct strbuf raw = STRBUF_INIT;
 	for (size_t i = from; i < n; i++)
-		strbuf_addf(&raw, "%s\n", log_line(app, i));
-	ui_collapse(raw.buf, out);
-	strbuf_release(&raw);
+		strbuf_addf(out, "%s\n", log_line(app, i));
 }
 
 /* Enough output for any pane: the rest is in the viewer (l). */
@@ -162,10 +159,12 @@ static void log_text(const struct app *app, size_t last, struct strbuf *out)
 
 static void draw_log(struct app *app, const struct rect *r)
 {
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf raw = STRBUF_INIT, text = STRBUF_INIT;
 	struct strvec lines = STRVEC_INIT;
-	log_text(app, PANE_LINES, &text);
+	log_text(app, PANE_LINES, &raw);
+	ui_collapse(raw.buf, &text); /* as the viewer does */
 	ui_text_lines(text.buf, r->w, &lines);
+	strbuf_release(&raw);
 	strbuf_release(&text);
 	int total = (int)lines.n;
 	us.view = r->h;
@@ -189,8 +188,8 @@ static void show_output(struct app *app)
 {
 	struct strbuf b = STRBUF_INIT;
 	log_text(app, 0, &b);
-	overlay_text(app, running(app) || down_busy() ? "Output (following; Esc closes)" : "Output",
-		     b.len ? b.buf : "(no output yet)");
+	us.following = running(app) || down_busy();
+	overlay_text(app, us.following ? "Output (following; Esc closes)" : "Output", b.len ? b.buf : "(no output yet)");
 	strbuf_release(&b);
 	app->ov.scroll = 1 << 20;
 	us.viewing = 1;
@@ -206,15 +205,17 @@ static int output_poll(struct app *app)
 		return 0;
 	}
 	int quiet = !running(app) && !down_busy();
-	if (log_count(app) == us.shown && !(quiet && strcmp(app->ov.title, "Output")))
+	if (log_count(app) == us.shown && !(quiet && us.following))
 		return 0;
 	us.shown = log_count(app);
 	struct strbuf b = STRBUF_INIT;
 	log_text(app, 0, &b);
 	overlay_text_update(app, b.buf);
 	strbuf_release(&b);
-	if (quiet)
+	if (quiet && us.following) {
+		us.following = 0;
 		snprintf(app->ov.title, sizeof(app->ov.title), "Output");
+	}
 	return 1;
 }
 
