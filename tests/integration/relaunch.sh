@@ -44,6 +44,8 @@ curl -sf --max-time 5 "http://127.0.0.1:$p2/" >/dev/null && ok || bad "--recreat
 [ -z "$(labelled "$name")" ] && ok || bad "down left: $(labelled "$name")"
 
 # ---- dind: both containers replaced, the inner daemon's data volume kept -----------
+# (--pull never below: the sidecar image must be on A whichever test ran before)
+DK pull "$WSL_DIND_IMAGE" >/dev/null 2>&1 || bad "cannot pull $WSL_DIND_IMAGE through the mirror"
 dn=$(uname_ rd)
 dargs=(--name "$dn" --volume "$dn-ws" --network "$dn-net" --sidecar "$dn-side" --data-volume "$dn-dd"
        --certs-volume "$dn-dc" --pull never --yes --offline --verify-timeout 60)
