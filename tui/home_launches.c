@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "home_launches.h"
 #include "proc.h"
+#include "show.h"
 #include "strbuf.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
@@ -30,12 +31,15 @@ static struct {
 	struct engine_target t;
 	int ep_state;            /* 0 unknown, 1 usable, -1 not (ssh://, bad) */
 	long long next;
+	char error[512];         /* why the last lookup failed ("": it did not) */
 } hl;
 
 static void on_launches(struct launches *ls, const struct err *error, void *ctx)
 {
 	(void)ctx;
 	hl.lookup_done = 1;
+	snprintf(hl.error, sizeof(hl.error), "%s", error ? error->msg : "");
+	show_sanitize(hl.error, strlen(hl.error));
 	if (error) {
 		hl.fresh.v = NULL;
 		hl.fresh.n = 0;
@@ -55,6 +59,11 @@ static void launches_stop(void)
 const struct launches *home_launches(void)
 {
 	return &hl.ls;
+}
+
+const char *home_launches_error(void)
+{
+	return hl.error[0] ? hl.error : NULL;
 }
 
 void home_launches_refresh(void)

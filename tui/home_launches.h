@@ -14,6 +14,9 @@
 #include "wizard.h"
 
 const struct launches *home_launches(void);
+/* Why the last lookup of the launches failed (the endpoint did not
+ * answer...), or NULL. */
+const char *home_launches_error(void);
 /* Drives the lookup from the loop: 1 when a fresh list replaced the shown
  * one (its length moved by *DELTA). */
 int home_launches_poll(struct app *app, int *delta);

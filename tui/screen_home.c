@@ -192,7 +192,13 @@ static void home_draw(struct app *app)
 	draw_item(app, y++, x, w, 0, "New launch", "choose a mode; the host is checked for every one");
 	draw_item(app, y++, x, w, 1, "Check this host", "every check, finding and remedy; which modes are ready");
 	y++;
-	if (nlaunches()) {
+	const char *lerr = home_launches_error();
+	if (lerr) {
+		/* no launches listed, and why: not an empty endpoint */
+		ui_rule(y++, x, w, "Launches on this endpoint");
+		ui_text(y++, x + 2, w - 2, TR_WARN, 0, UI_ELLIPSIS, lerr);
+		y++;
+	} else if (nlaunches()) {
 		char lt[64];
 		snprintf(lt, sizeof(lt), "Launches on this endpoint (%d)", nlaunches());
 		ui_rule(y++, x, w, lt);
@@ -242,6 +248,14 @@ static void home_draw(struct app *app)
 
 	int bottom = b.y + b.h;          /* first row below the body */
 	int preview_h = selected_profile() ? (b.h >= 20 ? 9 : 5) : 0;
+	/* the preview (its rule and lines) gives way to the list: a few rows,
+	 * the selected one among them, stay on screen whatever is above */
+	int keep = hs.n < 3 ? (int)hs.n : 3;
+	if (preview_h && bottom - y - preview_h - 1 < keep) {
+		preview_h = bottom - y - 1 - keep;
+		if (preview_h < 2)
+			preview_h = 0;
+	}
 	int rows = bottom - y - preview_h - (preview_h ? 1 : 0);
 	if (rows < 1)
 		rows = 1;

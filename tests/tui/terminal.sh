@@ -79,6 +79,12 @@ tui_keys Escape q
 tui_exited && { [ "$tui_rc" = 0 ] && ok || bad "mouse: exit $tui_rc"; }
 TUI_TERM=tmux-256color
 
+# ---- an endpoint that does not answer: Home says why no launches are listed ----
+tui_start 80 24 "${ENV[@]}"
+tui_wait "cannot list the launches: unix://$T_TMP/no-daemon.sock" 10 && ok
+tui_keys q
+tui_exited && { [ "$tui_rc" = 0 ] && ok || bad "dead endpoint: exit $tui_rc"; }
+
 # ---- q on the "too small" screen during a run: asks, then cancels and
 #      rolls back (it once quit at once with exit 0, leaving the launch
 #      half-made).  A fake docker (WS_LAUNCH_DOCKER) records its argv and
