@@ -1,8 +1,8 @@
 /* cli.c - command table, dispatch, messages and help. */
 #include "cli.h"
-#include "show.h"
-#include "strbuf.h"
-#include "modes.h"
+#include "base/show.h"
+#include "base/strbuf.h"
+#include "launch/modes.h"
 
 #include <errno.h>
 #include <langinfo.h>

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "spec.h"
+#include "launch/spec.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 

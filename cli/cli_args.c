@@ -1,10 +1,10 @@
 /* cli_args.c - [MODE] [OPTIONS] parsing, generated from the option table. */
 #include "cli.h"
-#include "modes.h"
-#include "profile.h"
-#include "secret.h"
-#include "show.h"
-#include "strbuf.h"
+#include "launch/modes.h"
+#include "launch/profile.h"
+#include "launch/secret.h"
+#include "base/show.h"
+#include "base/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* cli_engine.c - endpoint, target and launch lookup for the day-two
  * commands (cli_engine.h). */
 #include "cli_engine.h"
-#include "facts.h"
-#include "profile.h"
-#include "strbuf.h"
-#include "validate.h"
+#include "launch/facts.h"
+#include "launch/profile.h"
+#include "base/strbuf.h"
+#include "base/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

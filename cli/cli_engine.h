@@ -8,11 +8,11 @@
 #define WS_CLI_ENGINE_H
 
 #include "cli.h"
-#include "endpoint.h"
-#include "engine.h"
-#include "facts.h"
-#include "launches.h"
-#include "net.h"
+#include "engine/endpoint.h"
+#include "engine/engine.h"
+#include "launch/facts.h"
+#include "launch/launches.h"
+#include "engine/net.h"
 
 struct cli_engine {
 	struct endpoint ep;

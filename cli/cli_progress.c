@@ -1,8 +1,8 @@
 /* cli_progress.c - a runner's progress on stderr: step states, streamed
  * output, and on a terminal a pull progress bar redrawn in place. */
 #include "cli_progress.h"
-#include "show.h"
-#include "strbuf.h"
+#include "base/show.h"
+#include "base/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

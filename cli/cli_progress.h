@@ -3,7 +3,7 @@
 #define WS_CLI_PROGRESS_H
 
 #include "cli.h"
-#include "runner.h"
+#include "run/runner.h"
 
 #define PROGRESS_MAX_STEPS 64
 

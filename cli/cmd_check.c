@@ -1,11 +1,11 @@
 /* cmd_check.c - `ws-launch check [MODE] [OPTIONS] [--json]`. */
-#include "checks.h"
+#include "checks/checks.h"
 #include "cli.h"
-#include "jsonw.h"
-#include "modes.h"
-#include "net.h"
-#include "strbuf.h"
-#include "validate.h"
+#include "base/jsonw.h"
+#include "launch/modes.h"
+#include "engine/net.h"
+#include "base/strbuf.h"
+#include "base/validate.h"
 
 #include <errno.h>
 #include <stdio.h>

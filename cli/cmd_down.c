@@ -1,15 +1,15 @@
 /* cmd_down.c - `ws-launch down`: remove what a launch created (by label). */
 #include "cli.h"
-#include "secret.h"
+#include "launch/secret.h"
 #include "cli_progress.h"
-#include "endpoint.h"
-#include "engine.h"
-#include "net.h"
-#include "plan.h"
-#include "profile.h"
-#include "runner.h"
-#include "teardown.h"
-#include "validate.h"
+#include "engine/endpoint.h"
+#include "engine/engine.h"
+#include "engine/net.h"
+#include "launch/plan.h"
+#include "launch/profile.h"
+#include "run/runner.h"
+#include "run/teardown.h"
+#include "base/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_progress.h"
-#include "runner.h"
-#include "strbuf.h"
+#include "run/runner.h"
+#include "base/strbuf.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * a terminal; Ctrl-C ends a follow. */
 #include "cli.h"
 #include "cli_engine.h"
-#include "proc.h"
-#include "show.h"
-#include "strbuf.h"
+#include "base/proc.h"
+#include "base/show.h"
+#include "base/strbuf.h"
 
 #include <poll.h>
 #include <signal.h>

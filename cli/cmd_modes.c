@@ -1,8 +1,8 @@
 /* cmd_modes.c - `ws-launch modes`: every mode and its trade-offs. */
 #include "cli.h"
-#include "jsonw.h"
-#include "modes.h"
-#include "strbuf.h"
+#include "base/jsonw.h"
+#include "launch/modes.h"
+#include "base/strbuf.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,15 +1,15 @@
 /* cmd_print.c - `ws-launch print`: the plan as shell commands or JSON. */
-#include "checks.h"
+#include "checks/checks.h"
 #include "cli.h"
 #include "cli_engine.h"
-#include "ytree.h"
-#include "net.h"
-#include "facts.h"
-#include "modes.h"
-#include "plan.h"
-#include "render.h"
-#include "render_export.h"
-#include "strbuf.h"
+#include "base/ytree.h"
+#include "engine/net.h"
+#include "launch/facts.h"
+#include "launch/modes.h"
+#include "launch/plan.h"
+#include "render/render.h"
+#include "render/render_export.h"
+#include "base/strbuf.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* cmd_profile.c - `ws-launch profile list|show|save|rm`. */
 #include "cli.h"
-#include "modes.h"
-#include "profile.h"
-#include "show.h"
-#include "strbuf.h"
+#include "launch/modes.h"
+#include "launch/profile.h"
+#include "base/show.h"
+#include "base/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,13 +3,13 @@
  * concurrently), age, and a newer release tag from the registry. */
 #include "cli.h"
 #include "cli_engine.h"
-#include "imageref.h"
-#include "jsonw.h"
-#include "launch_digest.h"
-#include "proc.h"
-#include "profile.h"
-#include "registry.h"
-#include "strbuf.h"
+#include "base/imageref.h"
+#include "base/jsonw.h"
+#include "launch/launch_digest.h"
+#include "base/proc.h"
+#include "launch/profile.h"
+#include "engine/registry.h"
+#include "base/strbuf.h"
 
 #include <poll.h>
 #include <stdio.h>

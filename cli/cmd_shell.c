@@ -5,9 +5,9 @@
  * clipboard with --copy (OSC 52). */
 #include "cli.h"
 #include "cli_engine.h"
-#include "base64.h"
-#include "proc.h"
-#include "strbuf.h"
+#include "base/base64.h"
+#include "base/proc.h"
+#include "base/strbuf.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * each with the file it comes from (the shell completions ask this, so
  * they work wherever the package was installed). */
 #include "cli.h"
-#include "strvec.h"
-#include "theme.h"
+#include "base/strvec.h"
+#include "theme/theme.h"
 
 #include <stdio.h>
 #include <stdlib.h>

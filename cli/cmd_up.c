@@ -1,16 +1,16 @@
 /* cmd_up.c - `ws-launch up`: check, show, confirm, run, verify. */
-#include "checks.h"
+#include "checks/checks.h"
 #include "cli.h"
-#include "secret.h"
+#include "launch/secret.h"
 #include "cli_progress.h"
-#include "facts.h"
-#include "modes.h"
-#include "net.h"
-#include "plan.h"
-#include "profile.h"
-#include "render.h"
-#include "runner.h"
-#include "strbuf.h"
+#include "launch/facts.h"
+#include "launch/modes.h"
+#include "engine/net.h"
+#include "launch/plan.h"
+#include "launch/profile.h"
+#include "render/render.h"
+#include "run/runner.h"
+#include "base/strbuf.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* main.c - entry point: global options, then a command or the wizard. */
 #include "cli.h"
-#include "show.h"
+#include "base/show.h"
 #include "wizard.h"
 
 #include <signal.h>

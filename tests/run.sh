@@ -95,11 +95,11 @@ export WS_BIN=$BUILD/ws-launch
 
 if has static; then
   step "source checks"
-  banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok)\s*\(' core/*.[ch] cli/*.[ch] \
+  banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok)\s*\(' core/*/*.[ch] cli/*.[ch] \
            tui/*.[ch] tools/*.c tests/fuzz/*.[ch])
   [ -z "$banned" ] || { echo "$banned"; fail "banned calls"; }
   # Layers (docs/ARCHITECTURE.md): only tui/ may touch curses.
-  curses=$(grep -lE '#include [<"](n?curses|ncursesw/)' core/*.[ch] cli/*.[ch])
+  curses=$(grep -lE '#include [<"](n?curses|ncursesw/)' core/*/*.[ch] cli/*.[ch])
   [ -z "$curses" ] || { echo "$curses"; fail "core/ or cli/ includes curses"; }
   for lib in libwscore.a libwscli.a; do
     nm -u "$BUILD/$lib" 2>/dev/null | grep -qE '\b(initscr|newwin|wgetch)\b' && fail "$lib links curses"

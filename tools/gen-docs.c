@@ -5,9 +5,9 @@
  *                        command's own flag table (cli/cmd_*.c)
  *   cli_launch_flags[]   --profile, --env, --port, --bind, --password-stdin
  *   option_table[]       every launch option, its modes, type, choices,
- *                        default and help (core/options.c)
- *   mode_table[]         modes, titles, summaries, needs (core/modes.c)
- *   check_defs[]         check ids (core/checks.c)
+ *                        default and help (core/launch/options.c)
+ *   mode_table[]         modes, titles, summaries, needs (core/launch/modes.c)
+ *   check_defs[]         check ids (core/checks/checks.c)
  *
  * Usage: gen-docs man|bash|zsh|fish TEMPLATE [OUT]   (OUT: written
  * atomically, through OUT.tmp; standard output without it)

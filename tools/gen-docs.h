@@ -4,12 +4,12 @@
 #ifndef WS_GEN_DOCS_H
 #define WS_GEN_DOCS_H
 
-#include "checks.h"
+#include "checks/checks.h"
 #include "cli.h"
-#include "modes.h"
-#include "options.h"
-#include "strbuf.h"
-#include "strvec.h"
+#include "launch/modes.h"
+#include "launch/options.h"
+#include "base/strbuf.h"
+#include "base/strvec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

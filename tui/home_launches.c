@@ -1,11 +1,11 @@
 /* home_launches.c - Home's "Launches on this endpoint" (home_launches.h). */
 #include "cli.h"
-#include "endpoint.h"
-#include "engine.h"
+#include "engine/endpoint.h"
+#include "engine/engine.h"
 #include "home_launches.h"
-#include "proc.h"
-#include "show.h"
-#include "strbuf.h"
+#include "base/proc.h"
+#include "base/show.h"
+#include "base/strbuf.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
 

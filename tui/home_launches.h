@@ -1,5 +1,5 @@
 /* home_launches.h - Home's "Launches on this endpoint": every launch found
- * by its labels (core/launches.h), looked up on the wizard's net every 3 s
+ * by its labels (core/launch/launches.h), looked up on the wizard's net every 3 s
  * while Home is on top, so input never waits; and what the keys of a launch
  * row do (README.md "Day two"): its URL (copied with OSC 52), its logs
  * followed in the text viewer (docker logs -f while it is open), and `ws-launch shell|stop|start|upgrade|down --name N`
@@ -9,7 +9,7 @@
 #ifndef WS_HOME_LAUNCHES_H
 #define WS_HOME_LAUNCHES_H
 
-#include "launches.h"
+#include "launch/launches.h"
 #include "ui_keys.h"
 #include "wizard.h"
 

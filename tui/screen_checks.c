@@ -2,9 +2,9 @@
  * "check this host", of every mode) with status, finding and remedy;
  * r re-runs them.  Results appear as they arrive: local checks at once,
  * remote ones when they answer or time out. */
-#include "checks.h"
-#include "modes.h"
-#include "strvec.h"
+#include "checks/checks.h"
+#include "launch/modes.h"
+#include "base/strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
 

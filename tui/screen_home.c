@@ -2,15 +2,15 @@
  * on the endpoint (open, logs, shell, stop/start, upgrade, down; refreshed
  * every few seconds without blocking input), saved profiles (relaunch,
  * edit, print, delete). */
-#include "checks.h"
+#include "checks/checks.h"
 #include "home_launches.h"
-#include "launches.h"
-#include "modes.h"
-#include "profile.h"
-#include "render.h"
+#include "launch/launches.h"
+#include "launch/modes.h"
+#include "launch/profile.h"
+#include "render/render.h"
 #include "cli.h"
-#include "strbuf.h"
-#include "strvec.h"
+#include "base/strbuf.h"
+#include "base/strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
 

@@ -2,9 +2,9 @@
  * recommended one is preselected when the checks settle (unless the user
  * moved first); the right pane says what the mode does, its trade-offs and
  * what this host is missing for it. */
-#include "checks.h"
-#include "modes.h"
-#include "strvec.h"
+#include "checks/checks.h"
+#include "launch/modes.h"
+#include "base/strvec.h"
 #include "ui_draw.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* screen_options.c - Options: the chosen mode's fields and the common ones,
- * generated from the option schema (core/options.h), pre-filled with what
+ * generated from the option schema (core/launch/options.h), pre-filled with what
  * was detected, validated as typed with the core's messages.
  *
  * Rows: "Common" (common options, password, extra env), "<mode>" (the
@@ -7,13 +7,13 @@
  * Enter edits a text field (Enter again commits, Esc cancels), toggles a
  * boolean or cycles a choice; d resets a field to its default (or to
  * detection). */
-#include "checks.h"
+#include "checks/checks.h"
 #include "cli.h"
-#include "option_value.h"
-#include "modes.h"
-#include "strvec.h"
+#include "launch/option_value.h"
+#include "launch/modes.h"
+#include "base/strvec.h"
 #include "ui_draw.h"
-#include "validate.h"
+#include "base/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,19 +4,19 @@
  * commands on stdout once the terminal is restored.
  *
  * The words come from the plan's argv through the same quoting as
- * `ws-launch print` (core/shellquote.h), folded where the plan says. */
-#include "checks.h"
+ * `ws-launch print` (core/base/shellquote.h), folded where the plan says. */
+#include "checks/checks.h"
 #include "cli.h"
-#include "modes.h"
-#include "paths.h"
-#include "profile.h"
-#include "render.h"
-#include "render_export.h"
-#include "shellquote.h"
-#include "strvec.h"
+#include "launch/modes.h"
+#include "base/paths.h"
+#include "launch/profile.h"
+#include "render/render.h"
+#include "render/render_export.h"
+#include "base/shellquote.h"
+#include "base/strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
-#include "validate.h"
+#include "base/validate.h"
 
 #include <errno.h>
 #include <fcntl.h>

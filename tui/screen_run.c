@@ -5,11 +5,11 @@
  * viewer (the one the logs and a failure use: / find, follows the run),
  * d takes the launch down again, c (or Ctrl-C) cancels and rolls back. */
 #include "cli.h"
-#include "modes.h"
-#include "runner.h"
-#include "show.h"
-#include "strbuf.h"
-#include "strvec.h"
+#include "launch/modes.h"
+#include "run/runner.h"
+#include "base/show.h"
+#include "base/strbuf.h"
+#include "base/strvec.h"
 #include "ui_draw.h"
 #include "ui_overlay.h"
 #include "wizard_down.h"

@@ -1,8 +1,8 @@
 /* ui_draw.c - colour pairs and drawing primitives (stdscr only). */
 #include "ui_draw.h"
-#include "show.h"
-#include "strbuf.h"
-#include "strvec.h"
+#include "base/show.h"
+#include "base/strbuf.h"
+#include "base/strvec.h"
 
 #include <stdarg.h>
 #include <stdio.h>

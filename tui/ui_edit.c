@@ -6,7 +6,7 @@
  * Home/End (^A/^E) move, Backspace/Del delete a character, ^U/^K cut to
  * the start/end, ^W deletes a word.  The view scrolls horizontally to keep
  * the cursor visible; wide characters count two columns. */
-#include "show.h"
+#include "base/show.h"
 #include "ui_draw.h"
 
 #include <stdlib.h>

@@ -5,9 +5,9 @@
  * in effect (ui_keys.h), so what they say is what the keys do. */
 #include "ui_draw.h"
 #include "ui_overlay.h"
-#include "show.h"
-#include "strbuf.h"
-#include "strvec.h"
+#include "base/show.h"
+#include "base/strbuf.h"
+#include "base/strvec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,12 +18,12 @@
 #include <poll.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "facts.h"
-#include "plan.h"
-#include "spec.h"
-#include "strbuf.h"
-#include "theme.h"
+#include "base/err.h"
+#include "launch/facts.h"
+#include "launch/plan.h"
+#include "launch/spec.h"
+#include "base/strbuf.h"
+#include "theme/theme.h"
 #include "ui_keys.h"
 #include "ui_layout.h"
 

@@ -1,11 +1,11 @@
 /* wizard_down.c - take a launch down from the poll loop (teardown lookup,
  * then a runner in down mode). */
 #include "wizard_down.h"
-#include "endpoint.h"
-#include "engine.h"
-#include "plan.h"
-#include "runner.h"
-#include "teardown.h"
+#include "engine/endpoint.h"
+#include "engine/engine.h"
+#include "launch/plan.h"
+#include "run/runner.h"
+#include "run/teardown.h"
 
 #include <stdio.h>
 #include <stdlib.h>

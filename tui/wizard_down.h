@@ -1,7 +1,7 @@
 /* wizard_down.h - `d` on the Run screen: take the launch down from the
  * wizard, exactly as `ws-launch down --name LABEL` does, without blocking:
  * the Engine API lookup of what carries the launch's label
- * (core/teardown.h) runs on the wizard's net, then its removal plan runs
+ * (core/run/teardown.h) runs on the wizard's net, then its removal plan runs
  * in a runner in down mode, both driven from the wizard's poll loop.
  * Volumes are kept (they hold the user's /workspace). */
 #ifndef WS_WIZARD_DOWN_H
@@ -9,9 +9,9 @@
 
 #include <poll.h>
 
-#include "err.h"
-#include "net.h"
-#include "strvec.h"
+#include "base/err.h"
+#include "engine/net.h"
+#include "base/strvec.h"
 
 /* Starts taking down launch LABEL; DOCKER is the client (NULL: "docker").
  * -1 with E when the endpoint cannot be used. */

@@ -47,13 +47,13 @@ for code in 0 1 2 130; do
   printf '%s\n' "$text" | sed -n '/^EXIT STATUS/,/^ENVIRONMENT/p' | grep -qE "^ +$code( |$)" && ok || bad "exit code $code undocumented"
 done
 # every environment variable the code reads (PATH and TERM are not ours)
-for v in $(grep -ohE 'getenv\("[A-Z_]+"\)' "$WS_SOURCE_DIR"/core/*.c "$WS_SOURCE_DIR"/cli/*.c "$WS_SOURCE_DIR"/tui/*.c |
+for v in $(grep -ohE 'getenv\("[A-Z_]+"\)' "$WS_SOURCE_DIR"/core/*/*.c "$WS_SOURCE_DIR"/cli/*.c "$WS_SOURCE_DIR"/tui/*.c |
            sed 's/getenv("\(.*\)")/\1/' | sort -u); do
   case $v in PATH|TERM) continue ;; esac
   printf '%s\n' "$text" | sed -n '/^ENVIRONMENT/,/^FILES/p' | grep -q "$v" && ok || bad "environment variable $v undocumented"
 done
-check_ids=$(grep -oE '\[CK_[A-Z_]+\] = \{ \.id = CK_[A-Z_]+, \.name = "[a-z.]+"' "$WS_SOURCE_DIR/core/checks.c" | grep -oE '"[a-z.]+"' | tr -d '"')
-[ -n "$check_ids" ] && ok || bad "no check ids found in core/checks.c"
+check_ids=$(grep -oE '\[CK_[A-Z_]+\] = \{ \.id = CK_[A-Z_]+, \.name = "[a-z.]+"' "$WS_SOURCE_DIR/core/checks/checks.c" | grep -oE '"[a-z.]+"' | tr -d '"')
+[ -n "$check_ids" ] && ok || bad "no check ids found in core/checks/checks.c"
 for id in $check_ids; do has "$id"; done
 
 # ---- the parser accepts exactly what is documented -------------------------

@@ -21,8 +21,8 @@
 	fprintf(stderr, "%s:%d: property failed: %s\n  ", __FILE__, __LINE__, #cond); \
 	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
 
-#include "facts.h"
-#include "strbuf.h"
+#include "launch/facts.h"
+#include "base/strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

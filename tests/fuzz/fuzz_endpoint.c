@@ -12,9 +12,9 @@
  * Properties: errors are one line and leave the endpoint empty; a parsed
  * or resolved endpoint is consistent for its kind and its normalised URL
  * parses back to the same endpoint (normalisation is idempotent). */
-#include "endpoint.h"
+#include "engine/endpoint.h"
 #include "fuzz.h"
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
  * comes with an empty error and the struct of its kind; anything else with
  * a one-line error; a successful ping leaves a negotiated version within
  * [ENGINE_API_MIN, ENGINE_API_MAX]; strings handed out are terminated. */
-#include "engine.h"
+#include "engine/engine.h"
 #include "fuzz.h"
 
 static const long statuses[] = { 200, 201, 204, 299, 304, 400, 404, 409, 500, 503, 100, 0, 199, 300, 999, 418 };

@@ -6,8 +6,8 @@
  * the grammar's characters, and its canonical form DOMAIN/PATH[:TAG][@DIGEST]
  * parses back to the same four parts (normalisation is idempotent). */
 #include "fuzz.h"
-#include "imageref.h"
-#include "strbuf.h"
+#include "base/imageref.h"
+#include "base/strbuf.h"
 
 static int same(const char *a, const char *b)
 {

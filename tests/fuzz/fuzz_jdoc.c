@@ -7,9 +7,9 @@
  * the same tree (the JSON/YAML differences jdoc.h handles survive a round
  * trip).  Strings holding "\u0000" are compared by length. */
 #include "fuzz.h"
-#include "jdoc.h"
-#include "jsonw.h"
-#include "strbuf.h"
+#include "base/jdoc.h"
+#include "base/jsonw.h"
+#include "base/strbuf.h"
 
 #define WALK_MAX_DEPTH (JDOC_MAX_DEPTH + 2)
 

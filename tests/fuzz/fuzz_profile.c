@@ -8,10 +8,10 @@
  *  - both specs plan identically (same rendered commands or the same
  *    error): saving a profile never changes what it launches. */
 #include "fuzz.h"
-#include "plan.h"
-#include "profile.h"
-#include "render.h"
-#include "strbuf.h"
+#include "launch/plan.h"
+#include "launch/profile.h"
+#include "render/render.h"
+#include "base/strbuf.h"
 
 /* The plan of S as text: the shell form or "error: ...". */
 static void plan_text(const struct spec *s, const struct facts *f, struct strbuf *out)

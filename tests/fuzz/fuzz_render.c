@@ -23,11 +23,11 @@
  *    '$' written "$$" (both formats interpolate: Compose "$VAR", Kubernetes
  *    "$(VAR)" and "$$"). */
 #include "fuzz.h"
-#include "jdoc.h"
-#include "plan.h"
-#include "render.h"
-#include "render_export.h"
-#include "strbuf.h"
+#include "base/jdoc.h"
+#include "launch/plan.h"
+#include "render/render.h"
+#include "render/render_export.h"
+#include "base/strbuf.h"
 
 #include <yaml.h>
 

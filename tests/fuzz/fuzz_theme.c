@@ -8,7 +8,7 @@
  *    terminal has (-1 = default) and known attribute bits, never painting
  *    text in its own background. */
 #include "fuzz.h"
-#include "theme.h"
+#include "theme/theme.h"
 
 static const int terminals[] = { 0, 2, 8, 16, 88, 256, COLOUR_DIRECT };
 

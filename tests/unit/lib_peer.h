@@ -5,11 +5,11 @@
 #ifndef WS_LIB_PEER_H
 #define WS_LIB_PEER_H
 
-#include "endpoint.h"
-#include "engine.h"
-#include "net.h"
-#include "registry.h"
-#include "strbuf.h"
+#include "engine/endpoint.h"
+#include "engine/engine.h"
+#include "engine/net.h"
+#include "engine/registry.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #include <arpa/inet.h>

@@ -5,13 +5,13 @@
  * readiness and the recommendation), the local ones from sockets, ports and
  * files the test makes (socket path and group, web port, sysbox services,
  * TLS files, tcp on loopback, ssh key and remote).  No root, no daemon. */
-#include "checks.h"
+#include "checks/checks.h"
 #include "lib_fake_engine.h"
 #include "lib_peer.h"
-#include "modes.h"
-#include "net.h"
-#include "spec.h"
-#include "strbuf.h"
+#include "launch/modes.h"
+#include "engine/net.h"
+#include "launch/spec.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #include <arpa/inet.h>

@@ -1,7 +1,7 @@
 /* test_daemon_caps.c - the capability bounding set of a socket's peer:
  * this test listens on a unix socket itself, so the "daemon" is this
  * process, whose CapBnd /proc tells independently. */
-#include "daemon_caps.h"
+#include "engine/daemon_caps.h"
 #include "t.h"
 
 #include <stdint.h>

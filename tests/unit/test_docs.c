@@ -8,10 +8,10 @@
  * "Docker Group" example is missing a trailing backslash after
  * --group-add=8888; a command is therefore read as every line from one
  * starting with "docker" to the next. */
-#include "plan.h"
-#include "strbuf.h"
+#include "launch/plan.h"
+#include "base/strbuf.h"
 #include "t.h"
-#include "ytree.h"
+#include "base/ytree.h"
 
 #define MAXCMDS 32
 

@@ -1,8 +1,8 @@
 /* test_endpoint.c - endpoint resolution: every precedence rule, contexts
  * with and without TLS material, and every bad input class, in temp dirs. */
-#include "endpoint.h"
-#include "sha256.h"
-#include "strbuf.h"
+#include "engine/endpoint.h"
+#include "base/sha256.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #include <errno.h>

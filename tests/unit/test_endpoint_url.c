@@ -1,7 +1,7 @@
 /* test_endpoint_url.c - endpoint_parse_url on its own: every DOCKER_HOST
  * form docker/cli's ParseHost takes or refuses (test_endpoint.c resolves
  * whole environments; tests/cli/endpoint_corpus.sh asks the docker CLI). */
-#include "endpoint.h"
+#include "engine/endpoint.h"
 #include "t.h"
 
 static int resolve(struct endpoint *ep, const struct endpoint_env *env, struct err *e)

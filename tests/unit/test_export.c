@@ -1,10 +1,10 @@
 /* test_export.c - Compose and Kubernetes exports: parsed back, structure
  * and every mode-specific field asserted. */
-#include "launch_build.h"
-#include "modes.h"
-#include "render_export.h"
+#include "launch/launch_build.h"
+#include "launch/modes.h"
+#include "render/render_export.h"
 #include "t.h"
-#include "ytree.h"
+#include "base/ytree.h"
 
 #include <stdarg.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 /* test_jdoc.c - JSON through libyaml: valid documents, every malformed
  * class, the libyaml quirks jdoc.c papers over, and limits. */
-#include "jdoc.h"
-#include "strbuf.h"
+#include "base/jdoc.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* test_launch_digest.c - the normalised launch, its digest, the diff, and
  * the labels every object of a plan carries (launch_digest.h). */
-#include "launch_build.h"
-#include "launch_digest.h"
-#include "plan.h"
+#include "launch/launch_build.h"
+#include "launch/launch_digest.h"
+#include "launch/plan.h"
 #include "t.h"
 
 static char *digest_of(const struct spec *s)

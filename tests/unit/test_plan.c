@@ -1,10 +1,10 @@
 /* test_plan.c - golden argv of every step for every mode and option variant. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#include "launch_build.h"
-#include "modes.h"
-#include "plan.h"
-#include "launch_digest.h"
-#include "strbuf.h"
+#include "launch/launch_build.h"
+#include "launch/modes.h"
+#include "launch/plan.h"
+#include "launch/launch_digest.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #define MAXSTEPS 8

@@ -1,6 +1,6 @@
 /* test_proc.c - the process runner: exec failure vs exit codes, output,
  * stdin, cancellation with escalation, a clean child environment. */
-#include "proc.h"
+#include "base/proc.h"
 #include "t.h"
 
 #include <signal.h>

@@ -1,11 +1,11 @@
 /* test_profile.c - profiles: round trips, every bad-file class, atomic save. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#include "modes.h"
-#include "plan.h"
-#include "profile.h"
-#include "render.h"
+#include "launch/modes.h"
+#include "launch/plan.h"
+#include "launch/profile.h"
+#include "render/render.h"
 #include "t.h"
-#include "ytree.h"
+#include "base/ytree.h"
 
 #include <signal.h>
 #include <sys/resource.h>

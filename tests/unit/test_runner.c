@@ -5,13 +5,13 @@
  * container first), cancel during a step, an undo that fails (leftovers,
  * never "rolled back"), --keep, reuse of the launch's own objects and the
  * refusal of a foreign one before anything runs, and the verification. */
-#include "facts.h"
+#include "launch/facts.h"
 #include "lib_fake_engine.h"
-#include "net.h"
-#include "plan.h"
-#include "runner.h"
-#include "spec.h"
-#include "strbuf.h"
+#include "engine/net.h"
+#include "launch/plan.h"
+#include "run/runner.h"
+#include "launch/spec.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #include <pthread.h>

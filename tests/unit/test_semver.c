@@ -1,7 +1,7 @@
 /* test_semver.c - release tags: parsing, numeric ordering, picking the
  * newest, and the registry URL/path mapping that goes with them. */
-#include "imageref.h"
-#include "registry.h"
+#include "base/imageref.h"
+#include "engine/registry.h"
 #include "t.h"
 
 static void test_parse(void)

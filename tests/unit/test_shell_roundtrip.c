@@ -7,9 +7,9 @@
  * NUL-separated; compares the bytes with the plans' argv.  Seeded and
  * reproducible: WS_SEED=<n> to replay, WS_CASES=<n> to change the count
  * (default 10000 per shell). */
-#include "plan.h"
-#include "render.h"
-#include "strbuf.h"
+#include "launch/plan.h"
+#include "render/render.h"
+#include "base/strbuf.h"
 #include "t.h"
 
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /* test_theme.c - colours and themes: parsing, degradation, strict loading,
  * fallback, the shipped themes, search order and NO_COLOR precedence. */
-#include "colour.h"
-#include "strbuf.h"
+#include "theme/colour.h"
+#include "base/strbuf.h"
 #include "t.h"
-#include "theme.h"
+#include "theme/theme.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,8 +1,8 @@
 /* test_validate.c - every validator, good and bad values, and the messages. */
-#include "imageref.h"
-#include "options.h"
+#include "base/imageref.h"
+#include "launch/options.h"
 #include "t.h"
-#include "validate.h"
+#include "base/validate.h"
 
 static void host(const char *v, int ok)
 {

@@ -1,0 +1,122 @@
+/* checks_internal.h - what the parts of the checker share (checks.c: the
+ * driver and result helpers; checks_local.c: facts of this host;
+ * checks_engine.c: the Engine API and registry; checks_remote.c: tcp,
+ * TLS and ssh to a remote daemon).  Not for use outside core/checks/checks*.c. */
+#ifndef WS_CHECKS_INTERNAL_H
+#define WS_CHECKS_INTERNAL_H
+
+#include "checks.h"
+#include "engine/endpoint.h"
+#include "engine/engine.h"
+#include "base/proc.h"
+#include "engine/registry.h"
+#include "base/strbuf.h"
+
+#define REMOTE_TIMEOUT_DEFAULT 5000L
+#define SSH_GRACE_MS 500
+
+enum op {
+	OP_PING,
+	OP_INFO,
+	OP_IMAGE,
+	OP_DIND_IMAGE,
+	OP_CONTAINER,
+	OP_SIDECAR,
+	OP_NETWORK,
+	OP_REGISTRY,
+	OP_TCP,
+	OP_DIST,       /* /distribution: can the daemon pull the image? */
+	OP_DIND_DIST,
+	OP__COUNT
+};
+
+struct opctx {
+	struct checker *c;
+	enum op op;
+};
+
+struct checker {
+	struct net *net;
+	struct spec spec;
+	struct facts facts;
+	unsigned modes;
+	int wanted[CK__COUNT];
+	struct check checks[CK__COUNT];
+	unsigned generation;
+	int started;
+	char *registry_url;
+	long remote_timeout_ms;
+	int offline;
+	char *ssh_bin;
+
+	struct endpoint ep;
+	int ep_ok;
+	struct engine_target target;
+	int target_ok;
+	struct opctx ctx[OP__COUNT];
+	unsigned ids[OP__COUNT];
+
+	/* what the engine told us */
+	int have_info;
+	int rootless, userns;
+	char *kernel;
+	/* aggregation */
+	int names_left;
+	int names_failed;
+	struct strbuf names_text;
+	int image_left;
+	int image_present;
+	char *newest_tag;
+	char *registry_note;
+	char *pull_error;        /* the daemon cannot pull the absent image: its words */
+	int pull_error_auth;     /* ... because of credentials (only a warning) */
+	/* deep: the trial container (once the image and, when asked, /info are known) */
+	int image_known;
+	struct proc deep;
+	int deep_running;
+	long long deep_deadline;
+	/* ssh.remote */
+	struct proc ssh;
+	int ssh_running;
+	long long ssh_deadline;
+	/* tcp.reach */
+	int tcp_tls;
+	int tcp_loopback;        /* the tcp host is this machine's loopback */
+	char *tcp_loopback_host;
+	char *tcp_url;
+	char *cert_dir;
+};
+
+void ck_set(struct checker *c, enum check_id id, enum check_status st, const char *remedy,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ck_data(struct checker *c, enum check_id id, const char *key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ck_needs_input(struct checker *c, enum check_id id, const char *remedy, const char *finding);
+int ck_pending(const struct checker *c, enum check_id id);
+int ck_wants_mode(const struct checker *c, enum mode_id m);
+void ck_check_cli(struct checker *c);
+void ck_check_endpoint(struct checker *c);
+void ck_check_socket(struct checker *c);
+void ck_check_port(struct checker *c);
+char *ck_cert_dir(struct checker *c);
+void ck_check_tls_files(struct checker *c);
+void ck_check_ssh_client(struct checker *c);
+void ck_check_sysbox_services(struct checker *c);
+void ck_skip_engine_dependents(struct checker *c, const char *why);
+void ck_op_done(struct checker *c, enum op op);
+void ck_on_registry(struct registry_result *r, void *ctx);
+void ck_on_ping(struct engine_result *r, void *ctx);
+void ck_start_tcp(struct checker *c);
+void ck_start_ssh(struct checker *c);
+void ck_finish_ssh(struct checker *c);
+void ck_maybe_deep(struct checker *c);
+void ck_finish_deep(struct checker *c);
+/* 1 when a wanted check is answered by /info (check_defs[].on_info). */
+int ck_wants_info(const struct checker *c);
+void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in);
+void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in);
+void ck_info_privilege(struct checker *c, const struct engine_info *in);
+/* rootless mode (checks_rootless.c) */
+void ck_check_rootless(struct checker *c);
+void ck_info_rootless(struct checker *c, const struct engine_info *in);
+
+#endif
