@@ -5,7 +5,14 @@
  * points at a static "" and needs no free (but freeing it is harmless).
  * Errors: allocation failure aborts (the only sane response in a CLI/TUI;
  * every other error in core/ is a value).  Buffers may hold NUL bytes; len is
- * authoritative. */
+ * authoritative.
+ *
+ * Part core/base/: the building blocks every part uses: strings (strbuf, strvec), errors (err),
+ * untrusted text (show, validate), JSON/YAML readers and writers (jdoc, jsonw,
+ * ytree, yemit), sha256, base64, shell quoting, image references (imageref),
+ * XDG paths (paths) and child processes (proc).
+ * Layer: may include nothing of core/ but itself (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_STRBUF_H
 #define WS_STRBUF_H
 

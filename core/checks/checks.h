@@ -15,7 +15,12 @@
  * checker_cancel()/checker_free() are safe at any time: in-flight requests
  * are cancelled (their callbacks never run) and children are killed.
  *
- * Ownership: the checker copies the spec; results belong to the checker. */
+ * Ownership: the checker copies the spec; results belong to the checker.
+ *
+ * Part core/checks/: the checker and every check (checks*.c); its internal header is
+ * checks_internal.h, included by this part only.
+ * Layer: may include base engine launch (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_CHECKS_H
 #define WS_CHECKS_H
 

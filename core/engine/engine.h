@@ -25,7 +25,13 @@
  * then never called) and report through DONE from net_dispatch().  The
  * target must outlive its calls.  The struct engine_result and everything
  * in it belong to the engine and are freed when DONE returns; DONE may take
- * a pointer (r->doc, a field of r->info, ...) by setting it to NULL. */
+ * a pointer (r->doc, a field of r->info, ...) by setting it to NULL.
+ *
+ * Part core/engine/: reaching a daemon: endpoint resolution (endpoint), HTTP on one curl multi
+ * handle (net, net_errors), the Engine API (engine*), the registry API
+ * (registry) and what /proc says of a local daemon (daemon_caps).
+ * Layer: may include base (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_ENGINE_H
 #define WS_ENGINE_H
 

@@ -8,7 +8,14 @@
  * types are kept because the compose and kube renderers need meaning, not
  * words.  plan.c turns a launch into argv steps.
  *
- * Ownership: the launch owns everything in it; launch_release() releases it. */
+ * Ownership: the launch owns everything in it; launch_release() releases it.
+ *
+ * Part core/launch/: what a launch is: spec, the option table and option values, the
+ * modes table and one mode_<id>.c per mode, host facts, this launch model,
+ * its digest and plan, profiles, the password file (secret) and the launches
+ * on an endpoint (launches).
+ * Layer: may include base engine (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_LAUNCH_H
 #define WS_LAUNCH_H
 

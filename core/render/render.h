@@ -4,7 +4,11 @@
  *   render_shell  - copy-paste commands, one per step, folded with " \"
  *                   and quoted so bash and sh re-read the plan's argv;
  *   render_json   - the plan as data (stable, documented in README);
- * The compose and kube renderers work from the launch model (launch.h). */
+ * The compose and kube renderers work from the launch model (launch.h).
+ *
+ * Part core/render/: the renderers: shell and JSON plans, Compose and Kubernetes exports.
+ * Layer: may include base engine launch (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_RENDER_H
 #define WS_RENDER_H
 

@@ -26,7 +26,13 @@
  * web port answers HTTP.
  *
  * Ownership: the runner copies nothing from the plan it does not need;
- * the plan must outlive the runner.  Results belong to the runner. */
+ * the plan must outlive the runner.  Results belong to the runner.
+ *
+ * Part core/run/: running plans (runner*.c: steps, probes, pulls, verification) and
+ * removing launches (teardown); its internal header is runner_internal.h,
+ * included by this part only.
+ * Layer: may include base engine launch (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_RUNNER_H
 #define WS_RUNNER_H
 

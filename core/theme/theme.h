@@ -17,7 +17,11 @@
  * text role's (so a theme with its own background paints evenly).
  *
  * No curses here: theme_style_resolve() turns a role into plain colour
- * numbers and attribute bits for a terminal with N colours. */
+ * numbers and attribute bits for a terminal with N colours.
+ *
+ * Part core/theme/: colours (colour) and the wizard's themes (theme).
+ * Layer: may include base (docs/ARCHITECTURE.md "core/, by part").
+ */
 #ifndef WS_THEME_H
 #define WS_THEME_H
 
