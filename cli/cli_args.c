@@ -142,7 +142,7 @@ static void modes_for_flag(const char *name, struct strbuf *sb)
 		if (option_by_flag(name, (enum mode_id)m)) {
 			if (sb->len)
 				strbuf_addstr(sb, ", ");
-			strbuf_addstr(sb, mode_table[m].name);
+			strbuf_addstr(sb, mode_get(m)->name);
 		}
 }
 
@@ -284,7 +284,7 @@ int cli_parse_launch(struct cli *cli, int argc, char **argv, const struct comman
 			free(sv);
 			return rc;
 		}
-		la->spec.mode = m->id;
+		la->spec.mode = mode_id_of(m);
 	}
 	if (la->profile) {
 		struct spec loaded;
@@ -392,10 +392,10 @@ void cli_print_options(FILE *out, const struct command *c)
 		flag_line(out, d->flag, meta[0] ? meta : NULL, help);
 	}
 	for (int m = 0; m < MODE__COUNT; m++) {
-		fprintf(out, "\n%s options:\n", mode_table[m].name);
+		fprintf(out, "\n%s options:\n", mode_get(m)->name);
 		for (int i = 0; i < OPT__COUNT; i++) {
 			const struct option_def *d = &option_table[i];
-			if (d->modes == MODES_ALL || !(d->modes & MODE_BIT(m)))
+			if (d->modes == MODES_ALL || !option_applies(d, (enum mode_id)m))
 				continue;
 			char help[256];
 			snprintf(help, sizeof(help), "%s%s%s%s", d->help, d->def ? " [" : "",

@@ -122,7 +122,7 @@ static void print_json(struct checker *c, enum mode_id mode)
 		struct readiness r;
 		checker_readiness(c, (enum mode_id)m, &r);
 		jsonw_obj_begin(&w);
-		jsonw_kstr(&w, "id", mode_table[m].name);
+		jsonw_kstr(&w, "id", mode_get(m)->name);
 		jsonw_kbool(&w, "ready", r.ready);
 		jsonw_kint(&w, "rank", checker_rank(c, (enum mode_id)m));
 		jsonw_key(&w, "missing");
@@ -135,7 +135,7 @@ static void print_json(struct checker *c, enum mode_id mode)
 	}
 	jsonw_arr_end(&w);
 	enum mode_id rec = checker_recommend(c);
-	jsonw_kstr(&w, "recommended", rec == MODE_NONE ? NULL : mode_table[rec].name);
+	jsonw_kstr(&w, "recommended", rec == MODE_NONE ? NULL : mode_get(rec)->name);
 	jsonw_obj_end(&w);
 	fwrite(sb.buf, 1, sb.len, stdout);
 	strbuf_release(&sb);
@@ -147,8 +147,8 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 	int col = cli->color_out;
 	int w = 6;
 	for (int i = 0; i < CK__COUNT; i++)
-		if (checker_get(c, (enum check_id)i) && (int)strlen(check_defs[i].name) > w)
-			w = (int)strlen(check_defs[i].name);
+		if (checker_get(c, (enum check_id)i) && (int)strlen(check_def((enum check_id)(i))->name) > w)
+			w = (int)strlen(check_def((enum check_id)(i))->name);
 	for (int i = 0; i < CK__COUNT; i++) {
 		const struct check *k = checker_get(c, (enum check_id)i);
 		if (!k)
@@ -173,9 +173,9 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 		checker_readiness(c, (enum mode_id)m, &r);
 		const char *state = r.ready ? "ready" : "not ready";
 		if (col)
-			printf("%-11s \033[%sm%-9s\033[0m", mode_table[m].name, r.ready ? "32" : "31", state);
+			printf("%-11s \033[%sm%-9s\033[0m", mode_get(m)->name, r.ready ? "32" : "31", state);
 		else
-			printf("%-11s %-9s", mode_table[m].name, state);
+			printf("%-11s %-9s", mode_get(m)->name, state);
 		if (r.missing.n)
 			printf("  %s%s", r.missing.v[0], r.missing.n > 1 ? " (+more)" : "");
 		printf("\n");
@@ -185,8 +185,8 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 	if (rec == MODE_NONE)
 		printf("\nNo mode is ready on this host: fix one of the findings above.\n");
 	else
-		printf("\nRecommended: %s (%s). 'ws-launch print %s' shows the commands.\n", mode_table[rec].name,
-		       mode_table[rec].title, mode_table[rec].name);
+		printf("\nRecommended: %s (%s). 'ws-launch print %s' shows the commands.\n", mode_get(rec)->name,
+		       mode_get(rec)->title, mode_get(rec)->name);
 }
 
 /* Shared with print/up: runs the checks of MODES for SPEC. */

@@ -31,7 +31,7 @@ static int cmd_modes(struct cli *cli, int argc, char **argv)
 		jsonw_init(&w, &sb);
 		jsonw_arr_begin(&w);
 		for (int m = 0; m < MODE__COUNT; m++) {
-			const struct mode *md = &mode_table[m];
+			const struct mode *md = mode_get(m);
 			jsonw_obj_begin(&w);
 			jsonw_kstr(&w, "id", md->name);
 			jsonw_kstr(&w, "title", md->title);
@@ -57,12 +57,12 @@ static int cmd_modes(struct cli *cli, int argc, char **argv)
 	const char *bold = cli->color_out ? "\033[1m" : "", *red = cli->color_out ? "\033[31m" : "",
 		   *off = cli->color_out ? "\033[0m" : "";
 	for (int m = 0; m < MODE__COUNT; m++)
-		printf("%s%-11s%s %s\n", bold, mode_table[m].name, off, mode_table[m].summary);
+		printf("%s%-11s%s %s\n", bold, mode_get(m)->name, off, mode_get(m)->summary);
 	int width[TO__COUNT];
 	for (int t = 0; t < TO__COUNT; t++) {
 		width[t] = (int)strlen(short_titles[t]);
 		for (int m = 0; m < MODE__COUNT; m++) {
-			int w = (int)strlen(mode_table[m].tradeoffs[t]);
+			int w = (int)strlen(mode_get(m)->tradeoffs[t]);
 			if (w > width[t])
 				width[t] = w;
 		}
@@ -72,11 +72,11 @@ static int cmd_modes(struct cli *cli, int argc, char **argv)
 		printf(" %-*s", t + 1 < TO__COUNT ? width[t] : 0, short_titles[t]);
 	printf("%s\n", off);
 	for (int m = 0; m < MODE__COUNT; m++) {
-		printf("%-11s", mode_table[m].name);
+		printf("%-11s", mode_get(m)->name);
 		for (int t = 0; t < TO__COUNT; t++) {
-			const char *v = mode_table[m].tradeoffs[t];
+			const char *v = mode_get(m)->tradeoffs[t];
 			int w = t + 1 < TO__COUNT ? width[t] : 0;
-			if (mode_table[m].bad[t])
+			if (mode_get(m)->bad[t])
 				printf(" %s%-*s%s", red, w, v, off);
 			else
 				printf(" %-*s", w, v);

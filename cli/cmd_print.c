@@ -77,7 +77,7 @@ static int cmd_print(struct cli *cli, int argc, char **argv)
 		}
 		la.spec.mode = m;
 		cli_note(cli, "mode %s: the most isolated mode this host can run ('ws-launch check' says why)",
-			 mode_table[m].name);
+			 mode_get(m)->name);
 	}
 	if ((rc = cli_apply_password(cli, &la)))
 		goto out;

@@ -35,7 +35,7 @@ static void on_change(struct runner *r, void *ctx)
 static int report_checks(struct cli *cli, struct checker *c, enum mode_id mode)
 {
 	int pass = 0, warn = 0, failed = 0;
-	for (const char *const *id = mode_table[mode].checks; *id; id++) {
+	for (const char *const *id = mode_get(mode)->checks; *id; id++) {
 		const struct check *k = checker_get(c, check_by_name(*id));
 		if (!k)
 			continue;
@@ -153,7 +153,7 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 		la.spec.mode = m;
-		fprintf(stderr, "mode: %s (recommended: the most isolated ready mode)\n", mode_table[m].name);
+		fprintf(stderr, "mode: %s (recommended: the most isolated ready mode)\n", mode_get(m)->name);
 	}
 	int failed = report_checks(cli, c, la.spec.mode);
 	if (failed && !force) {

@@ -99,10 +99,10 @@ static int spec_from_labels(struct cli_engine *ce, const struct launch_seen *s, 
 		return cli_fail("upgrade", "launch %s has no ws-launch.options label (made by an older ws-launch): "
 					   "upgrade it with --profile, or 'ws-launch up --recreate' with its options",
 				s->name);
-	out->mode = m->id;
+	out->mode = mode_id_of(m);
 	for (int i = 0; i < OPT__COUNT; i++) {
 		const struct option_def *d = &option_table[i];
-		if (!option_applies(d, m->id))
+		if (!option_applies(d, out->mode))
 			continue;
 		char *v = launch_option(s->options, d->key);
 		if (v && strcmp(v, "auto") && spec_set(out, d->id, v, &e)) {

@@ -112,7 +112,7 @@ void gd_man_modes(struct strbuf *out)
 	gd_roff(out, mode_order_text());
 	strbuf_addstr(out, ".\n\\fBws\\-launch modes\\fR prints the full trade\\-off table.\n");
 	for (int i = 0; i < MODE__COUNT; i++) {
-		const struct mode *md = &mode_table[i];
+		const struct mode *md = mode_get(i);
 		strbuf_addstr(out, ".TP\n\\fB");
 		gd_roff(out, md->name);
 		strbuf_addstr(out, "\\fR \\(em ");
@@ -137,7 +137,7 @@ void gd_man_launch_options(struct strbuf *out, const struct model *m)
 			gd_roff_flag(out, &m->launch.v[k]);
 	for (int i = 0; i < MODE__COUNT; i++) {
 		strbuf_addstr(out, ".SS \"Mode ");
-		gd_roff(out, mode_table[i].name);
+		gd_roff(out, mode_get(i)->name);
 		strbuf_addstr(out, "\"\n");
 		int any = 0;
 		for (size_t k = 0; k < m->launch.n; k++) {
@@ -156,18 +156,18 @@ void gd_man_checks(struct strbuf *out)
 {
 	for (int i = 0; i < CK__COUNT; i++) {
 		strbuf_addstr(out, ".TP\n\\fB");
-		gd_roff(out, check_defs[i].name);
+		gd_roff(out, check_def((enum check_id)(i))->name);
 		strbuf_addstr(out, "\\fR\n");
-		gd_roff(out, check_defs[i].title);
+		gd_roff(out, check_def((enum check_id)(i))->title);
 		strbuf_addstr(out, " (modes:");
 		int all = 1;
 		struct strbuf ms = STRBUF_INIT;
 		for (int md = 0; md < MODE__COUNT; md++) {
 			int uses = 0;
-			for (const char *const *c = mode_table[md].checks; c && *c; c++)
-				uses |= !strcmp(*c, check_defs[i].name);
+			for (const char *const *c = mode_get(md)->checks; c && *c; c++)
+				uses |= !strcmp(*c, check_def((enum check_id)(i))->name);
 			if (uses)
-				strbuf_addf(&ms, " %s", mode_table[md].name);
+				strbuf_addf(&ms, " %s", mode_get(md)->name);
 			else
 				all = 0;
 		}

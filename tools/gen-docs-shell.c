@@ -123,7 +123,7 @@ void gd_shell_data(struct strbuf *out, const struct model *m, int zsh)
 		strbuf_addf(out, "%s%s", c_at == cli_commands ? "" : " ", c->name);
 	strbuf_addstr(out, "'\n_ws_launch_modes='");
 	for (int i = 0; i < MODE__COUNT; i++)
-		strbuf_addf(out, "%s%s", i ? " " : "", mode_table[i].name);
+		strbuf_addf(out, "%s%s", i ? " " : "", mode_get(i)->name);
 	strbuf_addstr(out, "'\n_ws_launch_launch_commands=' ");
 	for (const struct command *const *c_at = cli_commands, *c; (c = *c_at) != NULL; c_at++)
 		if (c->launch_options)
@@ -143,7 +143,7 @@ void gd_shell_data(struct strbuf *out, const struct model *m, int zsh)
 	strbuf_addstr(out, "'\n");
 	for (int md = 0; md < MODE__COUNT; md++) {
 		unsigned bit = MODE_BIT(md);
-		strbuf_addf(out, "_ws_launch_launch_%s='", mode_table[md].name);
+		strbuf_addf(out, "_ws_launch_launch_%s='", mode_get(md)->name);
 		words(out, &m->launch, in_mode, &bit, 1);
 		strbuf_addstr(out, "'\n");
 	}
@@ -245,7 +245,7 @@ void gd_fish_data(struct strbuf *out, const struct model *m)
 			strbuf_addf(out, " %s", c->name);
 	strbuf_addstr(out, "\nset -g __ws_launch_modes");
 	for (int i = 0; i < MODE__COUNT; i++)
-		strbuf_addf(out, " %s", mode_table[i].name);
+		strbuf_addf(out, " %s", mode_get(i)->name);
 	/* fish's `set` would read "--image" as its own option: names go
 	 * without dashes ("image", "e"). */
 	strbuf_addstr(out, "\nset -g __ws_launch_value_flags");
@@ -268,9 +268,9 @@ void gd_fish_data(struct strbuf *out, const struct model *m)
 			fish_flag(out, "true", &m->globals.v[k], 0);
 	for (int i = 0; i < MODE__COUNT; i++) {
 		strbuf_addstr(out, "complete -c ws-launch -n '__ws_launch_wants_mode' -f -a ");
-		fish_quote(out, mode_table[i].name);
+		fish_quote(out, mode_get(i)->name);
 		strbuf_addstr(out, " -d ");
-		fish_quote(out, mode_table[i].title);
+		fish_quote(out, mode_get(i)->title);
 		strbuf_addch(out, '\n');
 	}
 	size_t i = 0;
@@ -287,7 +287,7 @@ void gd_fish_data(struct strbuf *out, const struct model *m)
 		if (f->modes != MODES_ALL)
 			for (int md = 0; md < MODE__COUNT; md++)
 				if (f->modes & MODE_BIT(md))
-					strbuf_addf(&cond, " %s", mode_table[md].name);
+					strbuf_addf(&cond, " %s", mode_get(md)->name);
 		fish_flag(out, cond.buf, f, 0);
 		if (f->negatable)
 			fish_flag(out, cond.buf, f, 1);

@@ -7,7 +7,7 @@
  *   option_table[]       every launch option, its modes, type, choices,
  *                        default and help (core/launch/options.c)
  *   mode_table[]         modes, titles, summaries, needs (core/launch/modes.c)
- *   check_defs[]         check ids (core/checks/checks.c)
+ *   check_def()          check ids (core/checks/checks.c, and the modes' own)
  *
  * Usage: gen-docs man|bash|zsh|fish TEMPLATE [OUT]   (OUT: written
  * atomically, through OUT.tmp; standard output without it)
@@ -85,7 +85,7 @@ static void from_option(struct flagdoc *f, const struct option_def *d)
 	snprintf(f->name, sizeof(f->name), "%s", d->flag);
 	f->help = d->help;
 	f->def = d->def;
-	f->modes = d->modes;
+	f->modes = option_modes(d);
 	f->negatable = d->type == OT_BOOL || (d->flags & OF_NONE_OK);
 	if (d->type == OT_BOOL) {
 		f->meta = NULL;

@@ -16,7 +16,7 @@ static struct {
 	int sel;
 	int top;
 	int restart;
-	enum check_id ids[CK__COUNT];
+	enum check_id ids[CK_MAX];
 	int n;
 } cs;
 
@@ -119,11 +119,11 @@ static void draw_summary(struct app *app, const struct rect *r)
 		if (compact) {
 			if (x + 14 < r->x + r->w) {
 				x += ui_text(y, x, 2, role, 0, 0, g);
-				x += ui_text(y, x + 1, 12, (enum mode_id)m == rec ? TR_KEY : TR_TEXT, 0, 0, mode_table[m].name) + 3;
+				x += ui_text(y, x + 1, 12, (enum mode_id)m == rec ? TR_KEY : TR_TEXT, 0, 0, mode_get(m)->name) + 3;
 			}
 		} else {
 			ui_text(y, x, 2, role, 0, 0, g);
-			ui_text(y, x + 2, 11, (enum mode_id)m == rec ? TR_KEY : TR_TEXT, 0, 0, mode_table[m].name);
+			ui_text(y, x + 2, 11, (enum mode_id)m == rec ? TR_KEY : TR_TEXT, 0, 0, mode_get(m)->name);
 			const char *what = rd.pending ? "checking…" : rd.ready ? ((enum mode_id)m == rec ? "ready, recommended" : "ready")
 							     : rd.missing.n ? rd.missing.v[0] : "not ready";
 			ui_text(y, x + 14, r->w - 16, rd.ready || rd.pending ? TR_DIM : TR_FAIL, 0, UI_ELLIPSIS, what);
@@ -151,8 +151,8 @@ static void checks_draw(struct app *app)
 	if (app->host_check || app->spec.mode == MODE_NONE)
 		snprintf(title, sizeof(title), "Checks of this host (every mode)");
 	else
-		snprintf(title, sizeof(title), "Checks for %s (%s)", mode_table[app->spec.mode].title,
-			 mode_table[app->spec.mode].name);
+		snprintf(title, sizeof(title), "Checks for %s (%s)", mode_get(app->spec.mode)->title,
+			 mode_get(app->spec.mode)->name);
 	int tw = ui_text(body.y, x + 1, w - 1, TR_TITLE, 0, UI_ELLIPSIS, title);
 	char sumtxt[128];
 	if (done < cs.n)
@@ -169,7 +169,7 @@ static void checks_draw(struct app *app)
 	int aw = ui_width(arrow) + 1;
 	int rows = body.h - 2;
 	/* virtual rows */
-	int vrow[CK__COUNT + 1];
+	int vrow[CK_MAX + 1];
 	struct strvec f = STRVEC_INIT, rm = STRVEC_INIT;
 	int total = 0;
 	for (int i = 0; i < cs.n; i++) {

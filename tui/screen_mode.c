@@ -56,7 +56,7 @@ static unsigned mode_poll(struct app *app)
 		ms.sel = (int)ms.recommended;
 	if (ms.recommended != MODE_NONE)
 		wizard_status(app, TR_PASS, "Recommended: %s, the most isolated mode this host can run. Enter chooses it.",
-			      mode_table[ms.recommended].name);
+			      mode_get(ms.recommended)->name);
 	else
 		wizard_status(app, TR_WARN, "No mode is ready on this host: each mode's missing pieces are on the right.");
 	return R_DRAW;
@@ -86,7 +86,7 @@ static void badge(struct app *app, int y, int x, int w, enum mode_id m, int sel)
 
 static void draw_detail(struct app *app, const struct rect *r)
 {
-	const struct mode *m = &mode_table[ms.sel];
+	const struct mode *m = mode_get(ms.sel);
 	int y = r->y + 1, x = r->x + 1, w = r->w - 2, end = r->y + r->h;
 	struct strvec lines = STRVEC_INIT;
 	ui_textf(y++, x, w, TR_TITLE, 0, UI_ELLIPSIS, "%s (%s)", m->title, m->name);
@@ -175,7 +175,7 @@ static void mode_draw(struct app *app)
 		enum theme_role r = sel ? TR_SELECTION : TR_TEXT;
 		ui_fill(y, left.x + 1, left.w - 1, r);
 		ui_text(y, left.x + 1, 2, r, 0, 0, sel ? ui_glyph(app, G_SELECT) : " ");
-		ui_text(y, left.x + 3, 10, r, A_BOLD, 0, mode_table[m].name);
+		ui_text(y, left.x + 3, 10, r, A_BOLD, 0, mode_get(m)->name);
 		badge(app, y, left.x + 14, left.w - 15, (enum mode_id)m, sel);
 		ui_hit_row(app, y, left.x, left.w, m);
 	}

@@ -75,7 +75,7 @@ static void build_fields(const struct spec *spec)
 	}
 	add(FK_PASSWORD, NULL, NULL);
 	add_env_rows(spec);
-	snprintf(os.header_mode, sizeof(os.header_mode), "%s options", mode_table[mode].name);
+	snprintf(os.header_mode, sizeof(os.header_mode), "%s options", mode_get(mode)->name);
 	int any = 0;
 	for (int i = 0; i < OPT__COUNT; i++) {
 		const struct option_def *d = &option_table[i];
@@ -170,8 +170,7 @@ static void field_value(struct app *app, const struct field *fd, struct strbuf *
 				strbuf_addstr(hint, "detected");
 			} else {
 				strbuf_addstr(val, "auto");
-				const char *why = app->spec.mode == MODE_ROOTLESS ? app->facts.rootless_error
-										   : app->facts.socket_gid_error;
+				const char *why = option_detect_why(d->id, &app->spec, &app->facts);
 				strbuf_addstr(hint, d->id == OPT_GROUP && why ? why : "detected at launch");
 			}
 			return;
@@ -247,7 +246,7 @@ static void options_draw(struct app *app)
 	if (sel_row + sel_h > os.top + rows)
 		os.top = sel_row + sel_h - rows;
 	ui_textf(body.y, x + 1, w - 1, TR_TITLE, 0, UI_ELLIPSIS, "Options for %s (%s)",
-		 mode_table[app->spec.mode].title, mode_table[app->spec.mode].name);
+		 mode_get(app->spec.mode)->title, mode_get(app->spec.mode)->name);
 	struct strbuf val = STRBUF_INIT, hint = STRBUF_INIT;
 	for (int i = 0; i < os.n; i++) {
 		const struct field *fd = &os.f[i];

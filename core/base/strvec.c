@@ -91,3 +91,51 @@ int strvec_equal(const struct strvec *a, const struct strvec *b)
 			return 0;
 	return 1;
 }
+
+static long kv_find(const struct strvec *sv, const char *key)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strncmp(sv->v[i], key, kl) && sv->v[i][kl] == '=')
+			return (long)i;
+	return -1;
+}
+
+void strvec_kv_vset(struct strvec *sv, const char *key, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s=", key);
+	strbuf_vaddf(&sb, fmt, ap);
+	long i = kv_find(sv, key);
+	if (i < 0) {
+		strvec_push_nodup(sv, strbuf_detach(&sb, NULL));
+		return;
+	}
+	free(sv->v[i]);
+	sv->v[i] = strbuf_detach(&sb, NULL);
+}
+
+void strvec_kv_set(struct strvec *sv, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	strvec_kv_vset(sv, key, fmt, ap);
+	va_end(ap);
+}
+
+const char *strvec_kv_get(const struct strvec *sv, const char *key)
+{
+	long i = kv_find(sv, key);
+	return i < 0 ? NULL : sv->v[i] + strlen(key) + 1;
+}
+
+void strvec_kv_unset(struct strvec *sv, const char *key)
+{
+	long i = kv_find(sv, key);
+	if (i < 0)
+		return;
+	free(sv->v[i]);
+	/* the entries after it, and the terminating NULL */
+	memmove(&sv->v[i], &sv->v[i + 1], (sv->n - (size_t)i) * sizeof(sv->v[0]));
+	sv->n--;
+}

@@ -7,6 +7,7 @@
 #ifndef WS_STRVEC_H
 #define WS_STRVEC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strvec {
@@ -31,5 +32,15 @@ void strvec_pushl(struct strvec *sv, ...) __attribute__((sentinel));
 void strvec_pushv(struct strvec *sv, const char *const *v);
 void strvec_copy(struct strvec *dst, const struct strvec *src);
 int strvec_equal(const struct strvec *a, const struct strvec *b);
+
+/* A strvec of "KEY=value" entries, each key once: */
+/* Sets KEY to the formatted value (replacing its old entry, in place). */
+void strvec_kv_set(struct strvec *sv, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void strvec_kv_vset(struct strvec *sv, const char *key, const char *fmt, va_list ap);
+/* KEY's value (owned by SV), NULL when it has none. */
+const char *strvec_kv_get(const struct strvec *sv, const char *key);
+/* Removes KEY's entry, if any. */
+void strvec_kv_unset(struct strvec *sv, const char *key);
 
 #endif

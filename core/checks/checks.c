@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-const struct check_def check_defs[CK__COUNT] = {
+static const struct check_def core_defs[CK__CORE] = {
 	[CK_CLI] = { .id = CK_CLI, .name = "cli", .title = "docker client", .start = ck_check_cli },
 	[CK_ENGINE] = { .id = CK_ENGINE, .name = "engine", .title = "Docker engine" },
 	[CK_ENDPOINT] = { .id = CK_ENDPOINT, .name = "endpoint", .title = "endpoint" },
@@ -42,11 +42,15 @@ const struct check_def check_defs[CK__COUNT] = {
 	[CK_SSH_CLIENT] = { .id = CK_SSH_CLIENT, .name = "ssh.client", .title = "ssh client", .start = ck_check_ssh_client },
 	[CK_SSH_REMOTE] = { .id = CK_SSH_REMOTE, .name = "ssh.remote", .title = "docker over ssh", .start = ck_start_ssh },
 	[CK_DIND_IMAGE] = { .id = CK_DIND_IMAGE, .name = "dind.image", .title = "sidecar image" },
-	[CK_ROOTLESS_DAEMON] = { .id = CK_ROOTLESS_DAEMON, .name = "rootless.daemon", .title = "rootless daemon", .on_info = ck_info_rootless },
-	[CK_ROOTLESS_SOCKET] = { .id = CK_ROOTLESS_SOCKET, .name = "rootless.socket", .title = "rootless socket", .start = ck_check_rootless },
-	[CK_ROOTLESS_USERNS] = { .id = CK_ROOTLESS_USERNS, .name = "rootless.userns", .title = "user namespaces", .start = ck_check_rootless },
 	[CK_DEEP] = { .id = CK_DEEP, .name = "deep", .title = "trial container" },
 };
+
+const struct check_def *check_def(enum check_id id)
+{
+	if ((int)id >= 0 && id < CK__CORE)
+		return &core_defs[id];
+	return ck_own_def(id);
+}
 
 /* ---- result helpers ------------------------------------------------------ */
 
@@ -74,22 +78,10 @@ void ck_set(struct checker *c, enum check_id id, enum check_status st, const cha
 
 void ck_data(struct checker *c, enum check_id id, const char *key, const char *fmt, ...)
 {
-	struct check *ck = &c->checks[id];
-	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
-	strbuf_addf(&sb, "%s=", key);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	strvec_kv_vset(&c->checks[id].data, key, fmt, ap);
 	va_end(ap);
-	/* replace an existing key */
-	size_t kl = strlen(key);
-	for (size_t i = 0; i < ck->data.n; i++)
-		if (!strncmp(ck->data.v[i], key, kl) && ck->data.v[i][kl] == '=') {
-			free(ck->data.v[i]);
-			ck->data.v[i] = strbuf_detach(&sb, NULL);
-			return;
-		}
-	strvec_push_nodup(&ck->data, strbuf_detach(&sb, NULL));
 }
 
 void ck_needs_input(struct checker *c, enum check_id id, const char *remedy, const char *finding)
@@ -113,9 +105,9 @@ const char *check_status_name(enum check_status s)
 enum check_id check_by_name(const char *name)
 {
 	for (int i = 0; i < CK__COUNT; i++)
-		if (!strcmp(check_defs[i].name, name))
+		if (!strcmp(check_def((enum check_id)i)->name, name))
 			return (enum check_id)i;
-	return CK__COUNT;
+	return CK_MAX;
 }
 
 /* Every data key that is not a string, with its type. */
@@ -123,7 +115,7 @@ static const struct {
 	const char *key;
 	enum check_data_type type;
 } data_types[] = {
-	{ "rootless", CDT_BOOL }, { "userns", CDT_BOOL }, { "desktop", CDT_BOOL },
+	{ "userns", CDT_BOOL }, { "desktop", CDT_BOOL },
 	{ "present", CDT_BOOL }, { "busy", CDT_BOOL }, { "tls", CDT_BOOL },
 	{ "loopback", CDT_BOOL }, { "gid", CDT_INT }, { "port", CDT_INT }, { "elapsed_ms", CDT_INT },
 	{ "host_gid", CDT_INT }, { "uid", CDT_INT }, { "pid", CDT_INT },
@@ -134,16 +126,14 @@ enum check_data_type check_data_type(const char *key)
 	for (size_t i = 0; i < sizeof(data_types) / sizeof(data_types[0]); i++)
 		if (!strcmp(data_types[i].key, key))
 			return data_types[i].type;
-	return CDT_STRING;
+	/* whether the daemon is of a mode's kind (modes.h .daemon_secopt) */
+	const struct mode *m = mode_by_name(key);
+	return m && m->daemon_secopt ? CDT_BOOL : CDT_STRING;
 }
 
 const char *check_data(const struct check *ck, const char *key)
 {
-	size_t kl = strlen(key);
-	for (size_t i = 0; i < ck->data.n; i++)
-		if (!strncmp(ck->data.v[i], key, kl) && ck->data.v[i][kl] == '=')
-			return ck->data.v[i] + kl + 1;
-	return NULL;
+	return strvec_kv_get(&ck->data, key);
 }
 
 int ck_pending(const struct checker *c, enum check_id id)
@@ -174,7 +164,7 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 	for (int m = 0; m < MODE__COUNT; m++) {
 		if (!(c->modes & MODE_BIT(m)))
 			continue;
-		for (const char *const *id = mode_table[m].checks; *id; id++) {
+		for (const char *const *id = mode_get(m)->checks; *id; id++) {
 			enum check_id ck = check_by_name(*id);
 			if (ck < CK__COUNT)
 				c->wanted[ck] = 1;
@@ -184,7 +174,7 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 	if (cfg->deep && c->spec.mode != MODE_NONE && c->modes == MODE_BIT(c->spec.mode))
 		c->wanted[CK_DEEP] = 1;
 	for (int i = 0; i < CK__COUNT; i++) {
-		c->checks[i].def = &check_defs[i];
+		c->checks[i].def = check_def((enum check_id)i);
 		c->checks[i].status = CHECK_PENDING;
 		strvec_init(&c->checks[i].data);
 	}
@@ -209,11 +199,15 @@ void checker_start(struct checker *c)
 	ck_check_endpoint(c);
 	c->cert_dir = ck_cert_dir(c);
 	c->tcp_tls = option_value_bool(OPT_TLS, &c->spec, &c->facts) == 1;
-	/* The local checks, each start function once (check_defs order). */
-	void (*ran[CK__COUNT])(struct checker *);
+	/* The local checks, each start function once (table order); then
+	 * the modes' own. */
+	void (*ran[CK_MAX])(struct checker *);
 	int nran = 0;
 	for (int i = 0; i < CK__COUNT; i++) {
-		void (*start)(struct checker *) = check_defs[i].start;
+		const struct check_def *d = check_def((enum check_id)i);
+		if (d->own && c->wanted[i] && d->own->start)
+			ck_own_run(c, (enum check_id)i, NULL);
+		void (*start)(struct checker *) = d->start;
 		if (!start || !c->wanted[i])
 			continue;
 		int seen = 0;
@@ -420,8 +414,6 @@ void checker_fill_facts(const struct checker *c, struct facts *f)
 {
 	if (c->facts.userns_remap >= 0)
 		f->userns_remap = c->facts.userns_remap;
-	if (c->facts.rootless >= 0)
-		f->rootless = c->facts.rootless;
 	if (c->facts.image_present >= 0)
 		f->image_present = c->facts.image_present;
 	if (c->facts.dind_image_present >= 0)
@@ -441,7 +433,7 @@ void checker_readiness(const struct checker *c, enum mode_id m, struct readiness
 	r->pending = 0;
 	strvec_init(&r->missing);
 	strvec_init(&r->fixes);
-	for (const char *const *id = mode_table[m].checks;; id++) {
+	for (const char *const *id = mode_get(m)->checks;; id++) {
 		/* the mode's checks, then the trial container (--deep) */
 		enum check_id ck = *id ? check_by_name(*id) : CK_DEEP;
 		if (!*id && m != c->spec.mode)
@@ -476,7 +468,7 @@ int checker_rank(const struct checker *c, enum mode_id m)
 {
 	if (m == MODE_TCP && !c->tcp_tls)
 		return MODE__COUNT; /* plain TCP: last */
-	return mode_table[m].rank;
+	return mode_get(m)->rank;
 }
 
 enum mode_id checker_recommend(const struct checker *c)

@@ -29,11 +29,13 @@
 #include "base/err.h"
 #include "launch/facts.h"
 #include "launch/mode_id.h"
+#include "launch/modes.h"
 #include "engine/net.h"
 #include "launch/spec.h"
 #include "base/strvec.h"
 
 enum check_id {
+	CK_NONE = -1,
 	CK_CLI,
 	CK_ENGINE,
 	CK_ENDPOINT,
@@ -52,14 +54,15 @@ enum check_id {
 	CK_SSH_CLIENT,
 	CK_SSH_REMOTE,
 	CK_DIND_IMAGE,
-	CK_ROOTLESS_DAEMON,
-	CK_ROOTLESS_SOCKET,
-	CK_ROOTLESS_USERNS,
 	CK_DEEP,      /* check --deep: a throwaway container with the mode's privileges */
-	CK__COUNT
+	CK__CORE,     /* the modes' own checks follow (modes.h .own_checks) */
+	CK_MAX = 48
 };
 
-enum check_status { CHECK_PENDING, CHECK_PASS, CHECK_WARN, CHECK_FAIL, CHECK_SKIP };
+/* The number of checks: the core ones, then every mode's own. */
+int check_count(void);
+#define CK__COUNT check_count()
+
 
 struct checker;
 struct engine_info;
@@ -77,9 +80,12 @@ struct check_def {
 	const char *title;  /* "sysbox runtime" */
 	void (*start)(struct checker *c);
 	void (*on_info)(struct checker *c, const struct engine_info *in);
+	const struct mode_check *own; /* a mode's own check: its row (modes.h) */
 };
 
-extern const struct check_def check_defs[CK__COUNT];
+/* The check ID's row (the core table, then the modes' own), NULL when
+ * there is no such check. */
+const struct check_def *check_def(enum check_id id);
 
 struct check {
 	const struct check_def *def;

@@ -56,8 +56,13 @@ static void start_deep(struct checker *c)
 			strbuf_addstr(&privs, " --userns host");
 		}
 		break;
-	case MODE_SOCKET:
-	case MODE_ROOTLESS: {
+	default: {
+		/* a mode that mounts a daemon's socket (socket, and the modes whose
+		 * rows use --socket too) */
+		if (!option_applies(option_get(OPT_SOCKET), c->spec.mode)) {
+			strbuf_addstr(&privs, "no extra privileges");
+			break;
+		}
 		char sb[24], gb[24];
 		const char *sock = option_value(OPT_SOCKET, &c->spec, &c->facts, sb, sizeof(sb));
 		const char *group = option_value(OPT_GROUP, &c->spec, &c->facts, gb, sizeof(gb));
@@ -72,9 +77,6 @@ static void start_deep(struct checker *c)
 		}
 		break;
 	}
-	default:
-		strbuf_addstr(&privs, "no extra privileges");
-		break;
 	}
 	strvec_push(&argv, spec_get(&c->spec, OPT_IMAGE));
 	ck_data(c, CK_DEEP, "privileges", "%s", privs.len ? privs.buf : "none");

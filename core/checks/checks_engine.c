@@ -32,7 +32,7 @@ void ck_skip_engine_dependents(struct checker *c, const char *why)
 		if (ck_pending(c, deps[i]))
 			ck_set(c, deps[i], CHECK_SKIP, NULL, "%s", why);
 	for (int i = 0; i < CK__COUNT; i++)
-		if (check_defs[i].on_info && ck_pending(c, (enum check_id)i))
+		if (ck_info_check((enum check_id)i) && ck_pending(c, (enum check_id)i))
 			ck_set(c, (enum check_id)i, CHECK_SKIP, NULL, "%s", why);
 	c->image_left = 0;
 }
@@ -67,36 +67,35 @@ static void on_info(struct engine_result *r, void *ctx)
 	}
 	struct engine_info *in = r->info;
 	c->have_info = 1;
-	c->rootless = in->rootless;
 	c->userns = in->userns;
 	free(c->kernel);
 	c->kernel = in->kernel_version ? xstrdup(in->kernel_version) : NULL;
-	c->facts.rootless = in->rootless;
 	c->facts.userns_remap = in->userns;
 	ck_maybe_deep(c); /* its privileges depend on userns-remap */
 	const char *api = c->target.api_version ? c->target.api_version : "?";
-	ck_set(c, CK_ENGINE, CHECK_PASS, NULL, "Docker %s (API %s) at %s%s%s%s",
+	const struct mode *kind = mode_of_daemon(in);
+	ck_set(c, CK_ENGINE, CHECK_PASS, NULL, "Docker %s (API %s) at %s%s%s%s%s",
 	    in->server_version ? in->server_version : "?", api, c->target.endpoint,
-	    in->rootless ? ", rootless" : "", in->userns ? ", userns-remap" : "",
+	    kind ? ", " : "", kind ? kind->name : "", in->userns ? ", userns-remap" : "",
 	    in->docker_desktop ? ", Docker Desktop" : "");
 	ck_data(c, CK_ENGINE, "server_version", "%s", in->server_version ? in->server_version : "");
 	ck_data(c, CK_ENGINE, "api_version", "%s", api);
 	ck_data(c, CK_ENGINE, "os", "%s", in->operating_system ? in->operating_system : "");
 	ck_data(c, CK_ENGINE, "kernel", "%s", in->kernel_version ? in->kernel_version : "");
-	ck_data(c, CK_ENGINE, "rootless", "%s", in->rootless ? "true" : "false");
+	ck_daemon_kinds(c, CK_ENGINE, in);
 	ck_data(c, CK_ENGINE, "userns", "%s", in->userns ? "true" : "false");
 	ck_data(c, CK_ENGINE, "desktop", "%s", in->docker_desktop ? "true" : "false");
 	ck_data(c, CK_ENGINE, "docker_root_dir", "%s", in->docker_root_dir ? in->docker_root_dir : "");
 
 	for (int i = 0; i < CK__COUNT; i++)
-		if (check_defs[i].on_info && ck_pending(c, (enum check_id)i))
-			check_defs[i].on_info(c, in);
+		if (ck_info_check((enum check_id)i) && ck_pending(c, (enum check_id)i))
+			ck_run_info(c, (enum check_id)i, in);
 }
 
 int ck_wants_info(const struct checker *c)
 {
 	for (int i = 0; i < CK__COUNT; i++)
-		if (check_defs[i].on_info && c->wanted[i])
+		if (ck_info_check((enum check_id)i) && c->wanted[i])
 			return 1;
 	return 0;
 }
@@ -131,9 +130,11 @@ void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in)
 	int snap = docker && !strncmp(docker, "/snap/", 6);
 	free(docker);
 	ck_data(c, CK_SYSBOX_KERNEL, "kernel", "%s", k);
-	if (in->rootless)
+	const struct mode *kind = mode_of_daemon(in);
+	if (kind)
 		ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "use a rootful daemon for sysbox",
-		    "the daemon is rootless: sysbox needs true root");
+		    "the daemon is %s (security option name=%s): sysbox needs true root", kind->name,
+		    kind->daemon_secopt);
 	else if (snap)
 		ck_set(c, CK_SYSBOX_KERNEL, CHECK_FAIL, "install Docker from docker.com or Debian packages",
 		    "Docker is installed as a snap, which sysbox does not support");
@@ -149,10 +150,12 @@ void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in)
 void ck_info_privilege(struct checker *c, const struct engine_info *in)
 {
 	ck_data(c, CK_PRIVILEGE, "userns", "%s", in->userns ? "true" : "false");
-	ck_data(c, CK_PRIVILEGE, "rootless", "%s", in->rootless ? "true" : "false");
-	if (in->rootless)
+	ck_daemon_kinds(c, CK_PRIVILEGE, in);
+	const struct mode *kind = mode_of_daemon(in);
+	if (kind)
 		ck_set(c, CK_PRIVILEGE, CHECK_FAIL, "use a rootful daemon, or the sysbox, socket, tcp or ssh mode",
-		    "the daemon is rootless: --privileged gives no real privileges there");
+		    "the daemon is %s (security option name=%s): --privileged gives no real privileges there",
+		    kind->name, kind->daemon_secopt);
 	else if (in->userns)
 		ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL,
 		    "rootful, userns-remap on: --userns=host will be added to privileged containers");
@@ -162,7 +165,7 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in)
 	 * --privileged container: said, and check --deep tries one. */
 	struct strbuf missing = STRBUF_INIT;
 	long pid;
-	if (!in->rootless && c->ep_ok && c->ep.kind == EP_UNIX &&
+	if (!kind && c->ep_ok && c->ep.kind == EP_UNIX &&
 	    !daemon_caps_missing(c->ep.path, &pid, &missing) && missing.len) {
 		ck_data(c, CK_PRIVILEGE, "caps_missing", "%s", missing.buf);
 		char *before = xstrdup(c->checks[CK_PRIVILEGE].finding ? c->checks[CK_PRIVILEGE].finding : "");

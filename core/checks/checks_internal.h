@@ -1,7 +1,7 @@
 /* checks_internal.h - what the parts of the checker share (checks.c: the
  * driver and result helpers; checks_local.c: facts of this host;
  * checks_engine.c: the Engine API and registry; checks_remote.c: tcp,
- * TLS and ssh to a remote daemon).  Not for use outside core/checks/checks*.c. */
+ * TLS and ssh to a remote daemon; checks_mode.c: the modes' own checks).  Not for use outside core/checks/checks*.c. */
 #ifndef WS_CHECKS_INTERNAL_H
 #define WS_CHECKS_INTERNAL_H
 
@@ -40,8 +40,8 @@ struct checker {
 	struct spec spec;
 	struct facts facts;
 	unsigned modes;
-	int wanted[CK__COUNT];
-	struct check checks[CK__COUNT];
+	int wanted[CK_MAX];
+	struct check checks[CK_MAX];
 	unsigned generation;
 	int started;
 	char *registry_url;
@@ -58,7 +58,7 @@ struct checker {
 
 	/* what the engine told us */
 	int have_info;
-	int rootless, userns;
+	int userns;
 	char *kernel;
 	/* aggregation */
 	int names_left;
@@ -110,13 +110,22 @@ void ck_start_ssh(struct checker *c);
 void ck_finish_ssh(struct checker *c);
 void ck_maybe_deep(struct checker *c);
 void ck_finish_deep(struct checker *c);
-/* 1 when a wanted check is answered by /info (check_defs[].on_info). */
+/* 1 when check ID is answered by /info (its row's on_info, or a mode's
+ * own on_info check). */
+int ck_info_check(enum check_id id);
+/* Data KEY=true|false of check ID for each mode with a kind of daemon
+ * (modes.h .daemon_secopt): whether IN is one. */
+void ck_daemon_kinds(struct checker *c, enum check_id id, const struct engine_info *in);
+/* 1 when a wanted check is answered by /info. */
 int ck_wants_info(const struct checker *c);
 void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in);
 void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in);
 void ck_info_privilege(struct checker *c, const struct engine_info *in);
-/* rootless mode (checks_rootless.c) */
-void ck_check_rootless(struct checker *c);
-void ck_info_rootless(struct checker *c, const struct engine_info *in);
+/* The modes' own checks (checks_mode.c): the row of id ID (CK__CORE and
+ * up), NULL past the last; and running one (IN: /info for an on_info one). */
+const struct check_def *ck_own_def(enum check_id id);
+void ck_own_run(struct checker *c, enum check_id id, const struct engine_info *in);
+/* Runs check ID's /info answer (core or a mode's own). */
+void ck_run_info(struct checker *c, enum check_id id, const struct engine_info *in);
 
 #endif

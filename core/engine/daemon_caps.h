@@ -24,8 +24,8 @@ long daemon_peer_pid(const char *socket);
 /* HOST_ID (a uid, WHICH 'u', or gid, 'g', as this host numbers it) as the
  * user namespace of PID sees it, from /proc/PID/{uid,gid}_map: 0 with
  * *NS_ID; 1 when it has no mapping there (it shows as the overflow id,
- * 65534, and gives no access); -1 when the map is unreadable.  A rootless
- * dockerd's namespace maps its user to 0 and the user's subordinate ids
+ * 65534, and gives no access); -1 when the map is unreadable.  A dockerd run
+ * by a user maps that user to 0 in its namespace and the subordinate ids
  * from 1: what a container of that daemon sees. */
 int daemon_ns_id(long pid, char which, long host_id, long *ns_id);
 /* The lookup itself, over the text of an id map ("NS HOST COUNT" lines);

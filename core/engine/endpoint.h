@@ -78,7 +78,7 @@ int endpoint_resolve(struct endpoint *ep, struct err *e);
 /* Parses a host URL (unix://, tcp://, ssh://; "fd://", "npipe://" are
  * refused as unsupported here).  Does not touch TLS fields. */
 int endpoint_parse_url(const char *url, struct endpoint *ep, struct err *e);
-/* The first existing socket among rootful, rootless ($XDG_RUNTIME_DIR),
+/* The first existing socket among root's (/var/run), a user's ($XDG_RUNTIME_DIR),
  * Docker Desktop paths; /var/run/docker.sock when none exists.  Malloc'd. */
 char *endpoint_local_socket(void);
 /* endpoint_local_socket() with XDG_RUNTIME_DIR and HOME taken from ENV. */

@@ -367,17 +367,21 @@ static void fill_info(struct engine_result *r, const struct engine_target *t)
 	}
 	strings_of(d, jdoc_member(d, root, "SecurityOptions"), &i->security_options);
 	strings_of(d, jdoc_member(d, root, "Warnings"), &i->warnings);
-	for (size_t k = 0; k < i->security_options.n; k++) {
-		const char *o = i->security_options.v[k];
-		size_t n = strcspn(o, ",");
-		if (n == strlen("name=rootless") && !strncmp(o, "name=rootless", n))
-			i->rootless = 1;
-		if (n == strlen("name=userns") && !strncmp(o, "name=userns", n))
-			i->userns = 1;
-	}
+	i->userns = engine_info_has_secopt(i, "userns");
 	i->docker_desktop = (i->operating_system && strstr(i->operating_system, "Docker Desktop")) ||
 			    (i->name && !strcmp(i->name, "docker-desktop"));
 	r->info = i;
+}
+
+int engine_info_has_secopt(const struct engine_info *i, const char *name)
+{
+	size_t nl = strlen(name);
+	for (size_t k = 0; k < i->security_options.n; k++) {
+		const char *o = i->security_options.v[k];
+		if (!strncmp(o, "name=", 5) && !strncmp(o + 5, name, nl) && (o[5 + nl] == ',' || !o[5 + nl]))
+			return 1;
+	}
+	return 0;
 }
 
 static void fill_object(struct engine_result *r, const struct engine_target *t)

@@ -88,10 +88,12 @@ struct engine_info {
 	struct strvec runtimes;           /* keys of Runtimes */
 	struct strvec security_options;   /* "name=seccomp,profile=builtin", ... */
 	struct strvec warnings;
-	int rootless;                     /* SecurityOptions has name=rootless */
 	int userns;                       /* SecurityOptions has name=userns */
 	int docker_desktop;               /* OperatingSystem "Docker Desktop" or Name "docker-desktop" */
 };
+
+/* 1 when the daemon's SecurityOptions has an entry "name=NAME[,...]". */
+int engine_info_has_secopt(const struct engine_info *i, const char *name);
 
 struct engine_labels {
 	struct strvec keys, values;   /* parallel */

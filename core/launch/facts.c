@@ -1,11 +1,12 @@
 /* facts.c - cheap local detection for plan building. */
 #include "facts.h"
-#include "engine/daemon_caps.h"
+#include "modes.h"
 #include "engine/endpoint.h"
 #include "base/strbuf.h"
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,12 +15,11 @@
 void facts_init(struct facts *f)
 {
 	memset(f, 0, sizeof(*f));
+	strvec_init(&f->mode_facts);
 	f->socket_gid = -1;
 	f->userns_remap = -1;
-	f->rootless = -1;
 	f->image_present = -1;
 	f->dind_image_present = -1;
-	f->rootless_pid = f->rootless_uid = f->rootless_host_gid = f->rootless_gid = -1;
 }
 
 void facts_release(struct facts *f)
@@ -32,8 +32,7 @@ void facts_release(struct facts *f)
 	free(f->socket_gid_error);
 	free(f->cert_dir);
 	free(f->tcp_host);
-	free(f->rootless_socket);
-	free(f->rootless_error);
+	strvec_release(&f->mode_facts);
 	facts_init(f);
 }
 
@@ -117,58 +116,43 @@ void facts_detect_local(struct facts *f, const struct spec *spec)
 	}
 	const char *sock = spec ? spec->val[OPT_SOCKET] : NULL;
 	facts_stat_socket(f, sock ? sock : f->socket_path);
-	facts_detect_rootless(f, spec);
+	facts_detect_modes(f, spec);
 }
 
-/* The rootless daemon behind SOCK: -1 with the reason in F. */
-static int rootless_peer(struct facts *f, const char *sock)
+void facts_set(struct facts *f, const char *key, const char *fmt, ...)
 {
-	struct stat st;
-	if (stat(sock, &st))
-		return f->rootless_error = xasprintf("no rootless daemon's socket at %s", sock), -1;
-	if (!S_ISSOCK(st.st_mode))
-		return f->rootless_error = xasprintf("%s is not a socket", sock), -1;
-	if (st.st_uid == 0)
-		return f->rootless_error = xasprintf("%s belongs to root: a rootless daemon's socket belongs to its user",
-						     sock), -1;
-	long pid = daemon_peer_pid(sock), ns_uid, ns_gid;
-	if (pid <= 0)
-		return f->rootless_error = xasprintf("nothing answers at %s", sock), -1;
-	int rc = daemon_ns_id(pid, 'u', (long)st.st_uid, &ns_uid);
-	if (rc < 0)
-		return f->rootless_error = xasprintf("cannot read the user namespace of dockerd (pid %ld)", pid), -1;
-	if (rc > 0 || ns_uid != 0)
-		return f->rootless_error = xasprintf("the daemon at %s (pid %ld) does not run as the socket's owner "
-						     "(uid %ld) in a user namespace: not a rootless daemon", sock, pid,
-						     (long)st.st_uid), -1;
-	rc = daemon_ns_id(pid, 'g', (long)st.st_gid, &ns_gid);
-	if (rc)
-		return f->rootless_error = xasprintf("the socket's group (host gid %ld) %s in the daemon's user "
-						     "namespace", (long)st.st_gid,
-						     rc > 0 ? "has no mapping" : "cannot be read"), -1;
-	f->rootless_pid = pid;
-	f->rootless_uid = (long)st.st_uid;
-	f->rootless_host_gid = (long)st.st_gid;
-	f->rootless_gid = ns_gid;
-	return 0;
+	va_list ap;
+	va_start(ap, fmt);
+	strvec_kv_vset(&f->mode_facts, key, fmt, ap);
+	va_end(ap);
 }
 
-void facts_detect_rootless(struct facts *f, const struct spec *spec)
+void facts_unset(struct facts *f, const char *key)
 {
-	free(f->rootless_socket);
-	free(f->rootless_error);
-	f->rootless_socket = f->rootless_error = NULL;
-	f->rootless_pid = f->rootless_uid = f->rootless_host_gid = f->rootless_gid = -1;
-	const char *given = spec ? spec->val[OPT_SOCKET] : NULL;
-	struct stat st;
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (given)
-		f->rootless_socket = xstrdup(given);
-	else if (f->socket_path && !stat(f->socket_path, &st) && S_ISSOCK(st.st_mode) && st.st_uid != 0)
-		f->rootless_socket = xstrdup(f->socket_path); /* the endpoint's, a user's */
-	else if (xdg && xdg[0] == '/')
-		f->rootless_socket = xasprintf("%s/docker.sock", xdg);
-	else
-		f->rootless_socket = xasprintf("/run/user/%ld/docker.sock", (long)geteuid());
-	rootless_peer(f, f->rootless_socket);
+	strvec_kv_unset(&f->mode_facts, key);
+}
+
+const char *facts_get(const struct facts *f, const char *key)
+{
+	return f ? strvec_kv_get(&f->mode_facts, key) : NULL;
+}
+
+long facts_get_long(const struct facts *f, const char *key, long def)
+{
+	const char *v = facts_get(f, key);
+	if (!v || !*v)
+		return def;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	return errno || *end ? def : n;
+}
+
+void facts_detect_modes(struct facts *f, const struct spec *spec)
+{
+	for (int m = 0; m < MODE__COUNT; m++) {
+		const struct mode *md = mode_get((enum mode_id)m);
+		if (md->detect_facts)
+			md->detect_facts(f, spec);
+	}
 }

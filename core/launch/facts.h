@@ -9,6 +9,7 @@
 #define WS_FACTS_H
 
 #include "spec.h"
+#include "base/strvec.h"
 
 struct facts {
 	char *user;           /* local login name */
@@ -22,19 +23,11 @@ struct facts {
 	char *tcp_host;       /* host of a tcp:// endpoint in use, NULL if none */
 	int tcp_port;         /* its port, 0 if none */
 	int userns_remap;     /* daemon uses userns-remap: 1/0/-1 */
-	int rootless;         /* daemon is rootless: 1/0/-1 */
 	int image_present;    /* workspace image present locally: 1/0/-1 */
 	int dind_image_present; /* sidecar image present: 1/0/-1 */
-	/* The rootless mode's socket (--socket; else the endpoint's socket when
-	 * a user owns it; else $XDG_RUNTIME_DIR/docker.sock, or
-	 * /run/user/UID/docker.sock) and the daemon behind it.  When a live
-	 * dockerd answers there as the socket's owner inside its own user
-	 * namespace: its pid, that owner, and the socket's group as the
-	 * daemon's containers see it (the host gid through its gid_map); else
-	 * rootless_gid is -1 and rootless_error says why. */
-	char *rootless_socket;
-	long rootless_pid, rootless_uid, rootless_host_gid, rootless_gid;
-	char *rootless_error;
+	/* What a mode learns of this host in its own file (its .detect_facts,
+	 * modes.h): "<mode>.<key>=value", through facts_set() / facts_get(). */
+	struct strvec mode_facts;
 };
 
 void facts_init(struct facts *f);
@@ -45,7 +38,16 @@ void facts_release(struct facts *f);
 void facts_detect_local(struct facts *f, const struct spec *spec);
 /* Re-reads the socket gid for PATH (used when the socket option changes). */
 void facts_stat_socket(struct facts *f, const char *path);
-/* Re-reads the rootless facts for the socket SPEC names (or the default). */
-void facts_detect_rootless(struct facts *f, const struct spec *spec);
+/* Sets KEY ("<mode>.<key>") to the formatted value, replacing an old one. */
+void facts_set(struct facts *f, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Removes KEY (nothing when unset). */
+void facts_unset(struct facts *f, const char *key);
+/* KEY's value (owned by F), NULL when unset. */
+const char *facts_get(const struct facts *f, const char *key);
+/* KEY's value as a number, DEF when unset or not a number. */
+long facts_get_long(const struct facts *f, const char *key, long def);
+/* Runs every mode's .detect_facts (modes.h) for SPEC: after a change of
+ * the options they read (the wizard), and from facts_detect_local(). */
+void facts_detect_modes(struct facts *f, const struct spec *spec);
 
 #endif

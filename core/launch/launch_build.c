@@ -63,7 +63,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	if (!m)
 		return err_set(e, "no mode chosen (one of %s)", mode_names());
 	struct mode_ctx ctx = { .spec = s, .facts = f, .minimal = spec_minimal(s) };
-	l->mode = m->id;
+	l->mode = mode_id_of(m);
 	l->minimal = ctx.minimal;
 
 	const char *name = spec_is_none(s, OPT_NAME) ? NULL : spec_get(s, OPT_NAME);
@@ -145,7 +145,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 		strvec_pushf(&l->warnings, "port %d is published on %s without a password: whoever "
 					   "reaches it controls the workspace%s",
 			     pub.host_port, pub.bind[0] ? pub.bind : "all interfaces",
-			     m->id == MODE_SOCKET || m->id == MODE_PRIVILEGED ? " and this host" : "");
+			     l->mode == MODE_SOCKET || l->mode == MODE_PRIVILEGED ? " and this host" : "");
 	const char *sport = spec_env_get(s, "WS_SERVER_PORT");
 	long sp;
 	if (published && sport && !parse_long(sport, 1, 65535, &sp, NULL) && sp != pub.container_port)

@@ -1,6 +1,10 @@
 /* modes.c - the table of the launch modes (docs/ARCHITECTURE.md, "Modes"). */
 #include "modes.h"
 #include "option_value.h"
+#include "engine/engine.h"
+#include "base/strbuf.h"
+
+#include <stdarg.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +17,7 @@ const char *const tradeoff_titles[TO__COUNT] = {
 	[TO_PERSIST] = "inner images persist",
 };
 
-#define COMMON_CHECKS "cli", "engine", "endpoint", "image", "names", "port"
+#define COMMON_CHECKS MODE_COMMON_CHECKS
 
 static const char *const sysbox_checks[] = { COMMON_CHECKS, "sysbox.runtime", "sysbox.services",
 					     "sysbox.kernel", NULL };
@@ -22,12 +26,10 @@ static const char *const socket_checks[] = { COMMON_CHECKS, "socket.path", "sock
 static const char *const tcp_checks[] = { COMMON_CHECKS, "tcp.reach", "tls.files", "tls.handshake", NULL };
 static const char *const ssh_checks[] = { COMMON_CHECKS, "ssh.client", "ssh.remote", NULL };
 static const char *const dind_checks[] = { COMMON_CHECKS, "privilege", "dind.image", NULL };
-static const char *const rootless_checks[] = { COMMON_CHECKS, "rootless.daemon", "rootless.socket",
-					       "rootless.userns", NULL };
 
-const struct mode mode_table[MODE__COUNT] = {
+static const struct mode builtin[MODE__NAMED] = {
 	[MODE_SYSBOX] = {
-		.id = MODE_SYSBOX, .name = "sysbox", .title = "Sysbox runtime",
+		.name = "sysbox", .title = "Sysbox runtime",
 		.summary = "inner dockerd in a system container; no --privileged (Kloud's suggestion)",
 		.details = "Runs the workspace with the sysbox-runc runtime, which lets an unprivileged "
 			   "container run its own dockerd. WS_DOCKER_ENABLE_CLIENT=1 starts it. "
@@ -36,7 +38,7 @@ const struct mode mode_table[MODE__COUNT] = {
 		.rank = 0, .checks = sysbox_checks, .build = mode_sysbox_build,
 	},
 	[MODE_PRIVILEGED] = {
-		.id = MODE_PRIVILEGED, .name = "privileged", .title = "Privileged dockerd",
+		.name = "privileged", .title = "Privileged dockerd",
 		.summary = "inner dockerd in a --privileged workspace: full root over this host",
 		.details = "Runs the workspace with --privileged so it can start its own dockerd "
 			   "(WS_DOCKER_ENABLE_CLIENT=1). The inner /var/lib/docker lives on a volume to "
@@ -46,7 +48,7 @@ const struct mode mode_table[MODE__COUNT] = {
 		.rank = 5, .checks = privileged_checks, .build = mode_privileged_build,
 	},
 	[MODE_SOCKET] = {
-		.id = MODE_SOCKET, .name = "socket", .title = "Host socket",
+		.name = "socket", .title = "Host socket",
 		.summary = "mount this host's docker socket: shares the daemon, root-equivalent",
 		.details = "Mounts the daemon socket into the workspace and adds its group with "
 			   "--group-add. Containers started inside are siblings on this host's daemon; "
@@ -57,7 +59,7 @@ const struct mode mode_table[MODE__COUNT] = {
 		.rank = 6, .checks = socket_checks, .build = mode_socket_build,
 	},
 	[MODE_TCP] = {
-		.id = MODE_TCP, .name = "tcp", .title = "Remote daemon (TCP/TLS)",
+		.name = "tcp", .title = "Remote daemon (TCP/TLS)",
 		.summary = "DOCKER_HOST=tcp:// a remote daemon; TLS client certificates on 2376",
 		.details = "Points the workspace's docker client at a remote daemon. With TLS the "
 			   "client certificates are mounted read-only; without TLS (2375) anyone who "
@@ -66,7 +68,7 @@ const struct mode mode_table[MODE__COUNT] = {
 		.rank = 2, .checks = tcp_checks, .build = mode_tcp_build,
 	},
 	[MODE_SSH] = {
-		.id = MODE_SSH, .name = "ssh", .title = "Remote daemon (SSH)",
+		.name = "ssh", .title = "Remote daemon (SSH)",
 		.summary = "DOCKER_HOST=ssh:// a remote host; your key via agent forwarding",
 		.details = "Points the workspace's docker client at a remote host over ssh. The key "
 			   "reaches the workspace through your ssh-agent socket (or a mounted key file); "
@@ -75,7 +77,7 @@ const struct mode mode_table[MODE__COUNT] = {
 		.rank = 1, .checks = ssh_checks, .build = mode_ssh_build,
 	},
 	[MODE_DIND] = {
-		.id = MODE_DIND, .name = "dind", .title = "docker:dind sidecar",
+		.name = "dind", .title = "docker:dind sidecar",
 		.summary = "a privileged docker:dind sidecar on a private network, TLS by default",
 		.details = "Creates a network, runs docker:dind as a privileged sidecar and points "
 			   "the workspace at it over TLS with the sidecar's client certificates. The "
@@ -84,56 +86,107 @@ const struct mode mode_table[MODE__COUNT] = {
 		.bad = { 0, 1, 0, 0, 0 },
 		.rank = 4, .checks = dind_checks, .build = mode_dind_build, .places_volume = 1,
 	},
-	[MODE_ROOTLESS] = {
-		.id = MODE_ROOTLESS, .name = "rootless", .title = "Rootless daemon socket",
-		.summary = "run on a rootless dockerd and mount its socket: a user's power, not root's",
-		.details = "Runs the workspace on a rootless dockerd (the endpoint must be its socket, "
-			   "$XDG_RUNTIME_DIR/docker.sock) and mounts that socket with --group-add of its group "
-			   "as the daemon's containers see it. The daemon runs as an ordinary user, so the "
-			   "workspace gets that user's power over this host, not root's.",
-		.tradeoffs = { "no", "no (a user's power)", "no (shared daemon)", "rootless dockerd", "the user's" },
-		.bad = { 0, 0, 1, 0, 0 },
-		.rank = 3, .checks = rootless_checks, .build = mode_rootless_build,
-	},
 };
+
+/* The modes that keep everything in their own file (mode_<name>.c). */
+extern const struct mode mode_rootless;
+
+static const struct mode *const mode_rows[] = {
+	&builtin[MODE_SYSBOX], &builtin[MODE_PRIVILEGED], &builtin[MODE_SOCKET], &builtin[MODE_TCP],
+	&builtin[MODE_SSH], &builtin[MODE_DIND], &mode_rootless,
+};
+
+const int mode_count = (int)(sizeof(mode_rows) / sizeof(mode_rows[0]));
+_Static_assert(sizeof(mode_rows) / sizeof(mode_rows[0]) <= MODE_MAX, "more modes than MODE_MAX");
 
 const struct mode *mode_get(enum mode_id id)
 {
 	if ((int)id < 0 || id >= MODE__COUNT)
 		return NULL;
-	return &mode_table[id];
+	return mode_rows[id];
+}
+
+enum mode_id mode_id_of(const struct mode *m)
+{
+	for (int i = 0; i < MODE__COUNT; i++)
+		if (mode_rows[i] == m)
+			return (enum mode_id)i;
+	return MODE_NONE;
 }
 
 const struct mode *mode_by_name(const char *name)
 {
 	for (int i = 0; i < MODE__COUNT; i++)
-		if (!strcmp(mode_table[i].name, name))
-			return &mode_table[i];
+		if (!strcmp(mode_rows[i]->name, name))
+			return mode_rows[i];
 	return NULL;
+}
+
+int mode_uses_option(enum mode_id m, enum opt_id id)
+{
+	const struct mode *md = mode_get(m);
+	if (!md || !md->options)
+		return 0;
+	for (const enum opt_id *o = md->options; *o != OPT__COUNT; o++)
+		if (*o == id)
+			return 1;
+	return 0;
+}
+
+const struct mode *mode_of_daemon(const struct engine_info *in)
+{
+	for (int i = 0; in && i < MODE__COUNT; i++)
+		if (mode_rows[i]->daemon_secopt && engine_info_has_secopt(in, mode_rows[i]->daemon_secopt))
+			return mode_rows[i];
+	return NULL;
+}
+
+void mode_check_set(const struct mode_check_env *env, const struct mode_check *k, enum check_status st,
+		    const char *remedy, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	env->set(env->ctx, k, st, remedy, sb.buf);
+	strbuf_release(&sb);
+}
+
+void mode_check_data(const struct mode_check_env *env, const struct mode_check *k, const char *key,
+		     const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	env->data(env->ctx, k, key, sb.buf);
+	strbuf_release(&sb);
 }
 
 const char *mode_names(void)
 {
 	/* From the table, in its order; built once (the table is constant). */
-	static char names[MODE__COUNT * 16];
+	static char names[MODE_MAX * 16];
 	if (!names[0])
 		for (int i = 0; i < MODE__COUNT; i++) {
 			size_t len = strlen(names);
-			snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", mode_table[i].name);
+			snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", mode_rows[i]->name);
 		}
 	return names;
 }
 
 const char *mode_order_text(void)
 {
-	static char order[MODE__COUNT * 24 + 16];
+	static char order[MODE_MAX * 24 + 16];
 	if (!order[0]) {
 		for (int rank = 0; rank < MODE__COUNT; rank++)
 			for (int i = 0; i < MODE__COUNT; i++)
-				if (mode_table[i].rank == rank) {
+				if (mode_rows[i]->rank == rank) {
 					size_t len = strlen(order);
 					snprintf(order + len, sizeof(order) - len, "%s%s%s", len ? ", " : "",
-						 mode_table[i].name, i == MODE_TCP ? " (TLS)" : "");
+						 mode_rows[i]->name, i == MODE_TCP ? " (TLS)" : "");
 				}
 		size_t len = strlen(order);
 		snprintf(order + len, sizeof(order) - len, ", tcp (plain)");

@@ -1,5 +1,6 @@
 /* option_value.c - given, else detected, else the default (option_value.h). */
 #include "option_value.h"
+#include "modes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,20 +10,22 @@ const char *option_detected(enum opt_id id, const struct spec *s, const struct f
 	const struct option_def *d = option_get(id);
 	if (!d || !f || !(d->flags & OF_AUTO))
 		return NULL;
+	const struct mode *m = mode_get(s->mode);
+	const char *out = NULL, *why = NULL;
+	if (m && m->detect && m->detect(id, s, f, buf, size, &out, &why))
+		return out;
 	switch (d->detect) {
 	case DET_NONE:
 		return NULL;
 	case DET_USERNS:
 		return f->userns_remap == 1 ? "true" : f->userns_remap == 0 ? "false" : NULL;
 	case DET_SOCKET:
-		return s->mode == MODE_ROOTLESS ? f->rootless_socket : f->socket_path;
-	case DET_SOCKET_GROUP: {
-		long g = s->mode == MODE_ROOTLESS ? f->rootless_gid : f->socket_gid;
-		if (g < 0)
+		return f->socket_path;
+	case DET_SOCKET_GROUP:
+		if (f->socket_gid < 0)
 			return NULL;
-		snprintf(buf, size, "%ld", g);
+		snprintf(buf, size, "%ld", f->socket_gid);
 		return buf;
-	}
 	case DET_TCP_HOST:
 		return f->tcp_host;
 	case DET_TCP_PORT:
@@ -46,6 +49,16 @@ const char *option_detected(enum opt_id id, const struct spec *s, const struct f
 		return f->known_hosts ? f->known_hosts : "none";
 	}
 	return NULL;
+}
+
+const char *option_detect_why(enum opt_id id, const struct spec *s, const struct facts *f)
+{
+	const struct mode *m = mode_get(s->mode);
+	const char *out = NULL, *why = NULL;
+	char buf[64];
+	if (f && m && m->detect && m->detect(id, s, f, buf, sizeof(buf), &out, &why))
+		return out ? NULL : why;
+	return id == OPT_GROUP && f ? f->socket_gid_error : NULL;
 }
 
 const char *option_value(enum opt_id id, const struct spec *s, const struct facts *f, char *buf, size_t size)

@@ -1,5 +1,6 @@
 /* options.c - the option schema table and its validators. */
 #include "options.h"
+#include "modes.h"
 #include "base/imageref.h"
 #include "base/show.h"
 #include "base/strbuf.h"
@@ -104,11 +105,11 @@ const struct option_def option_table[OPT__COUNT] = {
 		.flags = OF_AUTO | OF_ADVANCED, .detect = DET_USERNS, .def = NULL,
 		.help = "add --userns=host (auto: when the daemon uses userns-remap)" },
 	[OPT_SOCKET] = { .id = OPT_SOCKET, .flag = "socket", .key = "socket.path", .label = "Socket",
-		.type = OT_STRING, .modes = M(SOCKET) | M(ROOTLESS), .flags = OF_AUTO, .detect = DET_SOCKET, .def = NULL,
+		.type = OT_STRING, .modes = M(SOCKET), .flags = OF_AUTO, .detect = DET_SOCKET, .def = NULL,
 		.check = validate_mount_path, .meta = "PATH",
 		.help = "daemon socket to mount (auto: the local daemon's)" },
 	[OPT_GROUP] = { .id = OPT_GROUP, .flag = "group", .key = "socket.group", .label = "Socket group id",
-		.type = OT_STRING, .modes = M(SOCKET) | M(ROOTLESS), .flags = OF_AUTO, .detect = DET_SOCKET_GROUP, .def = NULL,
+		.type = OT_STRING, .modes = M(SOCKET), .flags = OF_AUTO, .detect = DET_SOCKET_GROUP, .def = NULL,
 		.check = check_gid, .meta = "GID",
 		.help = "numeric group added with --group-add (auto: the socket's group)" },
 	[OPT_TCP_HOST] = { .id = OPT_TCP_HOST, .flag = "host", .key = "tcp.host", .label = "Daemon host",
@@ -178,7 +179,18 @@ const struct option_def *option_get(enum opt_id id)
 
 int option_applies(const struct option_def *def, enum mode_id mode)
 {
-	return mode == MODE_NONE || (def->modes & MODE_BIT(mode));
+	return mode == MODE_NONE || (def->modes & MODE_BIT(mode)) || mode_uses_option(mode, def->id);
+}
+
+unsigned option_modes(const struct option_def *def)
+{
+	if (def->modes == MODES_ALL)
+		return MODES_ALL;
+	unsigned m = def->modes;
+	for (int i = 0; i < MODE__COUNT; i++)
+		if (mode_uses_option((enum mode_id)i, def->id))
+			m |= MODE_BIT(i);
+	return m;
 }
 
 const struct option_def *option_by_flag(const char *flag, enum mode_id mode)

@@ -70,8 +70,8 @@ enum {
 enum opt_detect {
 	DET_NONE,
 	DET_USERNS,       /* the daemon uses userns-remap */
-	DET_SOCKET,       /* the endpoint's socket (rootless: the rootless daemon's) */
-	DET_SOCKET_GROUP, /* that socket's group (rootless: as its daemon's containers see it) */
+	DET_SOCKET,       /* the endpoint's socket (a mode's .detect may say another) */
+	DET_SOCKET_GROUP, /* that socket's group (likewise) */
 	DET_TCP_HOST,     /* the host of a tcp:// endpoint */
 	DET_TCP_PORT,     /* the endpoint's port when the host is the endpoint's too; else 2376 with TLS, 2375 without */
 	DET_TLS,          /* true when a certificate directory is known */
@@ -110,6 +110,9 @@ const struct option_def *option_by_key(const char *key);
  * Returns 0 or -1 with a message that does not name the option. */
 int option_validate(const struct option_def *def, const char *value, struct err *e);
 int option_applies(const struct option_def *def, enum mode_id mode);
+/* The MODE_BIT mask of the modes DEF applies to: its row's, and the modes
+ * whose rows use it (modes.h .options); MODES_ALL for a common option. */
+unsigned option_modes(const struct option_def *def);
 
 /* publish option codec: "BIND:HOSTPORT:CONTAINERPORT" (bind may be
  * [IPv6]) or "HOSTPORT:CONTAINERPORT" or "none". */

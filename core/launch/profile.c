@@ -239,7 +239,7 @@ int profile_parse(const char *data, size_t len, const char *file, struct spec *o
 		free(sv);
 		goto out;
 	}
-	s.mode = m->id;
+	s.mode = mode_id_of(m);
 	for (size_t i = 0; i < npend; i++) {
 		const struct option_def *def = option_get(pend[i].id);
 		const char *val = NULL;

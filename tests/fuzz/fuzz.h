@@ -82,7 +82,6 @@ static inline void fuzz_fixed_facts(struct facts *f, int userns_remap, int image
 	f->socket_gid = 999;
 	f->cert_dir = xstrdup("/home/kloud/.docker");
 	f->userns_remap = userns_remap;
-	f->rootless = 0;
 	f->image_present = image_present;
 	f->dind_image_present = 0;
 }

@@ -43,7 +43,7 @@ static void on_engine(struct engine_result *r, void *ctx)
 		g->n1 = r->info->runtimes.n;
 		g->n2 = r->info->security_options.n;
 		g->n3 = r->info->warnings.n;
-		g->rootless = r->info->rootless;
+		g->rootless = engine_info_has_secopt(r->info, "rootless");
 		g->userns = r->info->userns;
 		g->desktop = r->info->docker_desktop;
 		if (!engine_strvec_has(&r->info->runtimes, "sysbox-runc"))
