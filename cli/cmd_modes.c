@@ -37,6 +37,7 @@ static int cmd_modes(struct cli *cli, int argc, char **argv)
 			jsonw_kstr(&w, "title", md->title);
 			jsonw_kstr(&w, "summary", md->summary);
 			jsonw_kint(&w, "rank", md->rank);
+			jsonw_kstr(&w, "example", md->example ? md->example : "");
 			jsonw_key(&w, "tradeoffs");
 			jsonw_obj_begin(&w);
 			for (int t = 0; t < TO__COUNT; t++)

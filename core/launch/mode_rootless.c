@@ -325,6 +325,7 @@ const struct mode mode_rootless = {
 	.bad = { 0, 0, 1, 0, 0 },
 	.rank = 3,
 	.checks = rootless_checks,
+	.example = "--socket /run/user/1000/docker.sock --group 106",
 	.build = rootless_build,
 	.own_checks = rootless_own_checks,
 	.options = rootless_options,

@@ -35,7 +35,7 @@ static const struct mode builtin[MODE__NAMED] = {
 			   "container run its own dockerd. WS_DOCKER_ENABLE_CLIENT=1 starts it. "
 			   "Needs sysbox installed on a rootful daemon.",
 		.tradeoffs = { "no", "no", "yes", "sysbox installed", "with volume" },
-		.rank = 0, .checks = sysbox_checks, .build = mode_sysbox_build,
+		.rank = 0, .checks = sysbox_checks, .example = "--name sb-ws --port 9001", .build = mode_sysbox_build,
 	},
 	[MODE_PRIVILEGED] = {
 		.name = "privileged", .title = "Privileged dockerd",
@@ -45,7 +45,7 @@ static const struct mode builtin[MODE__NAMED] = {
 			   "avoid overlay-on-overlay. --privileged gives the container root over the host.",
 		.tradeoffs = { "yes", "yes", "yes", "privileged allowed", "with volume" },
 		.bad = { 1, 1, 0, 0, 0 },
-		.rank = 5, .checks = privileged_checks, .build = mode_privileged_build,
+		.rank = 5, .checks = privileged_checks, .example = "--no-data-volume", .build = mode_privileged_build,
 	},
 	[MODE_SOCKET] = {
 		.name = "socket", .title = "Host socket",
@@ -56,7 +56,7 @@ static const struct mode builtin[MODE__NAMED] = {
 			   ":ro on the mount restricts nothing.",
 		.tradeoffs = { "no", "yes (daemon = root)", "no (shared daemon)", "local daemon", "host's" },
 		.bad = { 0, 1, 1, 0, 0 },
-		.rank = 6, .checks = socket_checks, .build = mode_socket_build,
+		.rank = 6, .checks = socket_checks, .example = "--socket /run/x.sock --group 998", .build = mode_socket_build,
 	},
 	[MODE_TCP] = {
 		.name = "tcp", .title = "Remote daemon (TCP/TLS)",
@@ -65,7 +65,7 @@ static const struct mode builtin[MODE__NAMED] = {
 			   "client certificates are mounted read-only; without TLS (2375) anyone who "
 			   "reaches the port is root on that host.",
 		.tradeoffs = { "no", "no", "remote", "remote daemon", "remote's" },
-		.rank = 2, .checks = tcp_checks, .build = mode_tcp_build,
+		.rank = 2, .checks = tcp_checks, .example = "--host 10.0.0.5 --tls --cert-dir /etc/certs", .build = mode_tcp_build,
 	},
 	[MODE_SSH] = {
 		.name = "ssh", .title = "Remote daemon (SSH)",
@@ -74,7 +74,7 @@ static const struct mode builtin[MODE__NAMED] = {
 			   "reaches the workspace through your ssh-agent socket (or a mounted key file); "
 			   "known_hosts is mounted so the host key is already trusted.",
 		.tradeoffs = { "no", "no", "remote", "ssh + remote", "remote's" },
-		.rank = 1, .checks = ssh_checks, .build = mode_ssh_build,
+		.rank = 1, .checks = ssh_checks, .example = "--host build.example --ssh-user dev --ssh-auth none --known-hosts none", .build = mode_ssh_build,
 	},
 	[MODE_DIND] = {
 		.name = "dind", .title = "docker:dind sidecar",
@@ -84,7 +84,7 @@ static const struct mode builtin[MODE__NAMED] = {
 			   "workspace itself is not privileged; the sidecar is.",
 		.tradeoffs = { "no (sidecar is)", "via the sidecar", "yes", "privileged allowed", "with volume" },
 		.bad = { 0, 1, 0, 0, 0 },
-		.rank = 4, .checks = dind_checks, .build = mode_dind_build, .places_volume = 1,
+		.rank = 4, .checks = dind_checks, .example = "--no-tls --network n1 --sidecar s1 -e WS_SERVER_PORT=8080", .build = mode_dind_build, .places_volume = 1,
 	},
 };
 

@@ -84,6 +84,9 @@ struct mode {
 	int bad[TO__COUNT];     /* 1 = a risk (highlighted) */
 	int rank;               /* recommendation order, 0 = most isolated */
 	const char *const *checks; /* check ids, NULL-terminated: the checker's and the mode's own */
+	/* Options for an example launch on a host that has what the mode needs
+	 * (`modes --json` "example"; the tests print, save and export with it). */
+	const char *example;
 	/* Adds the mode's networks, volumes, sidecar and workspace flags.  The
 	 * common flags (name, detach, publish, labels, extra env, env file,
 	 * image) are added around it by plan_build_launch(); a mode that places

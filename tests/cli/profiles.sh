@@ -6,19 +6,14 @@ export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-
 mkdir -p "$HOME"
 P=$XDG_CONFIG_HOME/ws-launch/profiles
 
-declare -A ARGS=(
-  [sysbox]="sysbox --name sb-ws --port 9001"
-  [privileged]="privileged --no-data-volume"
-  [socket]="socket --socket /run/x.sock --group 998"
-  [tcp]="tcp --host 10.0.0.5 --tls --cert-dir /etc/certs"
-  [ssh]="ssh --host build.example --ssh-user dev --ssh-auth none --known-hosts none"
-  [dind]="dind --no-tls --network n1 --sidecar s1 -e WS_SERVER_PORT=8080"
-  [rootless]="rootless --socket /run/user/1000/docker.sock --group 106"
-)
-# every mode of the table (a new mode needs its row in ARGS above)
+# every mode of the table, with the example options its row gives
 MODES=$("$WS_BIN" modes --json | jq -r '.[].id')
+declare -A ARGS=()
 for m in $MODES; do
-  [ -n "${ARGS[$m]:-}" ] || { bad "mode $m has no ARGS row in profiles.sh"; continue; }
+  ARGS[$m]="$m $("$WS_BIN" modes --json | jq -r --arg m "$m" '.[] | select(.id == $m) | .example // ""')"
+done
+for m in $MODES; do
+  [ "${ARGS[$m]}" != "$m " ] || { bad "mode $m has no example in its row"; continue; }
   # shellcheck disable=SC2086
   run profile save "p-$m" ${ARGS[$m]}
   expect_rc 0 "save $m"
