@@ -46,22 +46,6 @@ int net_async_dns(void)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-long net_now_ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-char *net_size_str(size_t n)
-{
-	if (n >= ((size_t)1 << 20) && !(n % ((size_t)1 << 20)))
-		return xasprintf("%zu MiB", n >> 20);
-	if (n >= 1024 && !(n % 1024))
-		return xasprintf("%zu KiB", n >> 10);
-	return xasprintf("%zu bytes", n);
-}
-
 static void list_push(struct req_list *l, struct net_req *r)
 {
 	r->next = NULL;

@@ -1,5 +1,7 @@
 /* net_errors.c - why a transfer failed, in one line naming the address,
- * the TLS file or the limit (net_internal.h). */
+ * the TLS file or the limit, and the end of a request (its elapsed time,
+ * its callback) (net_internal.h).  net.c calls here; nothing here calls
+ * back into net.c. */
 #include "net_internal.h"
 #include "base/ytree.h"
 
@@ -187,4 +189,20 @@ void net_req_finish(struct net_req *r)
 	r->reply.status = 0;
 	strbuf_release(&r->reply.body);
 	describe_failure(r);
+}
+
+long net_now_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+char *net_size_str(size_t n)
+{
+	if (n >= ((size_t)1 << 20) && !(n % ((size_t)1 << 20)))
+		return xasprintf("%zu MiB", n >> 20);
+	if (n >= 1024 && !(n % 1024))
+		return xasprintf("%zu KiB", n >> 10);
+	return xasprintf("%zu bytes", n);
 }
