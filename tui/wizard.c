@@ -7,12 +7,8 @@
  * dispatch completions, pump children.  Nothing here waits on the network
  * or a child.
  *
- * The terminal is always restored: on quit, on SIGINT/SIGTERM/SIGHUP (a
- * flag the loop handles: a running launch is cancelled and rolled back
- * first), on fatal errors (wizard_fatal), and on crashes (a handler that
- * only calls async-signal-safe tcsetattr/write, then re-raises).  Stray
- * stderr output while curses owns the screen goes to a temporary file and
- * is replayed after endwin(). */
+ * The terminal's lifecycle (start, stop, signals, fatal errors) is
+ * wizard_term.c. */
 #include "wizard.h"
 #include "checks/checks.h"
 #include "cli.h"
@@ -29,6 +25,7 @@
 #include "ui_overlay.h"
 #include "home_launches.h"
 #include "wizard_down.h"
+#include "wizard_term.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,173 +44,6 @@
 #define MAX_FDS 16
 
 
-/* The wheel: buttons 4 and 5 (ncurses' mouse version 2 has both). */
-#if defined(BUTTON5_PRESSED)
-#define WHEEL_UP BUTTON4_PRESSED
-#define WHEEL_DOWN BUTTON5_PRESSED
-#else
-#define WHEEL_UP BUTTON4_PRESSED
-#define WHEEL_DOWN 0
-#endif
-#define WHEEL_MASK (WHEEL_UP | WHEEL_DOWN)
-
-static volatile sig_atomic_t got_signal;
-static struct termios saved_tio;
-static int have_tio;
-static int saved_stderr = -1;
-static FILE *stderr_capture;
-static SCREEN *term_screen;
-static int curses_on;
-
-/* ---- terminal lifecycle ------------------------------------------------------- */
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	got_signal = sig;
-	errno = saved;
-}
-
-static const char reset_seq[] = "\033[?2004l\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
-
-/* Crash path: only async-signal-safe calls. */
-static void on_fatal_signal(int sig)
-{
-	if (curses_on) {
-		if (have_tio)
-			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-		ssize_t n = write(STDOUT_FILENO, reset_seq, sizeof(reset_seq) - 1);
-		(void)n;
-		if (saved_stderr >= 0)
-			dup2(saved_stderr, STDERR_FILENO);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void signals_install(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_fatal_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
-	sigaction(SIGILL, &sa, NULL);
-}
-
-static void stderr_redirect(void)
-{
-	fflush(stderr);
-	stderr_capture = tmpfile();
-	if (!stderr_capture)
-		return;
-	saved_stderr = dup(STDERR_FILENO);
-	if (saved_stderr < 0 || dup2(fileno(stderr_capture), STDERR_FILENO) < 0) {
-		fclose(stderr_capture);
-		stderr_capture = NULL;
-	}
-}
-
-static void stderr_replay(void)
-{
-	if (!stderr_capture)
-		return;
-	fflush(stderr);
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	saved_stderr = -1;
-	rewind(stderr_capture);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), stderr_capture)) > 0)
-		fwrite(buf, 1, n, stderr);
-	fclose(stderr_capture);
-	stderr_capture = NULL;
-}
-
-static int term_start(struct app *app, struct err *e)
-{
-	const char *tn = getenv("TERM");
-	/* A terminal that cannot address the cursor cannot show the wizard:
-	 * refused before anything is drawn, pointing at the commands. */
-	static const char cli_hint[] = "use the commands instead: ws-launch check | print | up (see ws-launch --help)";
-	if (!tn || !*tn || !strcmp(tn, "dumb"))
-		return err_set(e, "the wizard needs a terminal with cursor addressing (TERM=%s); %s",
-			       tn ? tn : "", cli_hint);
-	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
-		have_tio = 1;
-	term_screen = newterm(NULL, stdout, stdin);
-	if (!term_screen)
-		return err_set(e, "cannot use this terminal (TERM=%s); %s", tn, cli_hint);
-	const char *cup = tigetstr("cup");
-	if (!cup || cup == (const char *)-1) {
-		endwin();
-		delscreen(term_screen);
-		term_screen = NULL;
-		return err_set(e, "the wizard needs a terminal with cursor addressing (TERM=%s has none); %s", tn,
-			       cli_hint);
-	}
-	curses_on = 1;
-	stderr_redirect();
-	cbreak();
-	noecho();
-	nonl();
-	intrflush(stdscr, FALSE);
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	int colour = app->ncolours != 0;
-	ui_colour_init(app, colour);
-	ui_background();
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | WHEEL_MASK, NULL);
-	mouseinterval(0);
-	/* bracketed paste: a paste arrives marked, newlines do not submit */
-	fputs("\033[?2004h", stdout);
-	fflush(stdout);
-	return 0;
-}
-
-static void term_stop(void)
-{
-	if (!curses_on)
-		return;
-	fputs("\033[?2004l", stdout);
-	fflush(stdout);
-	mousemask(0, NULL);
-	endwin();
-	curses_on = 0;
-	delscreen(term_screen);
-	term_screen = NULL;
-	if (have_tio)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-	stderr_replay();
-}
-
-/* Fatal error inside the wizard: restore the terminal, then report. */
-static void wizard_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void wizard_fatal(const char *fmt, ...)
-{
-	term_stop();
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("ws-launch: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(EXIT_FAIL);
-}
 
 /* ---- navigation ------------------------------------------------------------------ */
 
@@ -499,8 +329,7 @@ static void on_mouse(struct app *app)
 
 static void handle_signal(struct app *app)
 {
-	int sig = got_signal;
-	got_signal = 0;
+	int sig = wizard_take_signal();
 	app->exit_code = EXIT_INTERRUPTED;
 	if (app->runner && !runner_done(app->runner) && !app->quit_after_run) {
 		/* first Ctrl-C: cancel the launch and roll back, then quit */
@@ -537,7 +366,7 @@ static void loop(struct app *app)
 {
 	long long next_tick = proc_now_ms() + TICK_MS;
 	while (!app->quit) {
-		if (got_signal)
+		if (wizard_signal_pending())
 			handle_signal(app);
 		if (app->quit)
 			break;
@@ -658,8 +487,8 @@ int wizard_main(struct cli *cli)
 		fprintf(stderr, "ws-launch: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
-	signals_install();
-	if (term_start(&app, &e)) {
+	wizard_signals_install();
+	if (wizard_term_start(&app, &e)) {
 		fprintf(stderr, "ws-launch: %s\n", e.msg);
 		app_release(&app);
 		net_global_cleanup();
@@ -678,7 +507,7 @@ int wizard_main(struct cli *cli)
 		wizard_top(&app)->leave(&app);
 	if (app.runner && !runner_done(app.runner))
 		runner_cancel(app.runner);
-	term_stop();
+	wizard_term_stop();
 	if (app.out.len)
 		fwrite(app.out.buf, 1, app.out.len, stdout);
 	fflush(stdout);
