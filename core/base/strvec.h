@@ -37,7 +37,8 @@ int strvec_equal(const struct strvec *a, const struct strvec *b);
 /* Sets KEY to the formatted value (replacing its old entry, in place). */
 void strvec_kv_set(struct strvec *sv, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void strvec_kv_vset(struct strvec *sv, const char *key, const char *fmt, va_list ap);
+void strvec_kv_vset(struct strvec *sv, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* KEY's value (owned by SV), NULL when it has none. */
 const char *strvec_kv_get(const struct strvec *sv, const char *key);
 /* Removes KEY's entry, if any. */
