@@ -52,56 +52,6 @@ const struct check_def *check_def(enum check_id id)
 	return ck_own_def(id);
 }
 
-/* ---- result helpers ------------------------------------------------------ */
-
-
-void ck_set(struct checker *c, enum check_id id, enum check_status st, const char *remedy,
-		const char *fmt, ...)
-{
-	struct check *ck = &c->checks[id];
-	if (!c->wanted[id])
-		return;
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	free(ck->finding);
-	free(ck->remedy);
-	ck->finding = strbuf_detach(&sb, NULL);
-	ck->remedy = remedy ? xstrdup(remedy) : NULL;
-	ck->status = st;
-	ck->ended_ms = proc_now_ms();
-	c->generation++;
-}
-
-
-void ck_data(struct checker *c, enum check_id id, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	strvec_kv_vset(&c->checks[id].data, key, fmt, ap);
-	va_end(ap);
-}
-
-void ck_needs_input(struct checker *c, enum check_id id, const char *remedy, const char *finding)
-{
-	ck_set(c, id, CHECK_FAIL, remedy, "%s", finding);
-	c->checks[id].needs_input = 1;
-}
-
-const char *check_status_name(enum check_status s)
-{
-	switch (s) {
-	case CHECK_PENDING: return "pending";
-	case CHECK_PASS: return "pass";
-	case CHECK_WARN: return "warn";
-	case CHECK_FAIL: return "fail";
-	case CHECK_SKIP: return "skip";
-	}
-	return "?";
-}
-
 enum check_id check_by_name(const char *name)
 {
 	for (int i = 0; i < CK__COUNT; i++)
@@ -110,35 +60,35 @@ enum check_id check_by_name(const char *name)
 	return CK_MAX;
 }
 
-/* Every data key that is not a string, with its type. */
-static const struct {
-	const char *key;
-	enum check_data_type type;
-} data_types[] = {
-	{ "userns", CDT_BOOL }, { "desktop", CDT_BOOL },
-	{ "present", CDT_BOOL }, { "busy", CDT_BOOL }, { "tls", CDT_BOOL },
-	{ "loopback", CDT_BOOL }, { "gid", CDT_INT }, { "port", CDT_INT }, { "elapsed_ms", CDT_INT },
-	{ "host_gid", CDT_INT }, { "uid", CDT_INT }, { "pid", CDT_INT },
-};
-
-enum check_data_type check_data_type(const char *key)
+static int is_info_check(enum check_id id)
 {
-	for (size_t i = 0; i < sizeof(data_types) / sizeof(data_types[0]); i++)
-		if (!strcmp(data_types[i].key, key))
-			return data_types[i].type;
-	/* whether the daemon is of a mode's kind (modes.h .daemon_secopt) */
-	const struct mode *m = mode_by_name(key);
-	return m && m->daemon_secopt ? CDT_BOOL : CDT_STRING;
+	const struct check_def *d = check_def(id);
+	return d && (d->on_info || (d->own && d->own->on_info));
 }
 
-const char *check_data(const struct check *ck, const char *key)
+static void run_info(struct checker *c, enum check_id id, const struct engine_info *in)
 {
-	return strvec_kv_get(&ck->data, key);
+	const struct check_def *d = check_def(id);
+	if (d && d->on_info)
+		d->on_info(c, in);
+	else if (d && d->own)
+		ck_own_run(c, id, in);
 }
 
-int ck_pending(const struct checker *c, enum check_id id)
+/* The hooks the engine's answers call (checks_internal.h): every pending
+ * check that /info answers, run or skipped. */
+static void run_info_checks(struct checker *c, const struct engine_info *in)
 {
-	return c->wanted[id] && c->checks[id].status == CHECK_PENDING;
+	for (int i = 0; i < CK__COUNT; i++)
+		if (is_info_check((enum check_id)i) && ck_pending(c, (enum check_id)i))
+			run_info(c, (enum check_id)i, in);
+}
+
+static void skip_info_checks(struct checker *c, const char *why)
+{
+	for (int i = 0; i < CK__COUNT; i++)
+		if (is_info_check((enum check_id)i) && ck_pending(c, (enum check_id)i))
+			ck_set(c, (enum check_id)i, CHECK_SKIP, NULL, "%s", why);
 }
 
 /* ---- construction -------------------------------------------------------- */
@@ -178,6 +128,10 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 		c->checks[i].status = CHECK_PENDING;
 		strvec_init(&c->checks[i].data);
 	}
+	for (int i = 0; i < CK__COUNT; i++)
+		c->wants_info |= c->wanted[i] && is_info_check((enum check_id)i);
+	c->run_info_checks = run_info_checks;
+	c->skip_info_checks = skip_info_checks;
 	for (int i = 0; i < OP__COUNT; i++) {
 		c->ctx[i].c = c;
 		c->ctx[i].op = (enum op)i;

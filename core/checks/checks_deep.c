@@ -24,7 +24,7 @@ void ck_maybe_deep(struct checker *c)
 {
 	if (!ck_pending(c, CK_DEEP) || c->deep_running || !c->image_known)
 		return;
-	if (ck_wants_info(c) && !c->have_info)
+	if (c->wants_info && !c->have_info)
 		return; /* on_info calls again */
 	if (c->facts.image_present != 1) {
 		ck_set(c, CK_DEEP, CHECK_SKIP, NULL, "%s is not present here: nothing to try without pulling it",

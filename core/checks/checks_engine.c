@@ -31,9 +31,7 @@ void ck_skip_engine_dependents(struct checker *c, const char *why)
 	for (size_t i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
 		if (ck_pending(c, deps[i]))
 			ck_set(c, deps[i], CHECK_SKIP, NULL, "%s", why);
-	for (int i = 0; i < CK__COUNT; i++)
-		if (ck_info_check((enum check_id)i) && ck_pending(c, (enum check_id)i))
-			ck_set(c, (enum check_id)i, CHECK_SKIP, NULL, "%s", why);
+	c->skip_info_checks(c, why);
 	c->image_left = 0;
 }
 
@@ -45,11 +43,6 @@ static const char *engine_remedy(const struct checker *c, const struct engine_re
 		return "start the daemon: sudo systemctl start docker";
 	}
 	return "check that the daemon listens there and DOCKER_HOST/DOCKER_CERT_PATH are right";
-}
-
-void ck_op_done(struct checker *c, enum op op)
-{
-	c->ids[op] = 0;
 }
 
 static void finish_names(struct checker *c);
@@ -87,17 +80,7 @@ static void on_info(struct engine_result *r, void *ctx)
 	ck_data(c, CK_ENGINE, "desktop", "%s", in->docker_desktop ? "true" : "false");
 	ck_data(c, CK_ENGINE, "docker_root_dir", "%s", in->docker_root_dir ? in->docker_root_dir : "");
 
-	for (int i = 0; i < CK__COUNT; i++)
-		if (ck_info_check((enum check_id)i) && ck_pending(c, (enum check_id)i))
-			ck_run_info(c, (enum check_id)i, in);
-}
-
-int ck_wants_info(const struct checker *c)
-{
-	for (int i = 0; i < CK__COUNT; i++)
-		if (ck_info_check((enum check_id)i) && c->wanted[i])
-			return 1;
-	return 0;
+	c->run_info_checks(c, in);
 }
 
 void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in)
@@ -481,7 +464,7 @@ static void start_engine_queries(struct checker *c, const struct engine_ping *pi
 	 * privilege checks; else the version the /_ping already told (its
 	 * Server header), or /version when a proxy dropped that header. */
 	char *version = NULL;
-	if (ck_wants_info(c)) {
+	if (c->wants_info) {
 		c->ids[OP_INFO] = engine_info(c->net, &c->target, on_info, &c->ctx[OP_INFO]);
 	} else if ((version = ping_server_version(ping))) {
 		const char *api = c->target.api_version ? c->target.api_version : "?";

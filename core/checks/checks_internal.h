@@ -1,7 +1,11 @@
 /* checks_internal.h - what the parts of the checker share (checks.c: the
- * driver and result helpers; checks_local.c: facts of this host;
+ * driver and the table; checks_local.c: facts of this host;
  * checks_engine.c: the Engine API and registry; checks_remote.c: tcp,
- * TLS and ssh to a remote daemon; checks_mode.c: the modes' own checks).  Not for use outside core/checks/checks*.c. */
+ * TLS and ssh to a remote daemon; checks_mode.c: the modes' own checks;
+ * checks_result.c, the lowest: results, data and bookkeeping).  The files
+ * of the checks call checks_result.c and each other downward (remote ->
+ * local, engine -> deep); the driver reaches them all, and they reach it
+ * back only through the hooks in struct checker.  Not for use outside core/checks/checks*.c. */
 #ifndef WS_CHECKS_INTERNAL_H
 #define WS_CHECKS_INTERNAL_H
 
@@ -56,6 +60,12 @@ struct checker {
 	struct opctx ctx[OP__COUNT];
 	unsigned ids[OP__COUNT];
 
+	/* set by checker_new (checks.c): whether a wanted check is answered by
+	 * /info, and the hooks the engine's answers call to run or skip those
+	 * checks (so the files of the checks never call the driver) */
+	int wants_info;
+	void (*run_info_checks)(struct checker *c, const struct engine_info *in);
+	void (*skip_info_checks)(struct checker *c, const char *why);
 	/* what the engine told us */
 	int have_info;
 	int userns;
@@ -110,14 +120,9 @@ void ck_start_ssh(struct checker *c);
 void ck_finish_ssh(struct checker *c);
 void ck_maybe_deep(struct checker *c);
 void ck_finish_deep(struct checker *c);
-/* 1 when check ID is answered by /info (its row's on_info, or a mode's
- * own on_info check). */
-int ck_info_check(enum check_id id);
 /* Data KEY=true|false of check ID for each mode with a kind of daemon
  * (modes.h .daemon_secopt): whether IN is one. */
 void ck_daemon_kinds(struct checker *c, enum check_id id, const struct engine_info *in);
-/* 1 when a wanted check is answered by /info. */
-int ck_wants_info(const struct checker *c);
 void ck_info_sysbox_runtime(struct checker *c, const struct engine_info *in);
 void ck_info_sysbox_kernel(struct checker *c, const struct engine_info *in);
 void ck_info_privilege(struct checker *c, const struct engine_info *in);
@@ -125,7 +130,5 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in);
  * up), NULL past the last; and running one (IN: /info for an on_info one). */
 const struct check_def *ck_own_def(enum check_id id);
 void ck_own_run(struct checker *c, enum check_id id, const struct engine_info *in);
-/* Runs check ID's /info answer (core or a mode's own). */
-void ck_run_info(struct checker *c, enum check_id id, const struct engine_info *in);
 
 #endif

@@ -25,10 +25,6 @@
 
 /* ---- local checks ---------------------------------------------------------- */
 
-int ck_wants_mode(const struct checker *c, enum mode_id m)
-{
-	return (c->modes & MODE_BIT(m)) != 0;
-}
 
 void ck_check_cli(struct checker *c)
 {

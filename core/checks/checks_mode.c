@@ -72,8 +72,8 @@ static void own_data(void *ctx, const struct mode_check *k, const char *key, con
 
 void ck_own_run(struct checker *c, enum check_id id, const struct engine_info *in)
 {
-	const struct check_def *d = check_def(id);
-	if (!d || !d->own)
+	const struct check_def *d = ck_own_def(id);
+	if (!d)
 		return;
 	struct mode_check_env env = {
 		.spec = &c->spec,
@@ -89,28 +89,4 @@ void ck_own_run(struct checker *c, enum check_id id, const struct engine_info *i
 		d->own->on_info(&env, d->own);
 	else if (!in && d->own->start)
 		d->own->start(&env, d->own);
-}
-
-int ck_info_check(enum check_id id)
-{
-	const struct check_def *d = check_def(id);
-	return d && (d->on_info || (d->own && d->own->on_info));
-}
-
-void ck_run_info(struct checker *c, enum check_id id, const struct engine_info *in)
-{
-	const struct check_def *d = check_def(id);
-	if (d && d->on_info)
-		d->on_info(c, in);
-	else if (d && d->own)
-		ck_own_run(c, id, in);
-}
-
-void ck_daemon_kinds(struct checker *c, enum check_id id, const struct engine_info *in)
-{
-	for (int m = 0; m < MODE__COUNT; m++) {
-		const struct mode *md = mode_get((enum mode_id)m);
-		if (md->daemon_secopt)
-			ck_data(c, id, md->name, "%s", engine_info_has_secopt(in, md->daemon_secopt) ? "true" : "false");
-	}
 }
