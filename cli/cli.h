@@ -63,6 +63,11 @@ const struct command *cli_command(const char *name);
 /* The flags of command C shared by the day-two commands. */
 #define CMD_FLAG_NAME { "name", 0, 1, "NAME", "the launch (its container name) [workspace]" }
 #define CMD_FLAG_PROFILE { "profile", 0, 1, "NAME", "the launch a saved profile made" }
+#define CMD_FLAG_TIME                                                                                          \
+	{ "time", 't', 1, "SECONDS", "grace period between SIGTERM and SIGKILL (docker stop -t) [the container's, 10]" }
+/* EXIT_OK when S is a --time value (0-3600 seconds), else prints why and
+ * returns EXIT_USAGE (cmd_lifecycle.c). */
+int cli_parse_stop_time(const char *s);
 
 /* Parses ARGV[1..] against C's flags (no launch options) into A: --NAME,
  * --NAME=VALUE, --NAME VALUE, -ALIAS, words up to C->max_words, "--" ends

@@ -9,6 +9,7 @@
 #include "launch/profile.h"
 #include "run/runner.h"
 #include "run/teardown.h"
+#include "base/show.h"
 #include "base/validate.h"
 
 #include <stdio.h>
@@ -39,11 +40,40 @@ static void on_change(struct runner *r, void *ctx)
 	progress_update(ctx, r);
 }
 
-enum { F_NAME, F_PROFILE, F_VOLUMES };
+/* With --time: every container is stopped with that grace period first
+ * (the steps put before the removals, in the same order). */
+static size_t stop_first(struct plan *p, const char *time)
+{
+	size_t n = p->n, added = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p->steps[i].kind != STEP_RUN || !p->steps[i].object)
+			continue;
+		char *name = xstrdup(p->steps[i].object);
+		char *desc = xasprintf("stop the container %s (%s s to exit)", name, time);
+		show_sanitize(desc, strlen(desc));
+		struct step *st = plan_add_step(p, STEP_RUN, desc);
+		st->object = name;
+		strvec_pushl(&st->argv, "docker", "stop", "-t", time, "--", name, NULL);
+		st->breaks = xcalloc(st->argv.n, 1);
+		free(desc);
+		added++;
+	}
+	if (!added)
+		return 0;
+	struct step *tmp = xcalloc(added, sizeof(*tmp));
+	memcpy(tmp, p->steps + n, added * sizeof(*tmp));
+	memmove(p->steps + added, p->steps, n * sizeof(*tmp));
+	memcpy(p->steps, tmp, added * sizeof(*tmp));
+	free(tmp);
+	return added;
+}
+
+enum { F_NAME, F_PROFILE, F_VOLUMES, F_TIME };
 static const struct cmd_flag down_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
 	[F_VOLUMES] = { "volumes", 0, 0, NULL, "remove the launch's volumes too" },
+	[F_TIME] = CMD_FLAG_TIME,
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_down_entry;
@@ -55,6 +85,9 @@ static int cmd_down(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME];
 	const int volumes = a.set[F_VOLUMES];
+	const char *time = a.value[F_TIME];
+	if (time && cli_parse_stop_time(time))
+		return EXIT_USAGE;
 	if (profile && name)
 		return cli_usage_error("down", "give --profile or --name, not both");
 	struct err e;
@@ -127,6 +160,7 @@ static int cmd_down(struct cli *cli, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
+	size_t stops = time ? stop_first(&f.plan, time) : 0;
 	struct runner_config rcfg = { .plan = &f.plan, .down = 1, .docker = getenv("WS_LAUNCH_DOCKER") };
 	r = runner_new(net, &rcfg, &e);
 	if (!r) {
@@ -139,9 +173,8 @@ static int cmd_down(struct cli *cli, int argc, char **argv)
 	progress_done(&pg);
 	const struct run_result *res = runner_result(r);
 	if (res->ok) {
-		char *m = cli_clean(res->message);
-		printf("%s of launch %s\n", m, label);
-		free(m);
+		size_t removed = f.plan.n - stops; /* the runner counts the stops too */
+		printf("removed %zu object%s of launch %s\n", removed, removed == 1 ? "" : "s", label);
 		if (!volumes)
 			fprintf(stderr, "volumes were kept; 'ws-launch down --volumes' removes them too\n");
 		rc = EXIT_OK;
@@ -161,10 +194,11 @@ out:
 }
 
 const struct command cmd_down_entry = {
-	"down", cmd_down, "ws-launch down [--profile NAME | --name NAME] [--volumes]",
+	"down", cmd_down, "ws-launch down [--profile NAME | --name NAME] [--volumes] [--time SECONDS]",
 	  "remove what a launch created",
 	  "Removes the containers and networks labelled ws-launch.launch=NAME (default\n"
 	  "NAME: workspace), newest first; volumes only with --volumes.  Nothing without\n"
-	  "the label is touched.",
+	  "the label is touched.  Containers are removed at once (docker rm -f) unless\n"
+	  "--time is given: then each is stopped first, SIGKILL after SECONDS.",
 	down_flags, 0, 0,
 };

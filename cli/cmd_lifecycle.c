@@ -7,6 +7,7 @@
 #include "run/runner.h"
 #include "base/strbuf.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,22 +25,29 @@ static void on_change(struct runner *r, void *ctx)
 	progress_update(ctx, r);
 }
 
-static struct step *add(struct plan *p, const char *verb, const char *name, enum container_role role)
+/* TIME: `docker stop -t TIME` (NULL: the container's own grace period). */
+static struct step *add(struct plan *p, const char *verb, const char *name, enum container_role role,
+			const char *time)
 {
 	char *desc = xasprintf("%s the %s %s", verb, role == ROLE_WORKSPACE ? "workspace" : "sidecar", name);
 	struct step *st = plan_add_step(p, STEP_RUN, desc);
 	free(desc);
 	st->role = role;
 	st->object = xstrdup(name);
-	strvec_pushl(&st->argv, "docker", verb, "--", name, NULL);
+	strvec_pushl(&st->argv, "docker", verb, NULL);
+	if (time)
+		strvec_pushl(&st->argv, "-t", time, NULL);
+	strvec_pushl(&st->argv, "--", name, NULL);
 	st->breaks = xcalloc(st->argv.n, 1);
 	return st;
 }
 
-enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT };
+/* The third flag is start's --verify-timeout and stop's --time. */
+enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT, F_TIME = F_VERIFY_TIMEOUT };
 static const struct cmd_flag stop_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
+	[F_TIME] = CMD_FLAG_TIME,
 	{ NULL, 0, 0, NULL, NULL },
 };
 static const struct cmd_flag start_flags[] = {
@@ -50,14 +58,25 @@ static const struct cmd_flag start_flags[] = {
 };
 extern const struct command cmd_stop_entry, cmd_start_entry;
 
+int cli_parse_stop_time(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 3600)
+		return cli_usage_error("--time", "'%s' is not a number of seconds (0-3600)", s);
+	return EXIT_OK;
+}
+
 static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 {
 	const char *what = start ? "start" : "stop";
 	struct cmd_args a;
 	if (cli_parse_flags(start ? &cmd_start_entry : &cmd_stop_entry, argc, argv, &a))
 		return EXIT_USAGE;
-	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *verify = a.value[F_VERIFY_TIMEOUT];
-	int rc = EXIT_OK;
+	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *verify = start ? a.value[F_VERIFY_TIMEOUT] : NULL;
+	const char *time = start ? NULL : a.value[F_TIME];
+	int rc = time ? cli_parse_stop_time(time) : EXIT_OK;
 	long vtmo = 0;
 	if (!rc && verify) {
 		char *end;
@@ -85,20 +104,32 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 		rc = cli_fail(what, "launch %s has no workspace container: 'ws-launch up' makes it again", label);
 		goto out;
 	}
+	if (start && s->running && s->sidecars_running == s->sidecars.n && s->state != LS_PARTIAL) {
+		char *url = cli_launch_url(&ce, s);
+		char *m = cli_clean(url ? url : "no web port published");
+		printf("workspace %s is already running: %s\n", label, m);
+		free(m);
+		free(url);
+		goto out;
+	}
+	if (!start && !s->running && !s->sidecars_running) {
+		printf("workspace %s is already stopped ('ws-launch start --name %s' starts it)\n", label, label);
+		goto out;
+	}
 	plan.label = xstrdup(label);
 	if (start) {
 		for (size_t i = 0; i < s->sidecars.n; i++)
-			add(&plan, "start", s->sidecars.v[i], ROLE_SIDECAR);
-		add(&plan, "start", label, ROLE_WORKSPACE);
+			add(&plan, "start", s->sidecars.v[i], ROLE_SIDECAR, NULL);
+		add(&plan, "start", label, ROLE_WORKSPACE, NULL);
 		plan.ws_name = xstrdup(label);
 		char *pub = s->options ? launch_option(s->options, "publish") : NULL;
 		if (pub && strcmp(pub, "none"))
 			publish_parse(pub, &plan.publish, NULL);
 		free(pub);
 	} else {
-		add(&plan, "stop", label, ROLE_WORKSPACE);
+		add(&plan, "stop", label, ROLE_WORKSPACE, time);
 		for (size_t i = 0; i < s->sidecars.n; i++)
-			add(&plan, "stop", s->sidecars.v[i], ROLE_SIDECAR);
+			add(&plan, "stop", s->sidecars.v[i], ROLE_SIDECAR, time);
 	}
 	struct err e;
 	struct runner_config rcfg = { .plan = &plan, .down = !start, .verify_timeout_ms = vtmo,
@@ -149,8 +180,11 @@ static int cmd_stop(struct cli *cli, int argc, char **argv)
 }
 
 const struct command cmd_stop_entry = {
-	"stop", cmd_stop, "ws-launch stop [--name NAME | --profile NAME]", "stop a launch's containers",
-	  "Stops the workspace, then its sidecar; nothing is removed.",
+	"stop", cmd_stop, "ws-launch stop [--name NAME | --profile NAME] [--time SECONDS]",
+	  "stop a launch's containers",
+	  "Stops the workspace, then its sidecar; nothing is removed.  Each container\n"
+	  "gets SIGTERM, then SIGKILL after --time seconds (default: the container's\n"
+	  "stop timeout, 10 s unless set).  A stopped launch is left as it is.",
 	stop_flags, 0, 0,
 };
 
@@ -158,6 +192,7 @@ const struct command cmd_start_entry = {
 	"start", cmd_start, "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS]",
 	  "start a stopped launch again",
 	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
-	  "inside answers and the web port too.",
+	  "inside answers and the web port too.  A running launch is left as it is\n"
+	  "and its URL printed.",
 	start_flags, 0, 0,
 };

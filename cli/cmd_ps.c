@@ -7,17 +7,19 @@
 #include "base/jsonw.h"
 #include "launch/launch_digest.h"
 #include "base/proc.h"
+#include "engine/engine_exec.h"
 #include "launch/profile.h"
 #include "engine/registry.h"
 #include "base/strbuf.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
-#define PS_PROBE_MS 15000L
+#define PS_TIMEOUT_MS 10000L /* --timeout: the probes and the registry lookups */
 
 enum probe { PROBE_NONE, PROBE_OK, PROBE_FAILING };
 
@@ -26,11 +28,11 @@ struct row {
 	int changed;            /* its saved profile has another digest */
 	char *profile;          /* that profile's name */
 	char *url;
-	struct proc probe;
-	int probing;
+	unsigned probe;         /* the exec in flight, 0: none */
 	enum probe docker;
 	char *inner;            /* docker version seen inside */
 	char *newer;            /* a newer release tag */
+	char *newer_error;      /* why the lookup said nothing (NULL: it did, or --offline) */
 };
 
 struct lookup {
@@ -40,11 +42,25 @@ struct lookup {
 	unsigned id;
 };
 
+/* Every row with the lookup's image gets ERROR (NULL: clear). */
+static void lookup_failed(struct lookup *lk, const char *error)
+{
+	for (size_t i = 0; i < lk->n; i++)
+		if (lk->rows[i].s->image && !strcmp(lk->rows[i].s->image, lk->image)) {
+			free(lk->rows[i].newer_error);
+			lk->rows[i].newer_error = xstrdup(error);
+		}
+}
+
 static void on_tag(struct registry_result *res, void *ctx)
 {
 	struct lookup *lk = ctx;
 	lk->id = 0;
-	if (res->status != REGISTRY_OK || !res->tag)
+	if (res->status != REGISTRY_OK && res->status != REGISTRY_NO_TAGS) {
+		lookup_failed(lk, res->err.msg[0] ? res->err.msg : "the registry lookup failed");
+		return;
+	}
+	if (!res->tag)
 		return;
 	for (size_t i = 0; i < lk->n; i++) {
 		struct row *r = &lk->rows[i];
@@ -141,6 +157,7 @@ static void print_json(struct row *rows, size_t n, int probe)
 		else
 			jsonw_kstr(&w, "created", NULL);
 		jsonw_kstr(&w, "newer_tag", r->newer);
+		jsonw_kstr(&w, "newer_error", r->newer_error);
 		jsonw_kstr(&w, "digest", s->digest);
 		jsonw_kstr(&w, "profile", r->profile);
 		jsonw_key(&w, "objects");
@@ -168,11 +185,98 @@ static void print_json(struct row *rows, size_t n, int probe)
 	strbuf_release(&sb);
 }
 
+/* Code points of S (cli_clean'd: valid UTF-8). */
+static int width_of(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* S cut to W code points in the middle ("ghcr.io/…ace:v1.2.3"), in place. */
+static void elide_middle(char **s, int w, int utf8)
+{
+	int n = width_of(*s);
+	if (n <= w || w < 3)
+		return;
+	const char *mark = utf8 ? "\u2026" : "~";
+	int head = (w - 1) / 2, tail = w - 1 - head;
+	struct strbuf b = STRBUF_INIT;
+	int cp = -1;
+	for (const char *p = *s; *p; p++) {
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			cp++;
+		if (cp < head || cp >= n - tail)
+			strbuf_addch(&b, *p);
+		else if (cp == head && ((unsigned char)*p & 0xC0) != 0x80)
+			strbuf_addstr(&b, mark);
+	}
+	free(*s);
+	*s = strbuf_detach(&b, NULL);
+}
+
+/* The width the table must fit: the terminal's, else $COLUMNS, else 0 (no
+ * limit: a pipe gets whole values). */
+static int table_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v = c && *c ? strtol(c, &end, 10) : 0;
+	return v >= 20 && v <= 1000 && !*end ? (int)v : isatty(STDOUT_FILENO) ? 80 : 0;
+}
+
+enum { C_NAME, C_MODE, C_STATE, C_URL, C_IMAGE, C_DOCKER, C_AGE, C_NEWER, NCOL };
+
+static int total_width(const int *w)
+{
+	int t = 2 * (NCOL - 1);
+	for (int c = 0; c < NCOL; c++)
+		t += w[c];
+	return t;
+}
+
+/* Shrinks the columns of CELLS (N rows) until they fit AVAIL: the image,
+ * then the name, to 12; the URLs lose "http://" and the last "/"; then
+ * image, name and URL to 8.  What still does not fit is printed whole. */
+static void fit_columns(struct strvec *cells, size_t n, int *w, int avail, int utf8)
+{
+	static const struct { int col, min; } steps[] = {
+		{ C_IMAGE, 12 }, { C_NAME, 12 }, { C_URL, -1 }, { C_IMAGE, 8 }, { C_NAME, 8 }, { C_URL, 8 },
+	};
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]) && total_width(w) > avail; k++) {
+		int c = steps[k].col, over = total_width(w) - avail, want = w[c] - over;
+		if (steps[k].min < 0) { /* URL: host:port */
+			w[c] = 3;
+			for (size_t i = 0; i < n; i++) {
+				char **v = &cells->v[i * NCOL + c];
+				if (!strncmp(*v, "http://", 7)) {
+					size_t l = strlen(*v + 7);
+					memmove(*v, *v + 7, l + 1);
+					if (l && (*v)[l - 1] == '/')
+						(*v)[l - 1] = '\0';
+				}
+				if (width_of(*v) > w[c])
+					w[c] = width_of(*v);
+			}
+			continue;
+		}
+		if (want < steps[k].min)
+			want = steps[k].min;
+		if (want >= w[c])
+			continue;
+		w[c] = want;
+		for (size_t i = 0; i < n; i++)
+			elide_middle(&cells->v[i * NCOL + c], want, utf8);
+	}
+}
+
 static void print_table(const struct cli *cli, struct row *rows, size_t n, int probe)
 {
 	static const char *const head[] = { "NAME", "MODE", "STATE", "URL", "IMAGE", "DOCKER", "AGE", "NEWER" };
-	enum { NCOL = 8 };
-	char *cell[NCOL];
 	int w[NCOL];
 	for (int c = 0; c < NCOL; c++)
 		w[c] = (int)strlen(head[c]);
@@ -182,26 +286,35 @@ static void print_table(const struct cli *cli, struct row *rows, size_t n, int p
 		age(rows[i].s->created, a, sizeof(a));
 		const char *v[NCOL] = { rows[i].s->name, rows[i].s->mode ? rows[i].s->mode : "?", state_of(&rows[i]),
 					rows[i].url ? rows[i].url : "-", rows[i].s->image ? rows[i].s->image : "-",
-					docker_of(&rows[i], probe), a, rows[i].newer ? rows[i].newer : "-" };
+					docker_of(&rows[i], probe), a,
+					rows[i].newer ? rows[i].newer : rows[i].newer_error ? "?" : "-" };
 		for (int c = 0; c < NCOL; c++) {
 			char *clean = cli_clean(v[c]);
-			if ((int)strlen(clean) > w[c])
-				w[c] = (int)strlen(clean);
+			if (width_of(clean) > w[c])
+				w[c] = width_of(clean);
 			strvec_push_nodup(&cells, clean);
 		}
 	}
+	int avail = table_width();
+	if (avail)
+		fit_columns(&cells, n, w, avail, cli_utf8());
 	const char *bold = cli->color_out ? "\033[1m" : "", *off = cli->color_out ? "\033[0m" : "";
-	printf("%s", bold);
+	struct strbuf out = STRBUF_INIT;
+	strbuf_addstr(&out, bold);
 	for (int c = 0; c < NCOL; c++)
-		printf("%-*s%s", c + 1 < NCOL ? w[c] : 0, head[c], c + 1 < NCOL ? "  " : "");
-	printf("%s\n", off);
+		strbuf_addf(&out, "%-*s%s", c + 1 < NCOL ? w[c] : 0, head[c], c + 1 < NCOL ? "  " : "");
+	strbuf_addf(&out, "%s\n", off);
 	for (size_t i = 0; i < n; i++) {
 		for (int c = 0; c < NCOL; c++) {
-			cell[c] = cells.v[i * NCOL + (size_t)c];
-			printf("%-*s%s", c + 1 < NCOL ? w[c] : 0, cell[c], c + 1 < NCOL ? "  " : "");
+			const char *cell = cells.v[i * NCOL + (size_t)c];
+			/* pad by code points: printf's width counts bytes */
+			int pad = c + 1 < NCOL ? w[c] - width_of(cell) : 0;
+			strbuf_addf(&out, "%s%*s%s", cell, pad > 0 ? pad : 0, "", c + 1 < NCOL ? "  " : "");
 		}
-		printf("\n");
+		strbuf_addch(&out, '\n');
 	}
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].s->missing.n) {
 			struct strbuf m = STRBUF_INIT;
@@ -217,12 +330,35 @@ static void print_table(const struct cli *cli, struct row *rows, size_t n, int p
 	strvec_release(&cells);
 }
 
-enum { F_JSON, F_NO_PROBE, F_OFFLINE, F_REGISTRY };
+static void on_probe(struct engine_exec_result *res, void *ctx)
+{
+	struct row *r = ctx;
+	r->probe = 0;
+	r->docker = res->status == ENGINE_OK && res->exit_code == 0 && res->out.len ? PROBE_OK : PROBE_FAILING;
+	if (r->docker == PROBE_OK)
+		r->inner = xstrndup(res->out.buf, strcspn(res->out.buf, "\n"));
+}
+
+/* One line on stderr when some lookup could not say whether a newer tag
+ * exists (the first reason; the rest are in --json). */
+static void note_newer_errors(const struct cli *cli, const struct row *rows, size_t n)
+{
+	size_t bad = 0, first = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].newer_error && !bad++)
+			first = i;
+	if (bad)
+		cli_warn(cli, "NEWER is '?' for %zu launch%s: cannot look up newer tags: %s (--offline skips the lookup)",
+			 bad, bad == 1 ? "" : "es", rows[first].newer_error);
+}
+
+enum { F_JSON, F_NO_PROBE, F_OFFLINE, F_REGISTRY, F_TIMEOUT };
 static const struct cmd_flag ps_flags[] = {
 	[F_JSON] = { "json", 0, 0, NULL, "machine-readable output (see README)" },
 	[F_NO_PROBE] = { "no-probe", 0, 0, NULL, "do not ask docker inside each workspace" },
 	[F_OFFLINE] = { "offline", 0, 0, NULL, "skip the registry lookup of newer tags" },
 	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
+	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS", "how long to wait for the probes and the registry [10]" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_ps_entry;
@@ -234,10 +370,14 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	const int json = a.set[F_JSON], probe = !a.set[F_NO_PROBE], offline = a.set[F_OFFLINE];
 	const char *registry = a.set[F_REGISTRY] ? a.value[F_REGISTRY] : getenv("WS_LAUNCH_REGISTRY");
+	long timeout = PS_TIMEOUT_MS;
+	int rc = a.set[F_TIMEOUT] ? cli_parse_timeout(a.value[F_TIMEOUT], &timeout) : EXIT_OK;
+	if (rc)
+		return rc;
 	struct cli_engine ce;
-	int rc = cli_engine_open(&ce, "ps");
+	rc = cli_engine_open(&ce, "ps");
 	struct launches ls = { NULL, 0 };
-	if (rc || (rc = cli_engine_launches(&ce, "ps", NULL, 15000, &ls))) {
+	if (rc || (rc = cli_engine_launches(&ce, "ps", NULL, timeout + 5000, &ls))) {
 		cli_engine_close(&ce);
 		return rc;
 	}
@@ -247,23 +387,15 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < ls.n; i++) {
 		rows[i].s = &ls.v[i];
 		rows[i].url = cli_launch_url(&ce, &ls.v[i]);
-		proc_init(&rows[i].probe);
 	}
 	mark_changed(cli, rows, ls.n);
-	/* Everything at once: one docker exec per running workspace, one tag
-	 * lookup per image, all in this loop. */
-	for (size_t i = 0; probe && i < ls.n; i++) {
-		if (!ls.v[i].running)
-			continue;
-		const char *av[] = { cli_docker(), "exec", "--", ls.v[i].name, "docker", "version", "--format",
-				     "{{.Server.Version}}", NULL };
-		struct err e;
-		struct proc_opts o = { .capture_max = 4096 };
-		if (!proc_start(&rows[i].probe, av, &o, &e))
-			rows[i].probing = 1;
-		else
-			rows[i].docker = PROBE_FAILING;
-	}
+	/* Everything at once on the one multi handle: an Engine API exec of
+	 * `docker version` per running workspace, one tag lookup per image. */
+	static const char *const probe_argv[] = { "docker", "version", "--format", "{{.Server.Version}}", NULL };
+	const struct engine_exec_opts xo = { .timeout_ms = timeout, .max_out = 4096 };
+	for (size_t i = 0; probe && i < ls.n; i++)
+		if (ls.v[i].running && ls.v[i].container_id)
+			rows[i].probe = engine_exec(ce.net, &ce.t, ls.v[i].container_id, probe_argv, &xo, on_probe, &rows[i]);
 	for (size_t i = 0; !offline && i < ls.n; i++) {
 		const char *img = ls.v[i].image;
 		int seen = !img;
@@ -273,47 +405,25 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 			continue;
 		struct err e;
 		lks[nlk] = (struct lookup){ rows, ls.n, img, 0 };
-		lks[nlk].id = registry_latest_tag(ce.net, img, registry, 0, on_tag, &lks[nlk], &e);
+		lks[nlk].id = registry_latest_tag(ce.net, img, registry, timeout, on_tag, &lks[nlk], &e);
+		if (!lks[nlk].id)
+			lookup_failed(&lks[nlk], e.msg);
 		nlk++;
 	}
-	long long deadline = proc_now_ms() + PS_PROBE_MS;
-	for (;;) {
-		struct pollfd fds[64];
-		int nf = 0, busy = 0;
-		for (size_t i = 0; i < ls.n; i++) {
-			if (!rows[i].probing)
-				continue;
-			proc_pump(&rows[i].probe);
-			proc_reap(&rows[i].probe);
-			if (proc_done(&rows[i].probe)) {
-				struct proc *p = &rows[i].probe;
-				rows[i].probing = 0;
-				rows[i].docker = p->state == PROC_EXITED && p->code == 0 && p->out.len ? PROBE_OK : PROBE_FAILING;
-				if (rows[i].docker == PROBE_OK)
-					rows[i].inner = xstrndup(p->out.buf, strcspn(p->out.buf, "\n"));
-				continue;
-			}
-			busy = 1;
-			if (nf + 4 <= (int)(sizeof(fds) / sizeof(fds[0])))
-				nf += proc_pollfds(&rows[i].probe, fds + nf, 4);
-		}
-		for (size_t k = 0; k < nlk; k++)
-			busy |= lks[k].id != 0;
-		if (!busy)
-			break;
-		long long left = deadline - proc_now_ms();
-		if (left <= 0)
-			break;
-		struct err e;
-		net_wait(ce.net, fds, (unsigned)nf, left < 50 ? (int)left : 50, &e);
-		net_dispatch(ce.net);
-	}
+	struct err e;
+	net_run_all(ce.net, timeout, &e); /* what did not answer in time is said below */
+	char late[80];
+	snprintf(late, sizeof(late), "no answer from the registry within %ld s (--timeout)", (timeout + 999) / 1000);
 	for (size_t k = 0; k < nlk; k++)
-		if (lks[k].id)
+		if (lks[k].id) {
 			net_cancel(ce.net, lks[k].id);
+			lks[k].id = 0;
+			lookup_failed(&lks[k], late);
+		}
 	for (size_t i = 0; i < ls.n; i++)
-		if (rows[i].probing) {
-			rows[i].probing = 0;
+		if (rows[i].probe) {
+			net_cancel(ce.net, rows[i].probe);
+			rows[i].probe = 0;
 			rows[i].docker = PROBE_FAILING; /* did not answer in time */
 		}
 	if (json)
@@ -322,11 +432,12 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "no launches on %s (nothing labelled ws-launch.launch)\n", ce.ep.url ? ce.ep.url : "?");
 	else
 		print_table(cli, rows, ls.n, probe);
+	note_newer_errors(cli, rows, ls.n);
 	for (size_t i = 0; i < ls.n; i++) {
-		proc_release(&rows[i].probe);
 		free(rows[i].url);
 		free(rows[i].inner);
 		free(rows[i].newer);
+		free(rows[i].newer_error);
 		free(rows[i].profile);
 	}
 	free(rows);
@@ -337,12 +448,16 @@ static int cmd_ps(struct cli *cli, int argc, char **argv)
 }
 
 const struct command cmd_ps_entry = {
-	"ps", cmd_ps, "ws-launch ps [--json] [--no-probe] [--offline] [--registry URL]",
+	"ps", cmd_ps, "ws-launch ps [--json] [--no-probe] [--offline] [--registry URL] [--timeout SECONDS]",
 	  "list the launches on the endpoint",
 	  "Every launch on the endpoint, found by its labels, one row each: name, mode,\n"
 	  "state (running, stopped, partial when some of its objects are missing,\n"
 	  "changed when its saved profile has other options), URL, image, whether\n"
-	  "docker works inside (probed concurrently; --no-probe skips), age, and a\n"
-	  "newer release tag of its image (--offline skips the registry).",
+	  "docker works inside (probed concurrently through the Engine API's exec;\n"
+	  "--no-probe skips), age, and a newer release tag of its image (--offline\n"
+	  "skips the registry; '?' when the registry could not be asked, and one line\n"
+	  "on stderr says why).  --timeout bounds the probes and the lookups.  On a\n"
+	  "terminal (or with $COLUMNS) the table fits its width: long names and\n"
+	  "images are cut in the middle.",
 	ps_flags, 0, 0,
 };

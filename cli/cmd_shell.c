@@ -1,6 +1,6 @@
-/* cmd_shell.c - `ws-launch shell`: an interactive shell in the workspace as
- * its user (the container's own), in /workspace, through `docker exec`
- * with this terminal; `ws-launch open`: the web URL, opened with the
+/* cmd_shell.c - `ws-launch shell`: an interactive shell (or, after "--",
+ * one command) in the workspace as its user (the container's own), in
+ * /workspace, through `docker exec` with this terminal; `ws-launch open`: the web URL, opened with the
  * desktop's opener when there is one, printed always, put on the
  * clipboard with --copy (OSC 52). */
 #include "cli.h"
@@ -49,8 +49,16 @@ static int find_running(struct cli *cli, const char *what, const struct cmd_args
 
 static int cmd_shell(struct cli *cli, int argc, char **argv)
 {
+	/* `shell [FLAGS] -- CMD [ARGS...]`: everything after the first "--"
+	 * is the command, never read as flags. */
+	int dd = 1;
+	while (dd < argc && strcmp(argv[dd], "--"))
+		dd++;
+	char **cmd = dd < argc ? argv + dd + 1 : NULL;
+	if (cmd && !*cmd)
+		return cli_usage_error("shell", "nothing after '--': give a command ('shell -- CMD [ARGS...]')");
 	struct cmd_args a;
-	if (cli_parse_flags(&cmd_shell_entry, argc, argv, &a))
+	if (cli_parse_flags(&cmd_shell_entry, dd, argv, &a))
 		return EXIT_USAGE;
 	struct cli_engine ce;
 	memset(&ce, 0, sizeof(ce));
@@ -59,16 +67,23 @@ static int cmd_shell(struct cli *cli, int argc, char **argv)
 	int rc = find_running(cli, "shell", &a, &ce, &ls, &label);
 	if (!rc) {
 		struct strvec av = STRVEC_INIT;
+		/* A TTY only when both ends are terminals: a script's pipes
+		 * keep stdout and stderr apart and its bytes as they are. */
 		int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-		strvec_pushl(&av, cli_docker(), "exec", tty ? "-it" : "-i", "-w", "/workspace", "--", label, "sh", "-c",
-			     "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi", NULL);
+		strvec_pushl(&av, cli_docker(), "exec", tty ? "-it" : "-i", "-w", "/workspace", "--", label, NULL);
+		if (cmd)
+			for (char **c = cmd; *c; c++)
+				strvec_push(&av, *c);
+		else
+			strvec_pushl(&av, "sh", "-c",
+				     "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi", NULL);
 		struct err e;
 		fflush(stdout);
 		int st = cli_run_attached(av.v, &e);
 		if (st < 0)
 			rc = cli_fail("shell", "%s", e.msg);
 		else
-			rc = st; /* the shell's own exit status, as ssh does */
+			rc = st; /* the shell's (or CMD's) own exit status, as ssh does */
 		strvec_release(&av);
 	}
 	launches_release(&ls);
@@ -130,9 +145,13 @@ static int cmd_open(struct cli *cli, int argc, char **argv)
 }
 
 const struct command cmd_shell_entry = {
-	"shell", cmd_shell, "ws-launch shell [--name NAME | --profile NAME]", "a shell in a workspace",
+	"shell", cmd_shell, "ws-launch shell [--name NAME | --profile NAME] [-- CMD [ARGS...]]",
+	  "a shell or one command in a workspace",
 	  "An interactive login shell (bash, else sh) in /workspace, as the workspace's\n"
-	  "user, on this terminal; the exit status is the shell's.",
+	  "user, on this terminal; the exit status is the shell's.  With -- CMD [ARGS...]\n"
+	  "runs that one command there instead (no shell in between; a TTY only when\n"
+	  "stdin and stdout are terminals): its stdout, stderr and exit status are\n"
+	  "passed through, for scripts and CI.",
 	shell_flags, 0, 0,
 };
 

@@ -249,6 +249,10 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 		r->start_error = xstrdup("cannot create a curl handle");
 		goto queue;
 	}
+	if (req->method == NET_POST && req->body && !(r->headers = curl_slist_append(NULL, "Content-Type: application/json"))) {
+		r->start_error = xstrdup("out of memory for request headers");
+		goto queue;
+	}
 	for (const char *const *h = req->headers; h && *h; h++) {
 		struct curl_slist *nl = curl_slist_append(r->headers, *h);
 		if (!nl) {
@@ -276,8 +280,8 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 		SETOPT(r, CURLOPT_NOBODY, 1L);
 	} else if (req->method == NET_POST) {
 		SETOPT(r, CURLOPT_POST, 1L);
-		SETOPT(r, CURLOPT_POSTFIELDS, "");
-		SETOPT(r, CURLOPT_POSTFIELDSIZE, 0L);
+		SETOPT(r, CURLOPT_POSTFIELDSIZE, req->body ? (long)strlen(req->body) : 0L);
+		SETOPT(r, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
 	} else {
 		SETOPT(r, CURLOPT_HTTPGET, 1L);
 	}

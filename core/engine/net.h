@@ -41,7 +41,7 @@
 #define NET_MAX_REPLY ((size_t)4 << 20)   /* 4 MiB */
 #define NET_MAX_REDIRECTS 5L
 
-enum net_method { NET_GET, NET_HEAD, NET_POST /* with an empty body */ };
+enum net_method { NET_GET, NET_HEAD, NET_POST /* with BODY, else an empty body */ };
 
 /* The outcome class of a request. */
 enum net_result {
@@ -69,6 +69,8 @@ struct net_request {
 	long timeout_ms;                /* 0: NET_TIMEOUT_MS */
 	size_t max_reply;               /* 0: NET_MAX_REPLY */
 	const char *const *headers;     /* NULL-terminated "Name: value" lines, or NULL */
+	const char *body;               /* NET_POST: the body (copied; sent with
+	                                   "Content-Type: application/json"), NULL: empty */
 	/* Streaming: when ON_DATA is set the body is handed to it as it
 	 * arrives (from inside net_dispatch) instead of being collected, the
 	 * reply ceiling does not apply, and a transfer that moves no byte for

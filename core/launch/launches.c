@@ -158,6 +158,8 @@ static void on_list(struct engine_result *r, void *ctx)
 					set_port(s, d, jdoc_member(d, o, "Ports"));
 				} else {
 					strvec_push(&s->sidecars, name);
+					if (!strcmp(jdoc_string(d, jdoc_member(d, o, "State"), ""), "running"))
+						s->sidecars_running++;
 					set_labels(s, d, labels, 0);
 				}
 			} else {

@@ -33,6 +33,7 @@ struct launch_seen {
 	long long created;         /* the workspace container's creation (Unix seconds), 0 */
 	struct publish pub;        /* the web port as published (pub.host_port 0: not) */
 	struct strvec sidecars;    /* other containers of the launch, by name */
+	size_t sidecars_running;   /* how many of them run */
 	struct strvec containers, networks, volumes; /* every object, by name */
 	struct strvec missing;     /* what the options say it has and it lacks ("volume ws") */
 };
