@@ -197,9 +197,9 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 			long long cur = jdoc_int(d, jdoc_get(d, root, "progressDetail", "current", NULL), -1);
 			long long tot = jdoc_int(d, jdoc_get(d, root, "progressDetail", "total", NULL), 0);
 			if (err) {
+				/* Told once, by the step's failure (not logged too). */
 				free(r->pull_error);
 				r->pull_error = xstrdup(err);
-				rn_logf(r, "[%zu] error: %s", r->cur + 1, err);
 			} else if (status) {
 				if (strcmp(status, "Downloading") && strcmp(status, "Extracting") &&
 				    strcmp(status, "Waiting"))
@@ -268,15 +268,20 @@ static void on_pull_done(struct net *net, unsigned id, struct net_reply *rp, voi
 	if (rp->result != NET_OK) {
 		snprintf(note, sizeof(note), "pull failed: %s", rp->err.msg);
 	} else if (rp->status >= 300) {
+		/* The daemon's words alone (its status says nothing more);
+		 * the status only when it gave none. */
 		struct err e;
 		struct jdoc *d = jdoc_parse(rp->body.buf, rp->body.len, 64 * 1024, &e);
 		const char *m = d ? jdoc_string(d, jdoc_member(d, jdoc_root(d), "message"), NULL) : NULL;
 		if (!m)
 			m = r->pull_error;
-		snprintf(note, sizeof(note), "pull failed: HTTP %ld%s%s", rp->status, m ? ": " : "", m ? m : "");
+		if (m)
+			snprintf(note, sizeof(note), "%s", m);
+		else
+			snprintf(note, sizeof(note), "the daemon refused the pull (HTTP %ld)", rp->status);
 		jdoc_free(d);
 	} else if (r->pull_error) {
-		snprintf(note, sizeof(note), "pull failed: %s", r->pull_error);
+		snprintf(note, sizeof(note), "%s", r->pull_error);
 	} else {
 		r->done_stack[r->ndone++] = i;
 		rn_step_state(r, i, RS_DONE, NULL);
