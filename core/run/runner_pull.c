@@ -3,6 +3,7 @@
 #include "runner_internal.h"
 #include "engine/endpoint.h"
 #include "engine/engine.h"
+#include "engine/engine_images.h"
 #include "base/imageref.h"
 #include "base/jdoc.h"
 #include "launch/launch.h"
@@ -184,14 +185,9 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 		struct jdoc *d = ll ? jdoc_parse(line, ll, 64 * 1024, &e) : NULL;
 		if (d) {
 			int root = jdoc_root(d);
-			/* The stream's error (errorDetail.message first), or the
-			 * Engine API's error reply {"message": ...} of a failed
-			 * request, which arrives through this stream too. */
-			const char *err = jdoc_string(d, jdoc_get(d, root, "errorDetail", "message", NULL), NULL);
-			if (!err)
-				err = jdoc_string(d, jdoc_member(d, root, "error"), NULL);
-			if (!err)
-				err = jdoc_string(d, jdoc_member(d, root, "message"), NULL);
+			/* The stream's error, or the Engine API's error reply of a
+			 * failed request, which arrives through this stream too. */
+			const char *err = engine_stream_error(d);
 			const char *status = jdoc_string(d, jdoc_member(d, root, "status"), NULL);
 			const char *id = jdoc_string(d, jdoc_member(d, root, "id"), NULL);
 			long long cur = jdoc_int(d, jdoc_get(d, root, "progressDetail", "current", NULL), -1);

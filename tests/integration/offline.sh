@@ -17,10 +17,14 @@ dead=127.0.0.1:$(free_port)              # closed: connection refused
 repo=$dead/wsl-offline/$n
 ref1=$repo:v1 ref2=$repo:v2
 port=$(free_port)
-DK tag "$WSL_WS_IMAGE" "$ref1" && DK tag "$WSL_WS_IMAGE" "$ref2" && ok || bad "tagging the stand-in"
+# an image of its own (a commit of the stand-in): removing it really removes it
+cid=$(DK create "$WSL_WS_IMAGE")
+DK commit --change "LABEL wsl.offline=$n" "$cid" "$ref1" >/dev/null && DK tag "$ref1" "$ref2" && ok ||
+  bad "making the test image"
+DK rm "$cid" >/dev/null
 cleanup() {
   "$WS_BIN" down --name "$n" --volumes >/dev/null 2>&1
-  DK rmi "$ref1" "$ref2" "$repo:v3" >/dev/null 2>&1
+  DK rmi "$ref1" "$ref2" "$repo:v3" offl-foreign-$n:v1 >/dev/null 2>&1
 }
 trap 'cleanup; t_cleanup' EXIT
 common=(--name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK" --verify-timeout 60)
@@ -65,3 +69,69 @@ has "$err" "$words" "pull failure: the daemon's words"
 lacks "$err" "HTTP 500" "pull failure: no HTTP status prefix"
 eq "$(grep -cF "$words" "$T_TMP/err")" 1 "pull failure told once: $err"
 eq "$(DK inspect -f '{{.Config.Image}} {{.State.Running}}' "$n")" "$ref1 true" "failed pull: nothing touched"
+
+# ---- 2. images MODE: what a launch needs, present or not
+wsl images socket --image "$ref1" --json
+eq "$rc" 0 "images --json, all present: $err"
+printf '%s\n' "$out" >"$T_TMP/images.json"
+schema_ok images.schema.json "$T_TMP/images.json" "images --json"
+eq "$(jq -r '.images[] | "\(.role) \(.image) \(.present)"' "$T_TMP/images.json")" "workspace $ref1 true" "images --json: the workspace image"
+wsl images dind --image "$ref1" --dind-image "$repo:nodind" --json
+eq "$rc" 1 "images dind: the sidecar's image is missing"
+printf '%s\n' "$out" >"$T_TMP/images-dind.json"
+schema_ok images.schema.json "$T_TMP/images-dind.json" "images dind --json"
+eq "$(jq -r '.images[] | "\(.role) \(.present)"' "$T_TMP/images-dind.json" | tr '\n' ' ')" "workspace true sidecar false " "images dind: both images"
+wsl images dind --image "$ref1" --dind-image "$repo:nodind"
+has "$out" "$repo:nodind" "images (table): lists the sidecar's image"
+has "$err" "docker pull $repo:nodind" "images: a missing image's remedy names docker pull"
+has "$err" "ws-launch images load" "images: ... and images load"
+# check's remedy for a missing image names both too
+wsl check socket --image "$repo:v3" --pull never --offline
+has "$err$out" "ws-launch images load" "check: a missing image's remedy names images load"
+has "$err$out" "docker pull" "check: ... and docker pull"
+
+# ---- 2. images save -> remove -> images load -> up --pull never
+"$WS_BIN" down --name "$n" --volumes >/dev/null 2>&1
+wsl images save socket --image "$ref1" --output "$T_TMP/ws.tar"
+eq "$rc" 0 "images save: $err"
+tar -tf "$T_TMP/ws.tar" manifest.json >/dev/null 2>&1 && ok || bad "images save: no manifest.json in the archive"
+[ -z "$(ls "$T_TMP" | grep 'ws.tar.tmp-')" ] && ok || bad "images save left its temporary file"
+# Ctrl-C while saving: no archive, no temporary file
+"$WS_BIN" images save socket --image "$ref1" --output "$T_TMP/int.tar" >/dev/null 2>"$T_TMP/int.err" &
+pid=$!
+for _ in $(seq 400); do ls "$T_TMP" | grep -q 'int.tar.tmp-' && break; sleep 0.01; done
+kill -INT "$pid"; wait "$pid"; irc=$?
+eq "$irc" 130 "images save, Ctrl-C: exit 130"
+[ ! -e "$T_TMP/int.tar" ] && [ -z "$(ls "$T_TMP" | grep 'int.tar.tmp-')" ] && ok || bad "images save, Ctrl-C: left a file: $(ls "$T_TMP")"
+DK rmi "$ref1" "$ref2" >/dev/null && ok || bad "removing the test image"
+have() { DK images --format '{{.Repository}}:{{.Tag}}' "$repo" | sort | tr '\n' ' '; }
+eq "$(have)" "" "the test image is gone"
+# a truncated archive and a foreign one are refused, nothing loaded
+head -c $(( $(stat -c %s "$T_TMP/ws.tar") / 2 )) "$T_TMP/ws.tar" >"$T_TMP/half.tar"
+wsl images load "$T_TMP/half.tar"
+eq "$rc" 2 "images load of a truncated archive"
+eq "$(lines "$err")" 1 "truncated archive: one line"
+has "$err" "truncated" "truncated archive: says so"
+eq "$(have)" "" "truncated archive: nothing loaded"
+tar -cf "$T_TMP/foreign.tar" -C "$T_TMP" images.json
+wsl images load "$T_TMP/foreign.tar"
+eq "$rc" 2 "images load of a tar that is not an image archive"
+has "$err" "no manifest.json" "foreign archive: why"
+# an archive the daemon refuses: its words
+mkdir -p "$T_TMP/fk" && echo garbage >"$T_TMP/fk/layer.tar" && echo '{}' >"$T_TMP/fk/cfg.json"
+echo "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"offl-foreign-$n:v1\"],\"Layers\":[\"layer.tar\"]}]" >"$T_TMP/fk/manifest.json"
+tar -cf "$T_TMP/refused.tar" -C "$T_TMP/fk" manifest.json cfg.json layer.tar
+words=$(DK load -i "$T_TMP/refused.tar" 2>&1 | sed 's/^Error response from daemon: //' | tail -1)
+wsl images load "$T_TMP/refused.tar"
+eq "$rc" 1 "images load refused by the daemon"
+has "$err" "$words" "images load: the daemon's words"
+# the real one
+wsl images load "$T_TMP/ws.tar"
+eq "$rc" 0 "images load: $err"
+has "$out" "Loaded image: $ref1" "images load: says what it loaded"
+eq "$(have)" "$ref1 " "images load: the image is back"
+wsl up socket "${common[@]}" --image "$ref1" --yes --pull never --registry "http://$dead" --timeout 2
+eq "$rc" 0 "up --pull never after images load: $err"
+eq "$(DK inspect -f '{{.State.Running}}' "$n")" true "up after images load: running"
+"$WS_BIN" down --name "$n" --volumes >/dev/null 2>&1
+eq "$(labelled "$n")" "" "down left nothing"
