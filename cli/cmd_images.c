@@ -12,6 +12,7 @@
 #include "cli_engine.h"
 #include "base/jdoc.h"
 #include "base/jsonw.h"
+#include "base/proc.h"
 #include "base/show.h"
 #include "base/strbuf.h"
 #include "engine/engine_images.h"
@@ -176,12 +177,16 @@ static int report_missing(const struct cli_engine *ce, const struct image_row *r
 	return missing;
 }
 
-/* The transfer loop: until X is done or Ctrl-C; progress on a terminal. */
+#define PROGRESS_LOG_MS 5000 /* a progress line in a log, at most this often */
+#define PROGRESS_TTY_MS 100  /* a redraw on a terminal */
+
+/* The transfer loop: until X is done or Ctrl-C.  Progress: on a terminal
+ * one line redrawn in place, in a log a line every PROGRESS_LOG_MS. */
 static void transfer_wait(struct net *net, struct engine_transfer *x, unsigned id, const char *verb,
 			  long long total, int approx)
 {
 	int tty = isatty(STDERR_FILENO);
-	long long shown = -1;
+	long long shown = -1, last_ms = tty ? 0 : proc_now_ms();
 	struct err e;
 	while (!x->done) {
 		if (interrupted) {
@@ -190,20 +195,21 @@ static void transfer_wait(struct net *net, struct engine_transfer *x, unsigned i
 		}
 		net_wait(net, NULL, 0, 100, &e);
 		net_dispatch(net);
-		if (tty && x->bytes != shown) {
-			char a[32], b[32];
-			shown = x->bytes;
-			show_bytes(x->bytes, a, sizeof(a));
-			if (total > 0) {
-				show_bytes(total, b, sizeof(b));
-				int pct = (int)(100.0 * (double)x->bytes / (double)total + 0.5);
-				fprintf(stderr, "\r\033[2K%s: %s of %s%s (%d%%)", verb, a, approx ? "~" : "", b,
-					pct > 100 ? 100 : pct);
-			} else {
-				fprintf(stderr, "\r\033[2K%s: %s", verb, a);
-			}
-			fflush(stderr);
+		long long now = proc_now_ms();
+		if (x->done || x->bytes == shown || now - last_ms < (tty ? PROGRESS_TTY_MS : PROGRESS_LOG_MS))
+			continue;
+		char a[32], b[32], pct[16] = "";
+		shown = x->bytes;
+		last_ms = now;
+		show_bytes(x->bytes, a, sizeof(a));
+		show_bytes(total, b, sizeof(b));
+		if (total > 0) {
+			int p = (int)(100.0 * (double)x->bytes / (double)total + 0.5);
+			snprintf(pct, sizeof(pct), " (%d%%)", p > 100 ? 100 : p);
 		}
+		fprintf(stderr, "%s%s: %s%s%s%s%s%s", tty ? "\r\033[2K" : "", verb, a, total > 0 ? " of " : "",
+			total > 0 && approx ? "~" : "", total > 0 ? b : "", pct, tty ? "" : "\n");
+		fflush(stderr);
 	}
 	if (tty && shown >= 0)
 		fprintf(stderr, "\r\033[2K");
