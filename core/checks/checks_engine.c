@@ -233,7 +233,16 @@ static void dist_error(const struct engine_result *r, char **msg, int *auth)
 	if (!*auth && (r->http_status == 404 || strstr(r->err.msg, "manifest unknown")))
 		*auth = 2;
 	free(*msg);
-	*msg = xstrdup(r->err.msg[0] ? r->err.msg : "the daemon could not resolve it");
+	/* The daemon's words, without the status engine.c puts before them
+	 * ("daemon replied HTTP 500: '…'"): the same sentence a failed pull
+	 * reports, told the same way. */
+	const char *m = r->err.msg[0] ? r->err.msg : "the daemon could not resolve it";
+	const char *q = r->http_status >= 400 && !strncmp(m, "daemon replied HTTP ", 20) ? strstr(m, ": '") : NULL;
+	size_t ml = q ? strlen(q + 3) : 0;
+	if (q && ml && q[3 + ml - 1] == '\'')
+		*msg = xstrndup(q + 3, ml - 1);
+	else
+		*msg = xstrdup(m);
 }
 
 static void on_dind_dist(struct engine_result *r, void *ctx)

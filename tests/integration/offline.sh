@@ -69,6 +69,10 @@ has "$err" "$words" "pull failure: the daemon's words"
 lacks "$err" "HTTP 500" "pull failure: no HTTP status prefix"
 eq "$(grep -cF "$words" "$T_TMP/err")" 1 "pull failure told once: $err"
 eq "$(DK inspect -f '{{.Config.Image}} {{.State.Running}}' "$n")" "$ref1 true" "failed pull: nothing touched"
+# check says it in the same words, without the status either
+wsl check socket --image "$repo:v3" --socket "$WSL_A_SOCK" --name "$n-chk" --offline
+has "$out$err" "the daemon cannot pull it: $words" "check: the daemon's words"
+lacks "$out$err" "HTTP 500" "check: no HTTP status prefix"
 
 # ---- 2. images MODE: what a launch needs, present or not
 wsl images socket --image "$ref1" --json
