@@ -55,8 +55,16 @@ usage_error "save into no directory" "ws-launch: --output: no directory $T_TMP/n
 usage_error "--output on the list" "ws-launch: --output: is for 'images save'" images sysbox --output "$T_TMP/x.tar"
 usage_error "save --json" "" images save sysbox --output "$T_TMP/x.tar" --json
 usage_error "a bad option value" "" images sysbox --port 0
-# the good archive passes the checks: the failure is the missing daemon (exit 1)
-run images load "$T_TMP/good.tar"
-expect_rc 1 "load: a good archive reaches the daemon"
-expect_err_has "did not answer" "load: a good archive, no daemon"
+# the good archive passes the checks: the failure is the missing daemon (exit 1);
+# so do long member names, as GNU tar (an 'L' entry) and PAX ('x') write them
+long=$(printf 'd%.0s' $(seq 120))
+mkdir -p "$d/$long" && head -c 700 /dev/urandom >"$d/$long/layer.tar"
+echo "[{\"Config\":\"cfg.json\",\"RepoTags\":null,\"Layers\":[\"$long/layer.tar\"]}]" >"$d/manifest.json"
+tar --format=gnu -cf "$T_TMP/gnu.tar" -C "$d" manifest.json cfg.json "$long/layer.tar"
+tar --format=pax -cf "$T_TMP/pax.tar" -C "$d" manifest.json cfg.json "$long/layer.tar"
+for f in good gnu pax; do
+  run images load "$T_TMP/$f.tar"
+  expect_rc 1 "load: $f.tar passes the checks and reaches the daemon"
+  expect_err_has "did not answer" "load: $f.tar, no daemon"
+done
 [ ! -e "$T_TMP/x.tar" ] && ok || bad "a refused save wrote a file"
