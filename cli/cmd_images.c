@@ -15,6 +15,7 @@
 #include "base/proc.h"
 #include "base/show.h"
 #include "base/strbuf.h"
+#include "base/validate.h"
 #include "engine/engine_images.h"
 #include "engine/image_archive.h"
 #include "launch/facts.h"
@@ -230,8 +231,11 @@ static int check_output_dir(const char *output)
 	const char *slash = strrchr(output, '/');
 	char *dir = slash ? xstrndup(output, slash == output ? 1 : (size_t)(slash - output)) : xstrdup(".");
 	struct stat st;
+	struct err e;
 	int rc = EXIT_OK;
-	if (!*output || (slash && !slash[1]))
+	if (validate_text(output, &e))
+		rc = cli_usage_error("--output", "%s", e.msg);
+	else if (!*output || (slash && !slash[1]))
 		rc = cli_usage_error("--output", "needs a file name");
 	else if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		rc = cli_usage_error("--output", "no directory %s to write %s in", dir, output);
@@ -246,10 +250,15 @@ static int images_save(struct cli_engine *ce, const struct image_row *rows, size
 	const char *what = "images save";
 	if (report_missing(ce, rows, n, what))
 		return EXIT_FAIL;
+	/* Ctrl-C from before the temporary file exists: it is always removed. */
+	struct sigaction old_int, old_term;
+	catch_signals(&old_int, &old_term);
 	char *tmp = xasprintf("%s.tmp-XXXXXX", output);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		int rc = cli_usage_error("--output", "cannot write %s: %s", output, strerror(errno));
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
 		free(tmp);
 		return rc;
 	}
@@ -265,8 +274,6 @@ static int images_save(struct cli_engine *ce, const struct image_row *rows, size
 	char tb[32];
 	show_bytes(total, tb, sizeof(tb));
 	fprintf(stderr, "saving %zu image%s (~%s) to %s\n", n, n == 1 ? "" : "s", tb, output);
-	struct sigaction old_int, old_term;
-	catch_signals(&old_int, &old_term);
 	struct engine_transfer x;
 	engine_transfer_init(&x, fd);
 	unsigned id = engine_images_save(ce->net, &ce->t, names, n, &x);
@@ -277,11 +284,17 @@ static int images_save(struct cli_engine *ce, const struct image_row *rows, size
 		fprintf(stderr, "ws-launch: images save: interrupted; %s was not written\n", output);
 	} else if (x.failed) {
 		rc = cli_fail(what, "%s; %s was not written", x.err.msg, output);
-	} else if (fsync(fd) || close(fd) || rename(tmp, output)) {
-		rc = cli_fail(what, "cannot write %s: %s", output, strerror(errno));
-		fd = -1;
 	} else {
+		int bad = fsync(fd) ? errno : 0;
+		if (close(fd) && !bad)
+			bad = errno;
 		fd = -1;
+		if (!bad && rename(tmp, output))
+			bad = errno;
+		if (bad)
+			rc = cli_fail(what, "cannot write %s: %s", output, strerror(bad));
+	}
+	if (rc == EXIT_OK) {
 		char sb[32];
 		show_bytes(x.bytes, sb, sizeof(sb));
 		char *o = cli_clean(output);
@@ -322,6 +335,8 @@ static int images_load(int argc, char **argv)
 	const char *path = argv[2];
 	struct image_archive a;
 	struct err e;
+	if (validate_text(path, &e))
+		return cli_usage_error(what, "%s", e.msg);
 	image_archive_init(&a);
 	int fd = image_archive_open(path, &a, &e);
 	if (fd < 0) {

@@ -68,3 +68,6 @@ for f in good gnu pax; do
   expect_err_has "did not answer" "load: $f.tar, no daemon"
 done
 [ ! -e "$T_TMP/x.tar" ] && ok || bad "a refused save wrote a file"
+usage_error "load: a control character in the name" "ws-launch: images load: control character U+001B at character 2" \
+  images load "$(printf 'a\033b')"
+usage_error "save: a control character in --output" "" images save sysbox --output "$(printf '%s/a\033b' "$T_TMP")"
