@@ -36,7 +36,7 @@ static struct step *add(struct plan *p, const char *verb, const char *name, enum
 	return st;
 }
 
-enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT };
+enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT, F_PULL, F_OFFLINE };
 static const struct cmd_flag stop_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
@@ -46,6 +46,11 @@ static const struct cmd_flag start_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
 	[F_VERIFY_TIMEOUT] = { "verify-timeout", 0, 1, "SECONDS", "how long to wait for docker inside [90]" },
+	/* The one pull policy of every command that starts containers: start
+	 * runs the existing ones, so it never pulls or asks a registry. */
+	[F_PULL] = { "pull", 0, 1, "auto|always|never",
+		     "auto and never: nothing to pull (the containers exist); always: refused" },
+	[F_OFFLINE] = { "offline", 0, 0, NULL, "no registry lookup (start makes none)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_stop_entry, cmd_start_entry;
@@ -59,6 +64,12 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *verify = a.value[F_VERIFY_TIMEOUT];
 	int rc = EXIT_OK;
 	long vtmo = 0;
+	const char *pull = a.value[F_PULL];
+	if (pull && strcmp(pull, "auto") && strcmp(pull, "always") && strcmp(pull, "never"))
+		return cli_usage_error("--pull", "'%s' is not one of auto, always, never", pull);
+	if (pull && !strcmp(pull, "always"))
+		return cli_usage_error("--pull", "start runs the launch's existing containers and pulls nothing; "
+						 "'ws-launch upgrade --image REF --pull always' pulls and replaces them");
 	if (!rc && verify) {
 		char *end;
 		long v = strtol(verify, &end, 10);
@@ -155,9 +166,12 @@ const struct command cmd_stop_entry = {
 };
 
 const struct command cmd_start_entry = {
-	"start", cmd_start, "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS]",
+	"start", cmd_start,
+	  "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS] [--pull auto|always|never] [--offline]",
 	  "start a stopped launch again",
 	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
-	  "inside answers and the web port too.",
+	  "inside answers and the web port too.  It runs the existing containers, so it\n"
+	  "pulls nothing and asks no registry (--pull auto or never and --offline are\n"
+	  "accepted, as for 'up' and 'upgrade').",
 	start_flags, 0, 0,
 };

@@ -60,6 +60,14 @@ wsl up socket "${common[@]}" --image "$ref1" --yes --offline --recreate --pull n
 eq "$rc" 0 "up --recreate --pull never, image present: $err"
 eq "$(DK inspect -f '{{.Config.Image}}' "$n")" "$ref1" "up --recreate: the image asked for"
 
+# start takes the same flags and pulls nothing
+"$WS_BIN" stop --name "$n" >/dev/null 2>&1
+wsl start --name "$n" --pull never --offline --verify-timeout 60
+eq "$rc" 0 "start --pull never --offline: $err"
+eq "$(DK inspect -f '{{.State.Running}}' "$n")" true "start: running"
+wsl start --name "$n" --pull always
+eq "$rc" 2 "start --pull always is refused"
+
 # ---- issue 23.5: a failed pull is told once, in the daemon's words
 wsl upgrade --name "$n" --image "$ref2" --pull always --yes
 eq "$rc" 1 "upgrade --pull always with the registry unreachable"
