@@ -355,7 +355,16 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	facts_detect_local(&facts, &spec);
 	facts.image_present = 1; /* present, or pulled first, below */
 	facts.dind_image_present = 1;
-	if ((rc = cli_build_plan(cli, &spec, &facts, &plan)))
+	/* Step 3 pulls nothing, whatever the launch's own --pull says: step 1
+	 * made the images present (and docker run gets --pull never, so it does
+	 * not pull behind the plan's back either).  The profile keeps its value. */
+	struct spec run_spec;
+	spec_init(&run_spec);
+	spec_copy(&run_spec, &spec);
+	spec_set(&run_spec, OPT_PULL, "never", &e);
+	rc = cli_build_plan(cli, &run_spec, &facts, &plan);
+	spec_release(&run_spec);
+	if (rc)
 		goto out;
 	const char *arrow = cli_utf8() ? "→" : "->";
 	fprintf(stderr, "upgrade %s: %s %s %s", label, s->image, arrow, target);

@@ -42,6 +42,14 @@ eq "$rc" 1 "upgrade --pull never to an absent image"
 has "$err" "not present" "upgrade --pull never: why"
 has "$err" "ws-launch images load" "upgrade --pull never: names images load"
 eq "$(DK inspect -f '{{.Config.Image}}' "$n")" "$ref2" "upgrade --pull never: nothing touched"
+# a profile that says --pull always: upgrade's own --pull (auto) decides, the profile keeps its value
+"$WS_BIN" profile save "$n" socket --name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK" \
+  --image "$ref2" --pull always >/dev/null 2>&1 && ok || bad "profile save"
+wsl upgrade --profile "$n" --image "$ref1" --yes --registry "http://$dead" --timeout 2 --verify-timeout 60
+eq "$rc" 0 "upgrade --profile (pull: always) --image present, no registry: $err"
+eq "$(DK inspect -f '{{.Config.Image}}' "$n")" "$ref1" "upgrade --profile: the image asked for"
+grep -q '^pull: always' "$XDG_CONFIG_HOME/ws-launch/profiles/$n.yaml" && ok || bad "upgrade dropped the profile's pull"
+"$WS_BIN" profile rm "$n" >/dev/null 2>&1
 # without --image: the newest tag cannot be learnt, --image is named
 start=$(date +%s)
 WS_LAUNCH_REGISTRY=http://$WSL_BLACKHOLE_ADDR wsl upgrade --name "$n" --yes --timeout 2
