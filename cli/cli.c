@@ -21,7 +21,7 @@ int cmd_help(struct cli *cli, int argc, char **argv);
 
 extern const struct command cmd_modes_entry, cmd_check_entry, cmd_print_entry, cmd_up_entry,
 	cmd_down_entry, cmd_ps_entry, cmd_logs_entry, cmd_shell_entry, cmd_open_entry, cmd_stop_entry,
-	cmd_start_entry, cmd_upgrade_entry, cmd_profile_entry, cmd_themes_entry;
+	cmd_start_entry, cmd_upgrade_entry, cmd_images_entry, cmd_profile_entry, cmd_themes_entry;
 
 static const struct command cmd_help_entry = {
 	"help", cmd_help, "ws-launch help [COMMAND]", "help on a command", NULL, NULL, 0, 1,
@@ -31,7 +31,7 @@ static const struct command cmd_help_entry = {
 const struct command *const cli_commands[] = {
 	&cmd_modes_entry, &cmd_check_entry, &cmd_print_entry, &cmd_up_entry, &cmd_down_entry,
 	&cmd_ps_entry, &cmd_logs_entry, &cmd_shell_entry, &cmd_open_entry, &cmd_stop_entry,
-	&cmd_start_entry, &cmd_upgrade_entry, &cmd_profile_entry, &cmd_themes_entry, &cmd_help_entry,
+	&cmd_start_entry, &cmd_upgrade_entry, &cmd_images_entry, &cmd_profile_entry, &cmd_themes_entry, &cmd_help_entry,
 	NULL,
 };
 

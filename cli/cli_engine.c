@@ -120,6 +120,34 @@ static void on_image(struct engine_result *r, void *ctx)
 		*a->present = r->object->exists ? 1 : 0;
 }
 
+struct presence {
+	int present;
+	struct err err;
+};
+
+static void on_presence(struct engine_result *r, void *ctx)
+{
+	struct presence *p = ctx;
+	if (r->status == ENGINE_OK && r->object)
+		p->present = r->object->exists ? 1 : 0;
+	else
+		err_set(&p->err, "%s", r->err.msg);
+}
+
+int cli_image_present(struct cli_engine *ce, const char *ref, long timeout_ms, struct err *e)
+{
+	struct presence p = { .present = -1 };
+	err_clear(&p.err);
+	unsigned id = engine_image(ce->net, &ce->t, ref, on_presence, &p);
+	if (net_run_all(ce->net, timeout_ms, e)) {
+		net_cancel(ce->net, id);
+		return -1;
+	}
+	if (p.present < 0)
+		err_set(e, "%s", p.err.msg[0] ? p.err.msg : "no answer");
+	return p.present;
+}
+
 void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms)
 {
 	if (strcmp(spec_get(s, OPT_PULL), "auto") || spec_minimal(s))

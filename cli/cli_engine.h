@@ -38,6 +38,10 @@ const char *cli_docker(void);
  * for a remote daemon), NULL when not published.  Malloc'd. */
 char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s);
 
+/* Whether image REF is present on the endpoint (GET /images/REF/json,
+ * at most TIMEOUT_MS): 1, 0, or -1 with E when the daemon did not say. */
+int cli_image_present(struct cli_engine *ce, const char *ref, long timeout_ms, struct err *e);
+
 /* With --pull auto, asks the daemon (at most TIMEOUT_MS) whether the
  * workspace image (and dind's) is present, into F: then `print` shows the
  * pull step exactly when `up` and the wizard's Review would run one.

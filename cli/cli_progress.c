@@ -107,13 +107,16 @@ static void print_state(struct progress *pg, const struct runner *r, size_t i)
 	char el[32] = "";
 	if (s->ended_ms && s->started_ms)
 		snprintf(el, sizeof(el), " (%.1f s)", (double)(s->ended_ms - s->started_ms) / 1000.0);
-	char *desc = cli_clean(s->step->desc), *note = cli_clean(s->note);
+	/* A failure the run's final line tells is not told here too. */
+	const char *msg = runner_result(r)->message;
+	const char *why = s->state == RS_FAILED && s->note && msg && strstr(msg, s->note) ? NULL : s->note;
+	char *desc = cli_clean(s->step->desc), *note = cli_clean(why);
 	if (pg->color)
 		fprintf(stderr, "[%zu/%zu] %s: \033[%sm%s\033[0m%s%s%s\n", i + 1, n, desc,
-			state_color(s->state), state_text(s->state), el, s->note ? " - " : "", note);
+			state_color(s->state), state_text(s->state), el, why ? " - " : "", note);
 	else
 		fprintf(stderr, "[%zu/%zu] %s: %s%s%s%s\n", i + 1, n, desc, state_text(s->state), el,
-			s->note ? " - " : "", note);
+			why ? " - " : "", note);
 	free(desc);
 	free(note);
 }

@@ -43,7 +43,7 @@ static struct step *add(struct plan *p, const char *verb, const char *name, enum
 }
 
 /* The third flag is start's --verify-timeout and stop's --time. */
-enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT, F_TIME = F_VERIFY_TIMEOUT };
+enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT, F_PULL, F_OFFLINE, F_TIME = F_VERIFY_TIMEOUT };
 static const struct cmd_flag stop_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
@@ -54,6 +54,11 @@ static const struct cmd_flag start_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
 	[F_VERIFY_TIMEOUT] = { "verify-timeout", 0, 1, "SECONDS", "how long to wait for docker inside [90]" },
+	/* The one pull policy of every command that starts containers: start
+	 * runs the existing ones, so it never pulls or asks a registry. */
+	[F_PULL] = { "pull", 0, 1, "auto|always|never",
+		     "auto and never: nothing to pull (the containers exist); always: refused" },
+	[F_OFFLINE] = { "offline", 0, 0, NULL, "no registry lookup (start makes none)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_stop_entry, cmd_start_entry;
@@ -78,6 +83,12 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 	const char *time = start ? NULL : a.value[F_TIME];
 	int rc = time ? cli_parse_stop_time(time) : EXIT_OK;
 	long vtmo = 0;
+	const char *pull = start ? a.value[F_PULL] : NULL;
+	if (pull && strcmp(pull, "auto") && strcmp(pull, "always") && strcmp(pull, "never"))
+		return cli_usage_error("--pull", "'%s' is not one of auto, always, never", pull);
+	if (pull && !strcmp(pull, "always"))
+		return cli_usage_error("--pull", "start runs the launch's existing containers and pulls nothing; "
+						 "'ws-launch upgrade --image REF --pull always' pulls and replaces them");
 	if (!rc && verify) {
 		char *end;
 		long v = strtol(verify, &end, 10);
@@ -189,10 +200,13 @@ const struct command cmd_stop_entry = {
 };
 
 const struct command cmd_start_entry = {
-	"start", cmd_start, "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS]",
+	"start", cmd_start,
+	  "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS] [--pull auto|always|never] [--offline]",
 	  "start a stopped launch again",
 	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
 	  "inside answers and the web port too.  A running launch is left as it is\n"
-	  "and its URL printed.",
+	  "and its URL printed.  It runs the existing containers, so it pulls nothing\n"
+	  "and asks no registry (--pull auto or never and --offline are accepted, as\n"
+	  "for 'up' and 'upgrade').",
 	start_flags, 0, 0,
 };

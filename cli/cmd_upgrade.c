@@ -3,7 +3,10 @@
  * losing anything.
  *
  * 1. pull the new image first, with progress (nothing else is touched when
- *    that fails);
+ *    that fails), as --pull says: auto (the default) pulls only an image
+ *    that is not present, always pulls, never refuses an absent image -
+ *    docker run --pull's meaning, so a host without a registry upgrades to
+ *    an image it loaded (ws-launch images load);
  * 2. put the launch's containers aside: renamed NAME-ws-launch-old and
  *    stopped (volumes and networks stay where they are);
  * 3. run the launch again with the new image - the same plan, checks of
@@ -163,6 +166,7 @@ static int spec_from_labels(struct cli_engine *ce, const struct launch_seen *s, 
 
 struct newest {
 	char *tag;
+	enum registry_status status;
 	struct err err;
 	int done;
 };
@@ -171,6 +175,7 @@ static void on_newest(struct registry_result *r, void *ctx)
 {
 	struct newest *n = ctx;
 	n->done = 1;
+	n->status = r->status;
 	if (r->status == REGISTRY_OK && r->tag) {
 		n->tag = r->tag;
 		r->tag = NULL;
@@ -216,15 +221,19 @@ static int restore(const struct strvec *names, size_t aside)
 	return ok;
 }
 
-enum { F_NAME, F_PROFILE, F_IMAGE, F_DIND_IMAGE, F_YES, F_VERIFY_TIMEOUT, F_REGISTRY };
+enum { F_NAME, F_PROFILE, F_IMAGE, F_DIND_IMAGE, F_PULL, F_YES, F_VERIFY_TIMEOUT, F_TIMEOUT, F_REGISTRY, F_OFFLINE };
 static const struct cmd_flag upgrade_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
 	[F_IMAGE] = { "image", 0, 1, "REF", "the new image [the newest release tag in its registry]" },
 	[F_DIND_IMAGE] = { "dind-image", 0, 1, "REF", "a new image for a dind launch's sidecar too" },
+	[F_PULL] = { "pull", 0, 1, "auto|always|never",
+		     "pull the new image: auto = only when it is not present [auto]" },
 	[F_YES] = { "yes", 0, 0, NULL, "do not ask for confirmation" },
 	[F_VERIFY_TIMEOUT] = { "verify-timeout", 0, 1, "SECONDS", "how long to wait for docker inside [90]" },
+	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS", "timeout of each registry request of the tag lookup [5]" },
 	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
+	[F_OFFLINE] = { "offline", 0, 0, NULL, "no registry lookup (needs --image)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_upgrade_entry;
@@ -237,9 +246,17 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *image = a.value[F_IMAGE],
 		   *dind_image = a.value[F_DIND_IMAGE], *verify = a.value[F_VERIFY_TIMEOUT];
 	const char *registry = a.set[F_REGISTRY] ? a.value[F_REGISTRY] : getenv("WS_LAUNCH_REGISTRY");
-	const int yes = a.set[F_YES];
+	const char *policy = a.set[F_PULL] ? a.value[F_PULL] : "auto";
+	const int yes = a.set[F_YES], offline = a.set[F_OFFLINE];
 	int rc = EXIT_OK;
-	long vtmo = 0;
+	long vtmo = 0, tmo = 5000;
+	if (strcmp(policy, "auto") && strcmp(policy, "always") && strcmp(policy, "never"))
+		return cli_usage_error("--pull", "'%s' is not one of auto, always, never", policy);
+	if (a.value[F_TIMEOUT] && (rc = cli_parse_timeout(a.value[F_TIMEOUT], &tmo)))
+		return rc;
+	if (offline && !image)
+		return cli_usage_error("--offline", "the newest tag cannot be learnt without the registry; "
+						    "name the new image with --image REF");
 	if (!rc && verify)
 		rc = cli_parse_timeout(verify, &vtmo);
 	char *label = NULL;
@@ -278,19 +295,26 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	if (image) {
 		target = xstrdup(image);
 	} else {
+		/* Each request within --timeout, the whole lookup within a
+		 * few of them (a token, then the pages). */
 		struct newest nw = { 0 };
-		unsigned id = registry_latest_tag(ce.net, s->image, registry, 0, on_newest, &nw, &e);
+		unsigned id = registry_latest_tag(ce.net, s->image, registry, tmo, on_newest, &nw, &e);
 		if (!id) {
 			rc = cli_fail("upgrade", "%s: %s", s->image, e.msg);
 			goto out;
 		}
-		if (net_run_all(ce.net, 30000, &e) || !nw.done) {
+		if (net_run_all(ce.net, tmo * 4 + 1000, &e) || !nw.done) {
 			net_cancel(ce.net, id);
-			rc = cli_fail("upgrade", "the registry of %s did not answer: %s (--image REF names one)", s->image, e.msg);
+			rc = cli_fail("upgrade", "cannot learn the newest tag of %s: its registry did not answer (%s); "
+						 "name the new image with --image REF", s->image, e.msg);
 			goto out;
 		}
 		if (!nw.tag) {
-			rc = cli_fail("upgrade", "no release tag for %s: %s (--image REF names one)", s->image, nw.err.msg);
+			rc = nw.status == REGISTRY_NO_TAGS
+				     ? cli_fail("upgrade", "the registry of %s lists no release tag; name the new image "
+							   "with --image REF", s->image)
+				     : cli_fail("upgrade", "cannot learn the newest tag of %s: %s; name the new image with "
+							   "--image REF", s->image, nw.err.msg);
 			goto out;
 		}
 		target = with_tag(s->image, nw.tag);
@@ -309,10 +333,38 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
+	/* What to pull, as --pull says (docker run --pull's meaning). */
+	const char *images[] = { target, dind_image };
+	int need[2] = { 0, 0 }, pulls = 0;
+	for (size_t k = 0; k < 2; k++) {
+		if (!images[k])
+			continue;
+		int present = strcmp(policy, "always") ? cli_image_present(&ce, images[k], 15000, &e) : 0;
+		if (present == 1)
+			continue;
+		if (!strcmp(policy, "never")) {
+			rc = present < 0 ? cli_fail("upgrade", "cannot ask the daemon whether %s is present: %s", images[k], e.msg)
+					 : cli_fail("upgrade", "%s is not present on %s and --pull never forbids pulling it: "
+							       "docker pull %s, or ws-launch images load FILE",
+						    images[k], ce.ep.url, images[k]);
+			goto out;
+		}
+		need[k] = 1;
+		pulls++;
+	}
 	facts_detect_local(&facts, &spec);
-	facts.image_present = 1; /* pulled first, below */
+	facts.image_present = 1; /* present, or pulled first, below */
 	facts.dind_image_present = 1;
-	if ((rc = cli_build_plan(cli, &spec, &facts, &plan)))
+	/* Step 3 pulls nothing, whatever the launch's own --pull says: step 1
+	 * made the images present (and docker run gets --pull never, so it does
+	 * not pull behind the plan's back either).  The profile keeps its value. */
+	struct spec run_spec;
+	spec_init(&run_spec);
+	spec_copy(&run_spec, &spec);
+	spec_set(&run_spec, OPT_PULL, "never", &e);
+	rc = cli_build_plan(cli, &run_spec, &facts, &plan);
+	spec_release(&run_spec);
+	if (rc)
 		goto out;
 	const char *arrow = cli_utf8() ? "→" : "->";
 	fprintf(stderr, "upgrade %s: %s %s %s", label, s->image, arrow, target);
@@ -320,8 +372,8 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, ", sidecar %s %s", arrow, dind_image);
 	fputc('\n', stderr);
 	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !yes) {
-		fprintf(stderr, "pull it, put the running containers aside, start new ones and keep them if they "
-				"verify? [y/N] ");
+		fprintf(stderr, "%sput the running containers aside, start new ones and keep them if they "
+				"verify? [y/N] ", pulls ? "pull it, " : "");
 		char ans[16] = "";
 		if (!fgets(ans, sizeof(ans), stdin) || (ans[0] != 'y' && ans[0] != 'Y')) {
 			fprintf(stderr, "nothing was done\n");
@@ -334,11 +386,10 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	struct progress pg;
-	/* 1. pull */
+	/* 1. pull (what is not present, or everything with --pull always) */
 	pull.label = xstrdup(label);
-	const char *images[] = { target, dind_image };
 	for (size_t k = 0; k < 2; k++) {
-		if (!images[k])
+		if (!need[k])
 			continue;
 		char *desc = xasprintf("pull %s", images[k]);
 		struct step *st = plan_add_step(&pull, STEP_PULL, desc);
@@ -348,19 +399,22 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		st->breaks = xcalloc(st->argv.n, 1);
 	}
 	struct runner_config pcfg = { .plan = &pull, .docker = getenv("WS_LAUNCH_DOCKER") };
-	if (!(r = runner_new(ce.net, &pcfg, &e))) {
+	if (!pulls) {
+		fprintf(stderr, "%s%s present: nothing to pull (--pull %s)\n", target, dind_image ? " and the sidecar's image are" : " is", policy);
+	} else if (!(r = runner_new(ce.net, &pcfg, &e))) {
 		rc = cli_fail("upgrade", "%s", e.msg);
 		goto restore_signals;
+	} else {
+		progress_init(&pg, cli);
+		runner_run(r, on_change, &pg, &interrupted);
+		progress_done(&pg);
 	}
-	progress_init(&pg, cli);
-	runner_run(r, on_change, &pg, &interrupted);
-	progress_done(&pg);
 	if (interrupted) {
 		rc = cli_fail("upgrade", "interrupted during the pull; nothing else was touched");
 		rc = EXIT_INTERRUPTED;
 		goto restore_signals;
 	}
-	if (!runner_result(r)->ok) {
+	if (r && !runner_result(r)->ok) {
 		rc = cli_fail("upgrade", "%s; nothing else was touched", runner_result(r)->message);
 		goto restore_signals;
 	}
@@ -444,7 +498,7 @@ out:
 
 const struct command cmd_upgrade_entry = {
 	"upgrade", cmd_upgrade,
-	  "ws-launch upgrade [--name NAME | --profile NAME] [--image REF] [--dind-image REF] [--yes] [--verify-timeout SECONDS] [--registry URL]",
+	  "ws-launch upgrade [--name NAME | --profile NAME] [--image REF] [--dind-image REF] [--pull auto|always|never] [--yes] [--verify-timeout SECONDS] [--timeout SECONDS] [--registry URL] [--offline]",
 	  "move a launch to a newer image, keeping everything",
 	  "Pulls the new image (default: the newest release tag of the launch's image in\n"
 	  "its registry) with progress, puts the launch's containers aside (renamed\n"
@@ -452,6 +506,9 @@ const struct command cmd_upgrade_entry = {
 	  "verifies it as 'up' does.  On success the old containers are removed and the\n"
 	  "profile (--profile) is updated; on failure or Ctrl-C the new ones are removed\n"
 	  "and the old ones come back under their names, running.  Volumes are never\n"
-	  "touched.  --dind-image moves a dind launch's sidecar too.",
+	  "touched.  --dind-image moves a dind launch's sidecar too.  --pull auto (the\n"
+	  "default) pulls only an image that is not present, so a host without a\n"
+	  "registry upgrades to an image it loaded ('ws-launch images load'); --offline\n"
+	  "skips the tag lookup and needs --image.",
 	upgrade_flags, 0, 0,
 };

@@ -183,6 +183,12 @@ static void on_version(struct engine_result *r, void *ctx)
 	ck_data(c, CK_ENGINE, "kernel", "%s", v->kernel_version ? v->kernel_version : "");
 }
 
+/* A missing image's remedies: both ways to get it there. */
+#define REMEDY_ABSENT "pull it (docker pull) or load it (ws-launch images load FILE), or --pull auto"
+#define REMEDY_UNPULLABLE                                                                                    \
+	"make its registry reachable from the daemon (docker pull), or load the image there: 'ws-launch " \
+	"images save' on a host that has it, then 'ws-launch images load FILE'"
+
 /* 1 when --pull never forbids pulling an absent image. */
 static int pull_never(const struct checker *c)
 {
@@ -213,7 +219,16 @@ static void dist_error(const struct engine_result *r, char **msg, int *auth)
 	if (!*auth && (r->http_status == 404 || strstr(r->err.msg, "manifest unknown")))
 		*auth = 2;
 	free(*msg);
-	*msg = xstrdup(r->err.msg[0] ? r->err.msg : "the daemon could not resolve it");
+	/* The daemon's words, without the status engine.c puts before them
+	 * ("daemon replied HTTP 500: '…'"): the same sentence a failed pull
+	 * reports, told the same way. */
+	const char *m = r->err.msg[0] ? r->err.msg : "the daemon could not resolve it";
+	const char *q = r->http_status >= 400 && !strncmp(m, "daemon replied HTTP ", 20) ? strstr(m, ": '") : NULL;
+	size_t ml = q ? strlen(q + 3) : 0;
+	if (q && ml && q[3 + ml - 1] == '\'')
+		*msg = xstrndup(q + 3, ml - 1);
+	else
+		*msg = xstrdup(m);
 }
 
 static void on_dind_dist(struct engine_result *r, void *ctx)
@@ -233,7 +248,7 @@ static void on_dind_dist(struct engine_result *r, void *ctx)
 	ck_set(c, CK_DIND_IMAGE, auth == 1 ? CHECK_WARN : CHECK_FAIL,
 	       auth == 1 ? "the pull sends your docker login; check it with 'docker pull'"
 	       : auth == 2 ? "its registry has no such image or tag: check --dind-image"
-			   : "make its registry reachable from the daemon, or load the image there (docker load)",
+			   : REMEDY_UNPULLABLE,
 	       "%s is not present and the daemon cannot pull it: %s", img, msg);
 	free(msg);
 }
@@ -266,7 +281,7 @@ static void on_image(struct engine_result *r, void *ctx)
 		else if (present)
 			ck_set(c, CK_DIND_IMAGE, CHECK_PASS, NULL, "%s is present", img);
 		else if (pull_never(c))
-			ck_set(c, CK_DIND_IMAGE, CHECK_FAIL, "pull it first (docker pull), or --pull auto",
+			ck_set(c, CK_DIND_IMAGE, CHECK_FAIL, REMEDY_ABSENT,
 			       "%s is not present and --pull never forbids pulling it", img);
 		else
 			c->ids[OP_DIND_DIST] = start_dist(c, OP_DIND_DIST, img, on_dind_dist);
@@ -318,14 +333,14 @@ static void finish_image(struct checker *c)
 	} else if (c->facts.image_present == 0 && pull_never(c)) {
 		strbuf_addstr(&f, "not present locally and --pull never forbids pulling it");
 		st = CHECK_FAIL;
-		fix = "pull it first (docker pull), or --pull auto";
+		fix = REMEDY_ABSENT;
 	} else if (c->facts.image_present == 0 && c->pull_error) {
 		strbuf_addf(&f, "not present locally and the daemon cannot pull it: %s", c->pull_error);
 		ck_data(c, CK_IMAGE, "pull_error", "%s", c->pull_error);
 		st = c->pull_error_auth == 1 ? CHECK_WARN : CHECK_FAIL;
 		fix = c->pull_error_auth == 1 ? "the pull sends your docker login; check it with 'docker pull'"
 		      : c->pull_error_auth == 2 ? "its registry has no such image or tag: check --image"
-						: "make its registry reachable from the daemon, or load the image there (docker load)";
+						: REMEDY_UNPULLABLE;
 	} else if (c->facts.image_present == 0) {
 		strbuf_addstr(&f, "not present locally; the daemon can pull it");
 	} else {

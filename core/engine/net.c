@@ -226,6 +226,17 @@ static int tls_blob(struct net_req *r, CURLoption opt, const char *path)
 	do { if (curl_easy_setopt((r)->easy, (opt), (val)) != CURLE_OK) { \
 		bad = #opt; goto failed; } } while (0)
 
+static size_t on_upload(char *buf, size_t size, size_t n, void *p)
+{
+	struct net_req *r = p;
+	long got = r->on_read(r->read_ctx, buf, size * n);
+	if (got < 0 || (size_t)got > size * n) {
+		r->aborted = 1;
+		return CURL_READFUNC_ABORT;
+	}
+	return (size_t)got;
+}
+
 /* Sets REQ up on a fresh easy handle; on failure r->start_error is set and
  * the request is queued for delivery as a failure. */
 static void req_setup(struct net *net, struct net_req *r, const struct net_request *req)
@@ -239,6 +250,8 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 	r->max_reply = req->max_reply ? req->max_reply : NET_MAX_REPLY;
 	r->on_data = req->on_data;
 	r->data_ctx = req->data_ctx;
+	r->on_read = req->on_read;
+	r->read_ctx = req->read_ctx;
 	r->reply.url = xstrdup(req->url ? req->url : "");
 	if (!req->url || !*req->url) {
 		r->start_error = xstrdup("no URL to request");
@@ -278,6 +291,11 @@ static void req_setup(struct net *net, struct net_req *r, const struct net_reque
 	SETOPT(r, CURLOPT_HEADERDATA, (void *)r);
 	if (req->method == NET_HEAD) {
 		SETOPT(r, CURLOPT_NOBODY, 1L);
+	} else if (req->method == NET_POST && req->on_read) {
+		SETOPT(r, CURLOPT_POST, 1L);
+		SETOPT(r, CURLOPT_READFUNCTION, on_upload);
+		SETOPT(r, CURLOPT_READDATA, (void *)r);
+		SETOPT(r, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->upload_size);
 	} else if (req->method == NET_POST) {
 		SETOPT(r, CURLOPT_POST, 1L);
 		SETOPT(r, CURLOPT_POSTFIELDSIZE, req->body ? (long)strlen(req->body) : 0L);

@@ -41,7 +41,7 @@
 #define NET_MAX_REPLY ((size_t)4 << 20)   /* 4 MiB */
 #define NET_MAX_REDIRECTS 5L
 
-enum net_method { NET_GET, NET_HEAD, NET_POST /* with BODY, else an empty body */ };
+enum net_method { NET_GET, NET_HEAD, NET_POST /* with BODY, or ON_READ's, else an empty body */ };
 
 /* The outcome class of a request. */
 enum net_result {
@@ -79,6 +79,13 @@ struct net_request {
 	int (*on_data)(void *ctx, const char *data, size_t len);
 	void *data_ctx;
 	long stall_ms;
+	/* Upload: with ON_READ set, a NET_POST sends a body of UPLOAD_SIZE
+	 * bytes that ON_READ gives as curl asks (at most LEN bytes into BUF
+	 * per call): it returns the bytes given, 0 at the end, or -1 to abort
+	 * the transfer (NET_ERR_OTHER).  STALL_MS applies to it too. */
+	long (*on_read)(void *ctx, char *buf, size_t len);
+	void *read_ctx;
+	long long upload_size;
 };
 
 struct net_reply {

@@ -24,6 +24,8 @@ struct net_req {
 	long connect_ms, timeout_ms;
 	int (*on_data)(void *ctx, const char *data, size_t len);
 	void *data_ctx;
+	long (*on_read)(void *ctx, char *buf, size_t len);
+	void *read_ctx;
 	int aborted;          /* on_data asked to stop */
 	int toobig;
 	int cancelled;        /* cancelled while queued for delivery */

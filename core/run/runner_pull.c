@@ -3,6 +3,7 @@
 #include "runner_internal.h"
 #include "engine/endpoint.h"
 #include "engine/engine.h"
+#include "engine/engine_images.h"
 #include "base/imageref.h"
 #include "base/jdoc.h"
 #include "launch/launch.h"
@@ -184,22 +185,17 @@ static int on_pull_data(void *ctx, const char *data, size_t len)
 		struct jdoc *d = ll ? jdoc_parse(line, ll, 64 * 1024, &e) : NULL;
 		if (d) {
 			int root = jdoc_root(d);
-			/* The stream's error (errorDetail.message first), or the
-			 * Engine API's error reply {"message": ...} of a failed
-			 * request, which arrives through this stream too. */
-			const char *err = jdoc_string(d, jdoc_get(d, root, "errorDetail", "message", NULL), NULL);
-			if (!err)
-				err = jdoc_string(d, jdoc_member(d, root, "error"), NULL);
-			if (!err)
-				err = jdoc_string(d, jdoc_member(d, root, "message"), NULL);
+			/* The stream's error, or the Engine API's error reply of a
+			 * failed request, which arrives through this stream too. */
+			const char *err = engine_stream_error(d);
 			const char *status = jdoc_string(d, jdoc_member(d, root, "status"), NULL);
 			const char *id = jdoc_string(d, jdoc_member(d, root, "id"), NULL);
 			long long cur = jdoc_int(d, jdoc_get(d, root, "progressDetail", "current", NULL), -1);
 			long long tot = jdoc_int(d, jdoc_get(d, root, "progressDetail", "total", NULL), 0);
 			if (err) {
+				/* Told once, by the step's failure (not logged too). */
 				free(r->pull_error);
 				r->pull_error = xstrdup(err);
-				rn_logf(r, "[%zu] error: %s", r->cur + 1, err);
 			} else if (status) {
 				if (strcmp(status, "Downloading") && strcmp(status, "Extracting") &&
 				    strcmp(status, "Waiting"))
@@ -268,15 +264,20 @@ static void on_pull_done(struct net *net, unsigned id, struct net_reply *rp, voi
 	if (rp->result != NET_OK) {
 		snprintf(note, sizeof(note), "pull failed: %s", rp->err.msg);
 	} else if (rp->status >= 300) {
+		/* The daemon's words alone (its status says nothing more);
+		 * the status only when it gave none. */
 		struct err e;
 		struct jdoc *d = jdoc_parse(rp->body.buf, rp->body.len, 64 * 1024, &e);
 		const char *m = d ? jdoc_string(d, jdoc_member(d, jdoc_root(d), "message"), NULL) : NULL;
 		if (!m)
 			m = r->pull_error;
-		snprintf(note, sizeof(note), "pull failed: HTTP %ld%s%s", rp->status, m ? ": " : "", m ? m : "");
+		if (m)
+			snprintf(note, sizeof(note), "%s", m);
+		else
+			snprintf(note, sizeof(note), "the daemon refused the pull (HTTP %ld)", rp->status);
 		jdoc_free(d);
 	} else if (r->pull_error) {
-		snprintf(note, sizeof(note), "pull failed: %s", r->pull_error);
+		snprintf(note, sizeof(note), "%s", r->pull_error);
 	} else {
 		r->done_stack[r->ndone++] = i;
 		rn_step_state(r, i, RS_DONE, NULL);
