@@ -231,6 +231,11 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 	} else {
 		rc = cli_fail("up", "%s", res->message ? res->message : "failed");
+		if (res->hint) {
+			char *h = cli_clean(res->hint);
+			fprintf(stderr, "  %s\n", h);
+			free(h);
+		}
 		for (size_t i = 0; i < res->leftovers.n; i++) {
 			char *m = cli_clean(res->leftovers.v[i]);
 			fprintf(stderr, "  left: %s\n", m);
