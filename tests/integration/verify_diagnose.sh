@@ -93,6 +93,12 @@ eq "$(labelled "$n")" "" "exit 3 rolled back"
 # --- privileged on an image without dockerd: within 20 s, naming dockerd
 imgnd=wsl-verify-$(uname_ nodockerd):v1
 derive "$imgnd" rm /usr/sbin/dockerd
+# check --deep says so before anything is made (the trial looks into the image)
+"$WS_BIN" check privileged --deep --offline --image "$imgnd" >"$T_TMP/out" 2>&1; rc=$?
+eq "$rc" 1 "check privileged --deep of an image without dockerd"
+has "$(cat "$T_TMP/out")" "the image $imgnd has no dockerd" "check --deep names dockerd"
+"$WS_BIN" check privileged --deep --offline >"$T_TMP/out" 2>&1
+lacks "$(cat "$T_TMP/out")" "has no dockerd" "check --deep of the stand-in finds its dockerd"
 n=$(uname_ nodockerd)
 up privileged --yes --offline --name "$n" --volume "$n-ws" --data-volume "$n-dd" --port "$port" --image "$imgnd" \
   --pull never
