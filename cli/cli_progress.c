@@ -170,6 +170,8 @@ void progress_update(struct progress *pg, struct runner *r)
 {
 	size_t n = runner_nsteps(r);
 	const struct strvec *log = runner_log(r);
+	if (!runner_wait(r)->active)
+		wait_flush(pg); /* the count of the last waiting line, before what follows */
 	if (pg->log_seen > log->n)
 		pg->log_seen = 0;
 	for (; pg->log_seen < log->n; pg->log_seen++) {
@@ -203,7 +205,6 @@ void progress_update(struct progress *pg, struct runner *r)
 		fflush(stderr);
 		return;
 	}
-	wait_flush(pg);
 	if ((ph == PHASE_VERIFY || ph == PHASE_ROLLBACK) && strcmp(act, pg->last_activity) && *act) {
 		snprintf(pg->last_activity, sizeof(pg->last_activity), "%s", act);
 		clear_bar(pg);

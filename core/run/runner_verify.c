@@ -222,7 +222,7 @@ void rn_verify_next(struct runner *r)
 		return;
 	case V_EXEC: {
 		if (!r->wait.active)
-			rn_activity(r, "verifying Docker inside: %lld s of %ld s", (proc_now_ms() - r->vstart_ms) / 1000,
+			rn_activity(r, "verifying: docker inside the workspace reaches a daemon (bound %ld s)",
 				    r->verify_ms / 1000);
 		const char *argv[] = { "docker", "exec", r->ws_name, "docker", "version", "--format",
 				       "{{.Server.Version}}", NULL };
