@@ -349,6 +349,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	r->adopt = cfg->adopt;
 	r->recreate = cfg->recreate;
 	r->keep = cfg->keep;
+	r->keep_on_verify = cfg->keep_on_verify;
 	r->down = cfg->down;
 	r->verify_ms = cfg->verify_timeout_ms > 0 ? cfg->verify_timeout_ms : VERIFY_DEFAULT_MS;
 	r->grace_ms = cfg->step_grace_ms > 0 ? cfg->step_grace_ms : GRACE_DEFAULT_MS;

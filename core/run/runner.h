@@ -86,6 +86,8 @@ struct run_result {
 				   * (launch_diff: "publish A → B") */
 	int verify_failed;        /* the steps ran, verification failed (message:
 				   * the diagnosis; rolled back unless keep) */
+	int kept;                 /* ... and what the run made was kept (keep,
+				   * keep_on_verify): runner_rollback() undoes it */
 	char *hint;               /* where to look next, one line, or NULL */
 };
 
@@ -114,6 +116,9 @@ struct runner_config {
 	int recreate;             /* a container of the launch made with other
 				   * options is removed and run again (volumes and
 				   * networks are kept); else the run stops there */
+	int keep_on_verify;       /* a failed verification keeps what was made and
+				   * the caller offers both: runner_rollback() or
+				   * keep it (the wizard); a failed step still rolls back */
 };
 
 struct runner;
@@ -125,6 +130,10 @@ int runner_timeout_ms(struct runner *r);
 void runner_pump(struct runner *r);
 int runner_done(const struct runner *r);
 unsigned runner_generation(const struct runner *r);
+/* After a failed verification that kept what the run made (keep or
+ * keep_on_verify): undo it now, newest first, as a rollback would have;
+ * the runner is not done until it has.  No-op in any other state. */
+void runner_rollback(struct runner *r);
 /* Cancels the running step and rolls back (idempotent). */
 void runner_cancel(struct runner *r);
 enum run_phase runner_phase(const struct runner *r);

@@ -64,6 +64,7 @@ struct runner {
 	struct net *net;
 	const struct plan *plan;
 	int keep;
+	int keep_on_verify;
 	int adopt;
 	int down;
 	long verify_ms, grace_ms;

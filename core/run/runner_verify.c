@@ -37,8 +37,10 @@ void rn_verify_fail(struct runner *r, const char *fmt, ...)
 	for (size_t k = 0; k < r->ndone; k++)
 		undoable += r->steps[r->done_stack[k]].step->undo.n > 0;
 	free(r->result.hint);
-	if (r->keep || !undoable) {
-		rn_set_message(r, "%s%s", sb.buf, r->keep ? "; kept for inspection (--keep)" : "");
+	if (r->keep || r->keep_on_verify || !undoable) {
+		rn_set_message(r, "%s%s", sb.buf, r->keep ? "; kept for inspection (--keep)"
+			       : undoable ? "; kept for inspection" : "");
+		r->result.kept = undoable > 0;
 		r->result.hint = xasprintf("look: 'docker logs %s', 'docker exec -it %s sh'; remove it: "
 					   "'ws-launch down --name %s'", r->ws_name, r->ws_name, launch);
 		r->phase = PHASE_DONE;
@@ -54,6 +56,24 @@ void rn_verify_fail(struct runner *r, const char *fmt, ...)
 	r->wait.active = 0;
 	r->vstage = V_DONE;
 	rn_activity(r, "verification failed");
+}
+
+void runner_rollback(struct runner *r)
+{
+	if (!runner_done(r) || !r->result.kept || r->cancel)
+		return;
+	r->result.kept = 0;
+	char *m = r->result.message ? xstrdup(r->result.message) : xstrdup("verification failed");
+	char *k = strstr(m, "; kept for inspection");
+	if (k)
+		*k = '\0';
+	r->keep = r->keep_on_verify = 0;
+	rn_set_message(r, "%s; rolling back what this run created", m);
+	free(m);
+	free(r->result.hint);
+	r->result.hint = NULL;
+	r->phase = PHASE_ROLLBACK; /* runner_pump() undoes the steps */
+	rn_activity(r, "rolling back");
 }
 
 void rn_verify_pass(struct runner *r, enum vstage next)
