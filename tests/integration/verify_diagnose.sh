@@ -125,3 +125,28 @@ dup=$(grep '^verifying Docker inside' "$T_TMP/err" | sort | uniq -d)
 eq "$dup" "" "no waiting line written twice in a row"
 "$WS_BIN" down --name "$n" --volumes >/dev/null 2>&1
 eq "$(labelled "$n")" "" "down after the privileged launch"
+
+# --- privileged, dockerd inside starts and dies: the tail of its log inside the workspace
+imgdie=wsl-verify-$(uname_ ddie):v1
+derive "$imgdie" sh -c 'printf "#!/bin/sh\necho \"failed to start daemon: boom from the test\" >&2\nexit 1\n" >/usr/sbin/dockerd'
+n=$(uname_ ddie)
+up privileged --yes --offline --name "$n" --volume "$n-ws" --data-volume "$n-dd" --port "$port" --image "$imgdie" \
+  --pull never
+eq "$rc" 1 "privileged, dockerd dies"
+within 30 "dockerd dies"
+has "$err" "dockerd inside the workspace started and exited" "says dockerd started and exited"
+has "$err" "/var/log/workspace/dockerd.log: failed to start daemon: boom from the test" "shows the tail of its log"
+eq "$(labelled "$n")" "" "dockerd dies: rolled back"
+
+# --- dind, the sidecar exits: its state and its last log line
+imgside=wsl-verify-$(uname_ side):v1
+CHANGES=(--change 'ENTRYPOINT ["/bin/sh", "-c", "echo sidecar says goodbye; exit 4"]')
+derive "$imgside" true
+n=$(uname_ side)
+up dind --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" --sidecar "$n-side" \
+  --data-volume "$n-dd" --certs-volume "$n-dc" --dind-image "$imgside" --pull never --verify-timeout 60
+eq "$rc" 1 "dind, the sidecar exits"
+within 30 "sidecar exits"
+has "$err" "the dind sidecar $n-side is exited (exit code 4" "names the sidecar, its state and exit code"
+has "$err" "its last log line: sidecar says goodbye" "shows the sidecar's last log line"
+eq "$(labelled "$n")" "" "sidecar exits: rolled back"
