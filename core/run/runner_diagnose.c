@@ -273,6 +273,20 @@ void rn_verify_probe_done(struct runner *r, struct proc *p)
 		socket_done(r, &p->out);
 }
 
+/* At the bound: the diagnosis VERDICT (taken), with the sidecar's last log
+ * lines when there is one (it is running, or the watch would have said). */
+void rn_diagnose_bound(struct runner *r, char *verdict)
+{
+	if (r->plan->sidecar) {
+		char *v = xasprintf("%s; the dind sidecar %s runs", verdict, r->plan->sidecar);
+		free(verdict);
+		start_logs(r, r->plan->sidecar, v);
+		return;
+	}
+	rn_verify_fail(r, "%s", verdict);
+	free(verdict);
+}
+
 /* ---- after a failed docker version inside ------------------------------------------ */
 
 void rn_diagnose(struct runner *r, const struct strbuf *err)

@@ -150,6 +150,7 @@ void rn_verify_exec_again(struct runner *r);
 /* runner_diagnose.c */
 void rn_diagnose(struct runner *r, const struct strbuf *err);
 void rn_watch_container(struct runner *r, const char *name);
+void rn_diagnose_bound(struct runner *r, char *verdict);
 void rn_verify_child_line(void *ctx, enum proc_stream st, const char *line, size_t len);
 void rn_verify_logs_done(struct runner *r);
 void rn_verify_probe_done(struct runner *r, struct proc *p);

@@ -142,8 +142,8 @@ void rn_verify_exec_done(struct runner *r, struct proc *p, int ok, const char *d
 void rn_verify_exec_again(struct runner *r)
 {
 	if (proc_now_ms() >= r->vdeadline) {
-		rn_verify_fail(r, "docker does not work inside the workspace after %ld s: %s", r->verify_ms / 1000,
-			       r->last_error ? r->last_error : "?");
+		rn_diagnose_bound(r, xasprintf("docker does not work inside the workspace after %ld s: %s",
+					       r->verify_ms / 1000, r->last_error ? r->last_error : "?"));
 		return;
 	}
 	rn_verify_retry(r);

@@ -150,3 +150,15 @@ within 30 "sidecar exits"
 has "$err" "the dind sidecar $n-side is exited (exit code 4" "names the sidecar, its state and exit code"
 has "$err" "its last log line: sidecar says goodbye" "shows the sidecar's last log line"
 eq "$(labelled "$n")" "" "sidecar exits: rolled back"
+# ... a sidecar that runs but serves no Docker: at the bound, its last log line
+imgidle=wsl-verify-$(uname_ idle):v1
+CHANGES=(--change 'ENTRYPOINT ["/bin/sh", "-c", "echo an idle sidecar; exec sleep 600"]')
+derive "$imgidle" true
+n=$(uname_ idle)
+up dind --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" --sidecar "$n-side" \
+  --data-volume "$n-dd" --certs-volume "$n-dc" --dind-image "$imgidle" --pull never --verify-timeout 6
+eq "$rc" 1 "dind, a sidecar without Docker"
+within 25 "idle sidecar"
+has "$err" "docker does not work inside the workspace after 6 s" "the bound"
+has "$err" "the dind sidecar $n-side runs; its last log line: an idle sidecar" "the sidecar's last log line"
+eq "$(labelled "$n")" "" "idle sidecar: rolled back"
