@@ -363,6 +363,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	strbuf_init(&r->pullbuf);
 	strvec_init(&r->log);
 	strvec_init(&r->override);
+	strvec_init(&r->diag.logs);
 	strvec_init(&r->result.changes);
 	strvec_init(&r->result.leftovers);
 	proc_init(&r->child);

@@ -77,10 +77,12 @@ static void start_logs(struct runner *r, const char *name, char *verdict)
 	r->diag.verdict = verdict;
 	free(r->diag.logs_last);
 	r->diag.logs_last = NULL;
+	strvec_clear(&r->diag.logs);
 	free(r->diag.logs_of);
 	r->diag.logs_of = xstrdup(name);
 	rn_logf(r, "[verify] %s; the last log lines of %s:", verdict, name);
-	const char *argv[] = { "docker", "logs", "--tail", LOG_TAIL, name, NULL };
+	/* Timestamps put stdout and stderr lines back in order (two pipes). */
+	const char *argv[] = { "docker", "logs", "--timestamps", "--tail", LOG_TAIL, name, NULL };
 	if (rn_start_child(r, CH_LOGS, argv, "logs"))
 		rn_verify_fail(r, "%s", verdict);
 }
@@ -89,16 +91,51 @@ void rn_verify_child_line(void *ctx, enum proc_stream st, const char *line, size
 {
 	struct runner *r = ctx;
 	(void)st;
-	if (r->child_kind != CH_LOGS || !len)
+	if (r->child_kind != CH_LOGS || !len || r->diag.logs.n >= 64)
 		return; /* exec and probe output is read whole when they end */
-	rn_logf(r, "[verify] %s| %.*s", r->diag.logs_of ? r->diag.logs_of : "", (int)len, line);
-	free(r->diag.logs_last);
-	r->diag.logs_last = xstrndup(line, len);
-	show_sanitize(r->diag.logs_last, len);
+	strvec_push_nodup(&r->diag.logs, xstrndup(line, len));
+}
+
+/* RFC 3339 timestamps as docker writes them ("2026-12-07T05:01:02.5Z",
+ * trailing zeros of the fraction dropped): seconds, then the fraction
+ * compared as nanoseconds. */
+static long long frac_ns(const char *s)
+{
+	const char *dot = s[0] && strlen(s) > 19 && s[19] == '.' ? s + 20 : NULL;
+	long long ns = 0;
+	int digits = 0;
+	for (; dot && *dot >= '0' && *dot <= '9' && digits < 9; dot++, digits++)
+		ns = ns * 10 + (*dot - '0');
+	for (; digits < 9; digits++)
+		ns *= 10;
+	return ns;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int c = strncmp(x, y, 19);
+	if (c)
+		return c;
+	long long fx = frac_ns(x), fy = frac_ns(y);
+	return fx < fy ? -1 : fx > fy;
 }
 
 void rn_verify_logs_done(struct runner *r)
 {
+	struct strvec *l = &r->diag.logs;
+	if (l->n)
+		qsort(l->v, l->n, sizeof(char *), by_time);
+	for (size_t i = 0; i < l->n; i++) {
+		const char *sp = strchr(l->v[i], ' ');
+		const char *text = sp ? sp + 1 : l->v[i];
+		rn_logf(r, "[verify] %s| %s", r->diag.logs_of ? r->diag.logs_of : "", text);
+		if (i + 1 == l->n && *text) {
+			free(r->diag.logs_last);
+			r->diag.logs_last = xstrdup(text);
+			show_sanitize(r->diag.logs_last, strlen(r->diag.logs_last));
+		}
+	}
 	const char *v = r->diag.verdict ? r->diag.verdict : "the workspace is not running";
 	if (r->diag.logs_last)
 		rn_verify_fail(r, "%s; its last log line: %s", v, r->diag.logs_last);
@@ -329,5 +366,6 @@ void rn_diag_release(struct runner *r)
 	free(r->diag.logs_last);
 	free(r->diag.image);
 	free(r->diag.socket);
+	strvec_release(&r->diag.logs);
 	free(r->wait.reason);
 }

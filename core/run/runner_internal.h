@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "base/proc.h"
 #include "base/strbuf.h"
+#include "base/strvec.h"
 
 #define LOG_MAX 2000
 #define VERIFY_DEFAULT_MS 90000L
@@ -49,6 +50,7 @@ struct diag {
 	char *watching;            /* the container whose state is asked */
 	char *verdict;             /* certain: what is wrong (CH_LOGS then adds the log) */
 	char *logs_of, *logs_last; /* CH_LOGS: whose logs, their last line */
+	struct strvec logs;        /* CH_LOGS: "TIMESTAMP line", both streams */
 	char *image;               /* the workspace's image (inspect) */
 	char *socket;              /* the socket path inside that was refused */
 };

@@ -88,6 +88,8 @@ within 10 "exit 3"
 has "$err" "exit code 3" "names the exit code"
 has "$err" "not OOM-killed" "says whether it was OOM-killed"
 has "$err" "its last log line: last words before exit" "shows its last log line"
+a=$(grep -n '| first words$' <<<"$err" | cut -d: -f1); b=$(grep -n '| last words before exit$' <<<"$err" | cut -d: -f1)
+[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] && ok || bad "its log lines, stdout and stderr, in their order: $err"
 eq "$(labelled "$n")" "" "exit 3 rolled back"
 
 # --- privileged on an image without dockerd: within 20 s, naming dockerd
@@ -138,13 +140,17 @@ has "$err" "dockerd inside the workspace started and exited" "says dockerd start
 has "$err" "/var/log/workspace/dockerd.log: failed to start daemon: boom from the test" "shows the tail of its log"
 eq "$(labelled "$n")" "" "dockerd dies: rolled back"
 
+# up_dind NAME SIDECAR-IMAGE BOUND: a dind launch of the stand-in with that sidecar image
+up_dind() {
+  up dind --yes --offline --force --name "$1" --volume "$1-ws" --port "$port" --network "$1-net" --sidecar "$1-side" \
+    --data-volume "$1-dd" --certs-volume "$1-dc" --dind-image "$2" --pull never --verify-timeout "$3"
+}
 # --- dind, the sidecar exits: its state and its last log line
 imgside=wsl-verify-$(uname_ side):v1
 CHANGES=(--change 'ENTRYPOINT ["/bin/sh", "-c", "echo sidecar says goodbye; exit 4"]')
 derive "$imgside" true
 n=$(uname_ side)
-up dind --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" --sidecar "$n-side" \
-  --data-volume "$n-dd" --certs-volume "$n-dc" --dind-image "$imgside" --pull never --verify-timeout 60
+up_dind "$n" "$imgside" 60
 eq "$rc" 1 "dind, the sidecar exits"
 within 30 "sidecar exits"
 has "$err" "the dind sidecar $n-side is exited (exit code 4" "names the sidecar, its state and exit code"
@@ -155,8 +161,7 @@ imgidle=wsl-verify-$(uname_ idle):v1
 CHANGES=(--change 'ENTRYPOINT ["/bin/sh", "-c", "echo an idle sidecar; exec sleep 600"]')
 derive "$imgidle" true
 n=$(uname_ idle)
-up dind --yes --offline --force --name "$n" --volume "$n-ws" --port "$port" --network "$n-net" --sidecar "$n-side" \
-  --data-volume "$n-dd" --certs-volume "$n-dc" --dind-image "$imgidle" --pull never --verify-timeout 6
+up_dind "$n" "$imgidle" 6
 eq "$rc" 1 "dind, a sidecar without Docker"
 within 25 "idle sidecar"
 has "$err" "docker does not work inside the workspace after 6 s" "the bound"
