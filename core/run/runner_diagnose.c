@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIAG_EVERY_MS 2000L       /* a probe inside at most this often */
 #define DOCKERD_DOWN_MS 5000L     /* dockerd seen down this long: it is not coming */
 #define DOCKERD_GRACE_MS 8000L    /* ... and not before this much of the bound */
 #define LOG_TAIL "5"              /* log lines shown of a container or dockerd */
@@ -181,6 +180,8 @@ static void on_state(struct engine_result *res, void *ctx)
 			rn_logf(r, "[verify] container %s is running",
 				r->result.container_id ? r->result.container_id : r->ws_name);
 			rn_verify_pass(r, V_EXEC);
+		} else if (r->vstage == V_HTTP) {
+			rn_verify_retry(r); /* the web check's watch: still running */
 		} else {
 			rn_verify_exec_again(r);
 		}

@@ -21,6 +21,7 @@
 #define VERIFY_RETRY_MIN_MS 100L  /* first retry; doubles up to the max */
 #define VERIFY_RETRY_MAX_MS 1000L
 #define EXEC_TRY_MS 20000L
+#define DIAG_EVERY_MS 2000L    /* verification: a watch or probe at most this often */
 #define PULL_STALL_MS 120000L
 #define PULL_LINE_MAX (1 << 20)
 #define PULL_LAYERS_MAX 4096   /* layers tracked per pull: memory stays bounded */

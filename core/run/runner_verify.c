@@ -201,6 +201,13 @@ static void on_http(struct net *net, unsigned id, struct net_reply *rp, void *ct
 		return;
 	}
 	rn_activity(r, "verifying: %s answers 2xx (%s)", r->web_url, r->last_error);
+	long long now = proc_now_ms();
+	if (rp->result != NET_OK && now >= r->diag.next_ms) {
+		/* No answer at all: the workspace may have exited meanwhile. */
+		r->diag.next_ms = now + DIAG_EVERY_MS;
+		rn_watch_container(r, r->ws_name);
+		return;
+	}
 	rn_verify_retry(r);
 }
 

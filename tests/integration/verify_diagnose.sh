@@ -78,8 +78,10 @@ eq "$rc" 2 "--verify-http without a leading /"
 has "$(cat "$T_TMP/e")" "--verify-http" "the error names the flag"
 
 # --- the command exits 3: within 10 s, the exit code and the last log line
+#     (a line on stdout, then one on stderr: the daemon stamps each stream
+#     as it reads it, so lines of both written at once have no order)
 img3=wsl-verify-$(uname_ exit3):v1
-CHANGES=(--change 'ENTRYPOINT ["/bin/sh", "-c", "echo first words; echo last words before exit >&2; exit 3"]')
+CHANGES=(--change 'ENTRYPOINT ["/bin/sh", "-c", "echo first words; sleep 0.3; echo last words before exit >&2; exit 3"]')
 derive "$img3" true
 n=$(uname_ exit3)
 up socket --yes --offline --name "$n" --volume "$n-ws" --port "$port" --socket "$WSL_A_SOCK" --image "$img3" --pull never

@@ -5,11 +5,7 @@
 # stand-in and removed at the end.
 . "$(dirname "$0")/../lib/peers.sh"
 . "$(dirname "$0")/lib/tmux.sh"
-mkdir -p "$T_TMP/bin"
-ln -s "$WSL_DOCKER" "$T_TMP/bin/docker"
-export PATH=$T_TMP/bin:$PATH
-ENV=(XDG_CONFIG_HOME="$XDG_CONFIG_HOME" DOCKER_HOST="$WSL_A_HOST" DOCKER_CONFIG="$DOCKER_CONFIG"
-     WS_LAUNCH_REGISTRY="$WSL_REGISTRY_URL")
+tui_peer_env
 IMG=wsl-verify-$(uname_ offer):v1
 NAME=$(uname_ offer)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
