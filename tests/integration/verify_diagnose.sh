@@ -15,7 +15,7 @@ up() {
   "$WS_BIN" up "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null; rc=$?
   secs=$((($(date +%s%N) - t0) / 1000000000)); out=$(cat "$T_TMP/out"); err=$(cat "$T_TMP/err")
 }
-within() { [ "$secs" -le "$1" ] && ok || bad "$2: took $secs s, bound $1 s"; }
+within() { echo "  $2: $secs s (bound $1 s)"; [ "$secs" -le "$1" ] && ok || bad "$2: took $secs s, bound $1 s"; }
 images=()
 # derive TAG CMD...: an image made from the stand-in by running CMD in it as
 # root, with the stand-in's user and entrypoint back (extra --change in CHANGES).
