@@ -132,10 +132,49 @@ static void flush_states(struct progress *pg, const struct runner *r, size_t lim
 	}
 }
 
+/* Not a tty: how often the waiting reason last written was seen again. */
+static void wait_flush(struct progress *pg)
+{
+	if (pg->wait_count > 1)
+		fprintf(stderr, "    (the line above %d times in %lld s)\n", pg->wait_count,
+			pg->wait_elapsed - pg->wait_first);
+	pg->wait_count = 0;
+	pg->wait_reason[0] = '\0';
+}
+
+/* The wait for Docker inside: on a terminal one line redrawn in place; in
+ * a log each reason once, then its count when it changes. */
+static void wait_line(struct progress *pg, const struct run_wait *w, const char *act)
+{
+	if (pg->tty) {
+		char *clean = cli_clean(act);
+		fprintf(stderr, "\r\033[2K%s", clean);
+		free(clean);
+		pg->bar_shown = 1;
+		return;
+	}
+	char reason[sizeof(pg->wait_reason)];
+	snprintf(reason, sizeof(reason), "%s", w->reason ? w->reason : "");
+	if (pg->wait_count && !strcmp(reason, pg->wait_reason)) {
+		pg->wait_count = w->count;
+		pg->wait_elapsed = w->elapsed_s;
+		return;
+	}
+	wait_flush(pg);
+	snprintf(pg->wait_reason, sizeof(pg->wait_reason), "%s", reason);
+	pg->wait_count = w->count;
+	pg->wait_first = pg->wait_elapsed = w->elapsed_s;
+	char *clean = cli_clean(reason);
+	fprintf(stderr, "verifying Docker inside (bound %lld s): %s\n", w->bound_s, clean);
+	free(clean);
+}
+
 void progress_update(struct progress *pg, struct runner *r)
 {
 	size_t n = runner_nsteps(r);
 	const struct strvec *log = runner_log(r);
+	if (!runner_wait(r)->active)
+		wait_flush(pg); /* the count of the last waiting line, before what follows */
 	if (pg->log_seen > log->n)
 		pg->log_seen = 0;
 	for (; pg->log_seen < log->n; pg->log_seen++) {
@@ -163,6 +202,12 @@ void progress_update(struct progress *pg, struct runner *r)
 		}
 	const char *act = runner_activity(r);
 	enum run_phase ph = runner_phase(r);
+	const struct run_wait *w = runner_wait(r);
+	if (ph == PHASE_VERIFY && w->active) {
+		wait_line(pg, w, act);
+		fflush(stderr);
+		return;
+	}
 	if ((ph == PHASE_VERIFY || ph == PHASE_ROLLBACK) && strcmp(act, pg->last_activity) && *act) {
 		snprintf(pg->last_activity, sizeof(pg->last_activity), "%s", act);
 		clear_bar(pg);
@@ -192,5 +237,6 @@ void progress_update(struct progress *pg, struct runner *r)
 void progress_done(struct progress *pg)
 {
 	clear_bar(pg);
+	wait_flush(pg);
 	fflush(stderr);
 }

@@ -15,6 +15,9 @@ struct progress {
 	int shown[PROGRESS_MAX_STEPS];
 	int bar_shown;
 	char last_activity[256];
+	char wait_reason[256];    /* not a tty: the waiting reason last written */
+	int wait_count;           /* ... and how often it was seen */
+	long long wait_first, wait_elapsed;
 };
 
 void progress_init(struct progress *pg, const struct cli *cli);

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_progress.h"
+#include "launch/modes.h"
 #include "run/runner.h"
 #include "base/strbuf.h"
 
@@ -133,6 +134,11 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 			add(&plan, "start", s->sidecars.v[i], ROLE_SIDECAR, NULL);
 		add(&plan, "start", label, ROLE_WORKSPACE, NULL);
 		plan.ws_name = xstrdup(label);
+		/* What verification watches: the mode's inner dockerd, the sidecar. */
+		const struct mode *m = s->mode ? mode_by_name(s->mode) : NULL;
+		plan.mode = mode_id_of(m);
+		if (s->sidecars.n)
+			plan.sidecar = xstrdup(s->sidecars.v[0]);
 		char *pub = s->options ? launch_option(s->options, "publish") : NULL;
 		if (pub && strcmp(pub, "none"))
 			publish_parse(pub, &plan.publish, NULL);
@@ -170,6 +176,11 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 		rc = EXIT_INTERRUPTED;
 	} else {
 		rc = cli_fail(what, "%s", res->message ? res->message : "failed");
+		if (res->hint) {
+			char *h = cli_clean(res->hint);
+			fprintf(stderr, "  %s\n", h);
+			free(h);
+		}
 	}
 out:
 	runner_free(r);

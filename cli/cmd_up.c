@@ -79,7 +79,7 @@ static const struct cmd_flag up_flags[] = {
 	[F_YES] = { "yes", 0, 0, NULL, "do not ask for confirmation" },
 	[F_DRY_RUN] = { "dry-run", 0, 0, NULL, "check and show the plan, run nothing" },
 	[F_FORCE] = { "force", 0, 0, NULL, "launch even when a check fails" },
-	[F_KEEP] = { "keep", 0, 0, NULL, "keep what was created when a step fails (no rollback)" },
+	[F_KEEP] = { "keep", 0, 0, NULL, "keep what was created when a step or verification fails (no rollback)" },
 	[F_ADOPT] = { "adopt", 0, 0, NULL, "use existing volumes of the launch's names that it did not create" },
 	[F_RECREATE] = { "recreate", 0, 0, NULL,
 			 "replace the launch's containers when they were made with other options (volumes are kept)" },
@@ -231,6 +231,11 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 	} else {
 		rc = cli_fail("up", "%s", res->message ? res->message : "failed");
+		if (res->hint) {
+			char *h = cli_clean(res->hint);
+			fprintf(stderr, "  %s\n", h);
+			free(h);
+		}
 		for (size_t i = 0; i < res->leftovers.n; i++) {
 			char *m = cli_clean(res->leftovers.v[i]);
 			fprintf(stderr, "  left: %s\n", m);
@@ -269,9 +274,11 @@ const struct command cmd_up_entry = {
 	  "Runs the checks (a failing check stops the launch; --force overrides), shows\n"
 	  "the plan and asks on a terminal (--yes skips), runs each step, then verifies\n"
 	  "that the workspace runs, that `docker version` inside reaches a daemon and that\n"
-	  "the web port answers.  Objects of the same launch are reused; objects with the\n"
-	  "same name that ws-launch did not create stop the launch untouched.  A failing\n"
-	  "step rolls back what this run created (--keep keeps it); Ctrl-C cancels the\n"
+	  "GET /healthz on the web port answers 2xx (--verify-http PATH), stopping with\n"
+	  "the reason as soon as it cannot work.  Objects of the same launch are reused;\n"
+	  "objects with the same name that ws-launch did not create stop the launch\n"
+	  "untouched.  A failing step or verification rolls back what this run created\n"
+	  "(--keep keeps it for inspection); Ctrl-C cancels the\n"
 	  "step, rolls back and exits 130.  Without MODE the recommended mode is used.",
 	up_flags, 1, 0,
 };

@@ -53,7 +53,7 @@ static void start_run(struct app *app, int recreate)
 	struct err e;
 	const char *docker = getenv("WS_LAUNCH_DOCKER");
 	struct runner_config cfg = { .plan = &app->plan, .docker = docker && *docker ? docker : NULL,
-				     .recreate = recreate };
+				     .recreate = recreate, .keep_on_verify = 1 };
 	app->runner = runner_new(app->net, &cfg, &e);
 	if (!app->runner) {
 		wizard_status(app, TR_FAIL, "cannot run: %s", e.msg);
@@ -349,6 +349,26 @@ static void show_failure(struct app *app)
 	strbuf_release(&b);
 }
 
+static void rollback_now(struct app *app, const char *unused)
+{
+	(void)unused;
+	runner_rollback(app->runner);
+	us.done_reported = 0;
+	wizard_status(app, TR_PENDING, "rolling back what the launch created…");
+}
+
+/* A failed verification kept what it made: roll it back, or keep it to
+ * look into (the CLI's default and --keep). */
+static void offer_rollback(struct app *app, const struct run_result *r)
+{
+	struct strbuf b = STRBUF_INIT;
+	strbuf_addf(&b, "%s\n\nRoll back what this launch created? y rolls back (as 'ws-launch up' does); n keeps "
+		    "it to look into ('docker logs %s'; D takes it down later).", r->message ? r->message : "",
+		    app->plan.ws_name ? app->plan.ws_name : "NAME");
+	overlay_confirm(app, "Verification failed", b.buf, rollback_now);
+	strbuf_release(&b);
+}
+
 static unsigned run_poll(struct app *app)
 {
 	if (wizard_top(app) != &screen_run || !app->runner)
@@ -369,7 +389,9 @@ static unsigned run_poll(struct app *app)
 			else
 				wizard_status(app, TR_FAIL, "%s", r->message ? r->message : "the launch failed");
 		}
-		if (!r->ok && !r->cancelled && app->ov.kind == OV_NONE && !app->quit_after_run)
+		if (!r->ok && r->kept && app->ov.kind == OV_NONE && !app->quit_after_run)
+			offer_rollback(app, r);
+		else if (!r->ok && !r->cancelled && app->ov.kind == OV_NONE && !app->quit_after_run)
 			show_failure(app); /* v opens it again */
 		return R_DRAW;
 	}

@@ -3,7 +3,9 @@
  * capabilities --privileged needs), the daemon is asked the real question:
  * `docker run --rm --entrypoint true` of the workspace image, already
  * present, with the privileges the mode gives its containers (sysbox's
- * runtime, --privileged, the socket and its group).  The container is
+ * runtime, --privileged, the socket and its group); in the modes whose
+ * dockerd runs in the workspace the trial also looks for the dockerd binary
+ * in the image (deep_command).  The container is
  * removed by docker (--rm); it carries the label ws-launch.deep so that one
  * left by a killed check can be found (checks_internal.h). */
 #include "checks_internal.h"
@@ -17,8 +19,28 @@
 #include <unistd.h>
 
 #define DEEP_TIMEOUT_MS 60000L
+#define DEEP_NO_DOCKERD 86   /* the trial's exit code: the image has no dockerd */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static void start_deep(struct checker *c);
+
+static int runs_dockerd_inside(enum mode_id mode)
+{
+	return mode == MODE_SYSBOX || mode == MODE_PRIVILEGED;
+}
+
+/* What the trial container runs, around the image in ARGV: `true`, or in a
+ * mode whose dockerd runs in the workspace, a look for the dockerd binary
+ * (exit DEEP_NO_DOCKERD without one).  The one place to ask the trial more. */
+static void deep_command(enum mode_id mode, struct strvec *argv, const char *image)
+{
+	if (!runs_dockerd_inside(mode)) {
+		strvec_pushl(argv, "--entrypoint", "true", image, NULL);
+		return;
+	}
+	strvec_pushl(argv, "--entrypoint", "sh", image, "-c", "command -v dockerd >/dev/null 2>&1 || exit " STR(DEEP_NO_DOCKERD), NULL);
+}
 
 void ck_maybe_deep(struct checker *c)
 {
@@ -39,8 +61,7 @@ static void start_deep(struct checker *c)
 	const char *docker = getenv("WS_LAUNCH_DOCKER");
 	struct strvec argv = STRVEC_INIT;
 	struct strbuf privs = STRBUF_INIT;
-	strvec_pushl(&argv, docker && *docker ? docker : "docker", "run", "--rm", "--label", "ws-launch.deep=1",
-		     "--entrypoint", "true", NULL);
+	strvec_pushl(&argv, docker && *docker ? docker : "docker", "run", "--rm", "--label", "ws-launch.deep=1", NULL);
 	strvec_pushf(&argv, "--name=ws-launch-deep-%ld", (long)getpid());
 	switch (c->spec.mode) {
 	case MODE_SYSBOX:
@@ -78,7 +99,7 @@ static void start_deep(struct checker *c)
 		break;
 	}
 	}
-	strvec_push(&argv, spec_get(&c->spec, OPT_IMAGE));
+	deep_command(c->spec.mode, &argv, spec_get(&c->spec, OPT_IMAGE));
 	ck_data(c, CK_DEEP, "privileges", "%s", privs.len ? privs.buf : "none");
 	struct err e;
 	struct proc_opts o = { .capture_max = 16384 };
@@ -100,6 +121,10 @@ void ck_finish_deep(struct checker *c)
 	if (p->state == PROC_EXITED && p->code == 0) {
 		ck_set(c, CK_DEEP, CHECK_PASS, NULL, "a trial container with %s started, ran and was removed",
 		       privs ? privs : "the mode's privileges");
+	} else if (p->state == PROC_EXITED && p->code == DEEP_NO_DOCKERD && runs_dockerd_inside(c->spec.mode)) {
+		ck_set(c, CK_DEEP, CHECK_FAIL, "use an image with Docker inside (the Kloud image has it), or a mode that "
+		       "needs none (socket, dind)", "the image %s has no dockerd, which %s mode runs inside the workspace",
+		       spec_get(&c->spec, OPT_IMAGE), c->spec.mode == MODE_SYSBOX ? "sysbox" : "privileged");
 	} else {
 		/* The daemon's own line, not the CLI's advice. */
 		const struct strbuf *b = p->err.len ? &p->err : &p->out;

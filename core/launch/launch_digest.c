@@ -27,7 +27,8 @@ void launch_normalise(const struct spec *s, struct strbuf *out)
 	strbuf_addf(out, "mode=%s", m ? m->name : "?");
 	for (int i = 0; i < OPT__COUNT; i++) {
 		const struct option_def *d = &option_table[i];
-		if (d->id == OPT_PULL || d->id == OPT_DETACH || d->id == OPT_MINIMAL || !option_applies(d, s->mode))
+		if (d->id == OPT_PULL || d->id == OPT_DETACH || d->id == OPT_MINIMAL || d->id == OPT_VERIFY_HTTP ||
+		    !option_applies(d, s->mode))
 			continue;
 		const char *v = spec_get(s, d->id);
 		strbuf_addf(out, " %s=", d->key);

@@ -55,6 +55,17 @@ static int check_publish(const char *v, struct err *e)
 	return publish_parse(v, &p, e);
 }
 
+/* The web check's path: absolute, printable, no spaces (it goes into a URL). */
+static int check_http_path(const char *v, struct err *e)
+{
+	if (v[0] != '/')
+		return err_set(e, "must start with '/' (a path on the web port, e.g. /healthz)");
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '#')
+			return err_set(e, "a URL path has no spaces, control characters or '#'");
+	return 0;
+}
+
 static int check_gid(const char *v, struct err *e)
 {
 	return validate_gid(v, NULL, e);
@@ -168,6 +179,10 @@ const struct option_def option_table[OPT__COUNT] = {
 		.key = "dind.certs_volume", .label = "Client certs volume", .type = OT_STRING,
 		.modes = M(DIND), .flags = OF_ADVANCED, .def = "ws-dind-certs", .check = check_volume_name,
 		.meta = "NAME", .help = "volume sharing the sidecar's TLS client certificates" },
+	[OPT_VERIFY_HTTP] = { .id = OPT_VERIFY_HTTP, .flag = "verify-http", .key = "verify_http",
+		.label = "Web check path", .type = OT_STRING, .modes = ALL, .flags = OF_ADVANCED | OF_NONE_OK,
+		.def = "/healthz", .check = check_http_path, .meta = "PATH",
+		.help = "path that must answer 2xx on the web port (none: any answer)" },
 };
 
 const struct option_def *option_get(enum opt_id id)

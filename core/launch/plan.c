@@ -32,6 +32,8 @@ void plan_release(struct plan *p)
 	free(p->digest);
 	free(p->options);
 	free(p->ws_name);
+	free(p->web_path);
+	free(p->sidecar);
 	strvec_release(&p->warnings);
 	strvec_release(&p->notes);
 	plan_init(p);
@@ -186,13 +188,17 @@ void plan_from_launch(struct plan *p, const struct launch *l)
 	p->options = l->options ? xstrdup(l->options) : NULL;
 	for (size_t i = 0; i < l->ncontainers; i++) {
 		const struct container *c = l->containers[i];
-		if (c->role != ROLE_WORKSPACE)
+		if (c->role != ROLE_WORKSPACE) {
+			if (c->name && !p->sidecar)
+				p->sidecar = xstrdup(c->name);
 			continue;
+		}
 		if (c->name && l->label)
 			p->ws_name = xstrdup(c->name);
 		const struct run_opt *pub = container_find(c, RK_PUBLISH, NULL);
 		if (pub)
 			publish_parse(pub->a, &p->publish, NULL);
+		p->web_tls = container_find(c, RK_ENV, "WS_SERVER_SSL_CERT") != NULL;
 	}
 	for (size_t i = 0; i < l->networks.n; i++) {
 		const char *net = l->networks.v[i];
@@ -258,5 +264,6 @@ int plan_build(struct plan *p, const struct spec *s, const struct facts *f, stru
 		return -1;
 	plan_from_launch(p, &l);
 	launch_release(&l);
+	p->web_path = xstrdup(spec_is_none(s, OPT_VERIFY_HTTP) ? "" : spec_get(s, OPT_VERIFY_HTTP));
 	return 0;
 }

@@ -37,6 +37,11 @@ struct plan {
 	char *ws_name;         /* the workspace container to verify; NULL: unnamed or
 				* unlabelled (docs form), not verified */
 	struct publish publish; /* its web port (publish.host_port 0: not published) */
+	char *web_path;        /* the web check's path (--verify-http), which must answer
+				* 2xx; NULL: "/healthz"; "" (none): any answer on "/" */
+	int web_tls;           /* the workspace serves TLS (WS_SERVER_SSL_CERT is set) */
+	char *sidecar;         /* the dind sidecar's name, NULL without one (verification
+				* reports its state when docker inside fails) */
 	struct step *steps;
 	size_t n;
 	struct strvec warnings;

@@ -84,67 +84,16 @@ void rn_set_message(struct runner *r, const char *fmt, ...)
 	rn_changed(r);
 }
 
-char *rn_last_line(const struct strbuf *sb)
-{
-	const char *end = sb->buf + sb->len;
-	while (end > sb->buf && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-		end--;
-	const char *start = end;
-	while (start > sb->buf && start[-1] != '\n')
-		start--;
-	char *s = xstrndup(start, (size_t)(end - start));
-	for (char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			*p = ' ';
-	return s;
-}
-
-/* What the docker CLI's failure says in the daemon's own words: the
- * "Error response from daemon: ..." line whole (without the CLI's
- * "docker: " prefix), else the last line that is not the CLI's advice
- * ("Run 'docker run --help' for more information", "See '...'").
- * Control characters become spaces.  malloc'd, "" when there is none. */
-char *rn_daemon_words(const struct strbuf *sb)
-{
-	const char *best = NULL, *fallback = NULL;
-	size_t best_len = 0, fallback_len = 0;
-	const char *p = sb->buf, *end = sb->buf + sb->len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		while (len && (p[len - 1] == '\r' || p[len - 1] == ' '))
-			len--;
-		const char *hit = NULL;
-		for (size_t k = 0; !hit && k + 27 <= len; k++)
-			if (!memcmp(p + k, "Error response from daemon:", 27))
-				hit = p + k;
-		if (hit) {
-			best = hit;
-			best_len = len - (size_t)(hit - p);
-		} else if (len && strncmp(p, "Run '", 5) && strncmp(p, "See '", 5)) {
-			fallback = p;
-			fallback_len = len;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	if (!best) {
-		best = fallback;
-		best_len = fallback_len;
-	}
-	char *s = best ? xstrndup(best, best_len) : xstrdup("");
-	for (char *q = s; *q; q++)
-		if ((unsigned char)*q < 0x20)
-			*q = ' ';
-	return s;
-}
-
 /* ---- children -------------------------------------------------------------- */
 
 
 int rn_start_child(struct runner *r, enum child_kind kind, const char *const *argv, const char *label)
 {
 	struct err e;
-	struct proc_opts o = { .on_line = rn_on_child_line, .ctx = r, .capture_max = 256 * 1024 };
+	/* Verification's children are read by runner_verify.c/runner_diagnose.c. */
+	int verifying = kind == CH_EXEC || kind == CH_LOGS || kind == CH_DIAG;
+	struct proc_opts o = { .on_line = verifying ? rn_verify_child_line : rn_on_child_line, .ctx = r,
+			       .capture_max = 256 * 1024 };
 	/* argv[0] is "docker" in every plan; honour the configured client. */
 	struct strvec v = STRVEC_INIT;
 	for (size_t i = 0; argv[i]; i++)
@@ -202,11 +151,15 @@ static void child_finished(struct runner *r)
 	int rerun = 0;
 	r->child_running = 0;
 	r->sub = SUB_IDLE;
-	struct proc *p = &r->child;
+	/* The finished child moves out: what handles it may start the next. */
+	struct proc done = r->child;
+	struct proc *p = &done;
+	enum child_kind kind = r->child_kind;
+	proc_init(&r->child);
 	char desc[256];
 	proc_describe(p, desc, sizeof(desc));
 	int ok = p->state == PROC_EXITED && p->code == 0;
-	switch (r->child_kind) {
+	switch (kind) {
 	case CH_STEP: {
 		size_t i = r->cur;
 		r->pull.active = 0;
@@ -287,40 +240,19 @@ static void child_finished(struct runner *r)
 		break;
 	}
 	case CH_EXEC:
-		if (r->cancel)
-			break;
-		if (ok && p->out.len) {
-			free(r->result.inner_version);
-			r->result.inner_version = rn_last_line(&p->out);
-			rn_logf(r, "[verify] docker inside the workspace reaches Docker %s", r->result.inner_version);
-			r->vstage = V_HTTP;
-			r->vtries = 0;
-			rn_verify_next(r);
-			break;
-		}
-		free(r->last_error);
-		{
-			char *last = rn_last_line(p->err.len ? &p->err : &p->out);
-			r->last_error = xasprintf("docker version inside: %s%s%s", desc, *last ? ": " : "", last);
-			free(last);
-		}
-		if (strstr(p->err.buf, "is not running")) {
-			r->vstage = V_INSPECT;
-			rn_verify_next(r);
-		} else if (proc_now_ms() >= r->vdeadline) {
-			rn_verify_fail(r, "docker does not work inside the workspace after %ld s: %s",
-				    r->verify_ms / 1000, r->last_error);
-		} else {
-			r->sub = SUB_WAIT;
-			r->wake_ms = proc_now_ms() + rn_retry_delay(r);
-		}
+		if (!r->cancel)
+			rn_verify_exec_done(r, p, ok, desc);
 		break;
 	case CH_LOGS:
-		rn_verify_fail(r, "%s", r->last_error ? r->last_error : "the workspace is not running");
+		if (!r->cancel)
+			rn_verify_logs_done(r);
+		break;
+	case CH_DIAG:
+		if (!r->cancel)
+			rn_verify_probe_done(r, p);
 		break;
 	}
-	proc_release(p);
-	proc_init(p);
+	proc_release(&done);
 	if (rerun)
 		rn_run_step_now(r, r->cur);
 }
@@ -417,6 +349,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	r->adopt = cfg->adopt;
 	r->recreate = cfg->recreate;
 	r->keep = cfg->keep;
+	r->keep_on_verify = cfg->keep_on_verify;
 	r->down = cfg->down;
 	r->verify_ms = cfg->verify_timeout_ms > 0 ? cfg->verify_timeout_ms : VERIFY_DEFAULT_MS;
 	r->grace_ms = cfg->step_grace_ms > 0 ? cfg->step_grace_ms : GRACE_DEFAULT_MS;
@@ -430,6 +363,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	strbuf_init(&r->pullbuf);
 	strvec_init(&r->log);
 	strvec_init(&r->override);
+	strvec_init(&r->diag.logs);
 	strvec_init(&r->result.changes);
 	strvec_init(&r->result.leftovers);
 	proc_init(&r->child);
@@ -439,6 +373,7 @@ struct runner *runner_new(struct net *net, const struct runner_config *cfg, stru
 	/* The workspace to verify and its web port: the plan says (typed). */
 	if (cfg->plan->ws_name)
 		r->ws_name = xstrdup(cfg->plan->ws_name);
+	r->web_path = xstrdup(cfg->plan->web_path ? cfg->plan->web_path : "/healthz");
 	if (cfg->plan->publish.host_port) {
 		r->pub = cfg->plan->publish;
 		r->published = 1;
@@ -488,7 +423,7 @@ int runner_timeout_ms(struct runner *r)
 		if (t < 0 || w < t)
 			t = w;
 	}
-	if (r->child_running && r->child_kind == CH_EXEC) {
+	if (r->child_running && (r->child_kind == CH_EXEC || r->child_kind == CH_DIAG)) {
 		long long d = r->child.started_ms + EXEC_TRY_MS - proc_now_ms();
 		int w = d < 0 ? 0 : (int)d;
 		if (t < 0 || w < t)
@@ -504,7 +439,7 @@ void runner_pump(struct runner *r)
 	if (r->child_running) {
 		proc_pump(&r->child);
 		proc_reap(&r->child);
-		if (r->child_kind == CH_EXEC && !r->child.cancelled &&
+		if ((r->child_kind == CH_EXEC || r->child_kind == CH_DIAG) && !r->child.cancelled &&
 		    proc_now_ms() - r->child.started_ms > EXEC_TRY_MS)
 			proc_cancel(&r->child, 1000);
 		proc_tick(&r->child);
@@ -541,7 +476,7 @@ void runner_cancel(struct runner *r)
 		 * stopped, and could make its object after the undo: it is
 		 * let finish (bounded by the grace), then undone. */
 		proc_cancel_later(&r->child, (int)r->grace_ms, (int)r->grace_ms);
-	else if (r->child_running && (r->child_kind == CH_STEP || r->child_kind == CH_EXEC || r->child_kind == CH_LOGS))
+	else if (r->child_running && r->child_kind != CH_UNDO)
 		proc_cancel(&r->child, (int)r->grace_ms);
 	if (r->sub == SUB_PROBE || r->sub == SUB_PULL) {
 		net_cancel(r->net, r->net_id);
@@ -592,6 +527,11 @@ const char *runner_activity(const struct runner *r)
 	return r->activity.buf;
 }
 
+const struct run_wait *runner_wait(const struct runner *r)
+{
+	return &r->wait;
+}
+
 void runner_free(struct runner *r)
 {
 	if (!r)
@@ -613,7 +553,11 @@ void runner_free(struct runner *r)
 	endpoint_release(&r->ep);
 	free(r->docker);
 	free(r->ws_name);
+	free(r->web_path);
+	free(r->web_url);
+	rn_diag_release(r);
 	free(r->last_error);
+	free(r->result.hint);
 	free(r->result.message);
 	free(r->result.container_id);
 	free(r->result.url);

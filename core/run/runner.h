@@ -22,8 +22,11 @@
  * (Ctrl-C) cancels the running step (SIGTERM, then SIGKILL) and rolls back
  * the same way.  After the steps, verification: the workspace container is
  * running; `docker exec NAME docker version` reaches a daemon (retried while
- * an inner or sidecar daemon starts, up to verify_timeout_ms); the published
- * web port answers HTTP.
+ * an inner or sidecar daemon starts, up to verify_timeout_ms, and stopped
+ * at once with a diagnosis when the workspace shows it cannot work:
+ * runner_diagnose.c); GET /healthz (the plan's web_path) on the published
+ * web port answers 2xx.  A failed verification rolls back what the run
+ * made, like a failed step, unless keep.
  *
  * Ownership: the runner copies nothing from the plan it does not need;
  * the plan must outlive the runner.  Results belong to the runner.
@@ -87,6 +90,21 @@ struct run_result {
 				   * says "rolled back" only when this is empty */
 	struct strvec changes;    /* then: what changed, one option per line
 				   * (launch_diff: "publish A → B") */
+	int verify_failed;        /* the steps ran, verification failed (message:
+				   * the diagnosis; rolled back unless keep) */
+	int kept;                 /* ... and what the run made was kept (keep,
+				   * keep_on_verify): runner_rollback() undoes it */
+	char *hint;               /* where to look next, one line, or NULL */
+};
+
+/* While verification waits for Docker inside: what the last try said and
+ * how often in a row ("verifying Docker inside: 12 s of 90 s — REASON"). */
+struct run_wait {
+	int active;               /* waiting now */
+	char *reason;             /* the last try's error, sanitised */
+	int count;                /* tries in a row that said REASON */
+	long long since_ms;       /* the first of them */
+	long long elapsed_s, bound_s;
 };
 
 struct runner_config {
@@ -104,6 +122,9 @@ struct runner_config {
 	int recreate;             /* a container of the launch made with other
 				   * options is removed and run again (volumes and
 				   * networks are kept); else the run stops there */
+	int keep_on_verify;       /* a failed verification keeps what was made and
+				   * the caller offers both: runner_rollback() or
+				   * keep it (the wizard); a failed step still rolls back */
 };
 
 struct runner;
@@ -115,6 +136,10 @@ int runner_timeout_ms(struct runner *r);
 void runner_pump(struct runner *r);
 int runner_done(const struct runner *r);
 unsigned runner_generation(const struct runner *r);
+/* After a failed verification that kept what the run made (keep or
+ * keep_on_verify): undo it now, newest first, as a rollback would have;
+ * the runner is not done until it has.  No-op in any other state. */
+void runner_rollback(struct runner *r);
 /* Cancels the running step and rolls back (idempotent). */
 void runner_cancel(struct runner *r);
 enum run_phase runner_phase(const struct runner *r);
@@ -125,8 +150,10 @@ const struct run_step *runner_step(const struct runner *r, size_t i);
 const struct strvec *runner_log(const struct runner *r);
 const struct run_pull *runner_pull(const struct runner *r);
 const struct run_result *runner_result(const struct runner *r);
-/* Current activity in one line ("verifying: docker version inside (try 3)"). */
+/* Current activity in one line ("verifying Docker inside: 12 s of 90 s — ..."). */
 const char *runner_activity(const struct runner *r);
+/* The wait for Docker inside (active 0 when not waiting). */
+const struct run_wait *runner_wait(const struct runner *r);
 void runner_free(struct runner *r);
 /* Blocking wrapper for the CLI: ON_LINE (may be NULL) sees each new log
  * line; returns when done.  *INTERRUPTED is polled each turn: when it

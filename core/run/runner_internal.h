@@ -1,7 +1,10 @@
 /* runner_internal.h - what the parts of the runner share (runner.c: steps,
  * children, rollback and the loop; runner_probe.c: what exists before a
- * step; runner_pull.c: pulls and their progress; runner_verify.c: docker
- * inside and the web port).  Not for use outside core/run/runner*.c. */
+ * step; runner_pull.c: pulls and their progress; runner_verify.c: the
+ * verification stages, docker inside and the web check; runner_diagnose.c:
+ * what watches the workspace while docker inside does not answer;
+ * runner_text.c: lines of children's output).  Not for use outside
+ * core/run/runner*.c. */
 #ifndef WS_RUNNER_INTERNAL_H
 #define WS_RUNNER_INTERNAL_H
 
@@ -10,6 +13,7 @@
 #include "engine/engine.h"
 #include "base/proc.h"
 #include "base/strbuf.h"
+#include "base/strvec.h"
 
 #define LOG_MAX 2000
 #define VERIFY_DEFAULT_MS 90000L
@@ -17,6 +21,7 @@
 #define VERIFY_RETRY_MIN_MS 100L  /* first retry; doubles up to the max */
 #define VERIFY_RETRY_MAX_MS 1000L
 #define EXEC_TRY_MS 20000L
+#define DIAG_EVERY_MS 2000L    /* verification: a watch or probe at most this often */
 #define PULL_STALL_MS 120000L
 #define PULL_LINE_MAX (1 << 20)
 #define PULL_LAYERS_MAX 4096   /* layers tracked per pull: memory stays bounded */
@@ -31,9 +36,25 @@ enum sub {
 	SUB_WAIT,    /* timer until the next try */
 };
 
-enum child_kind { CH_STEP, CH_UNDO, CH_EXEC, CH_LOGS };
+enum child_kind { CH_STEP, CH_UNDO, CH_EXEC, CH_LOGS, CH_DIAG };
 
+/* The verification stages, in order (runner_verify.c says how to add one). */
 enum vstage { V_INSPECT, V_EXEC, V_HTTP, V_DONE };
+
+enum diag_probe { DIAG_NONE, DIAG_DOCKERD, DIAG_SOCKET };
+
+/* What watches the workspace (runner_diagnose.c); strings are owned. */
+struct diag {
+	enum diag_probe probe;     /* the probe inside in flight (CH_DIAG) */
+	long long next_ms;         /* no probe inside before this */
+	long long dockerd_down_ms; /* dockerd first seen not running; 0: running or not seen */
+	char *watching;            /* the container whose state is asked */
+	char *verdict;             /* certain: what is wrong (CH_LOGS then adds the log) */
+	char *logs_of, *logs_last; /* CH_LOGS: whose logs, their last line */
+	struct strvec logs;        /* CH_LOGS: "TIMESTAMP line", both streams */
+	char *image;               /* the workspace's image (inspect) */
+	char *socket;              /* the socket path inside that was refused */
+};
 
 struct layer {
 	char *id;
@@ -46,6 +67,7 @@ struct runner {
 	struct net *net;
 	const struct plan *plan;
 	int keep;
+	int keep_on_verify;
 	int adopt;
 	int down;
 	long verify_ms, grace_ms;
@@ -84,10 +106,15 @@ struct runner {
 	int vtries;
 	long long vdeadline;
 	long long wake_ms;
+	long long vstart_ms;
 	char *ws_name;
 	char *last_error;
 	struct publish pub;
 	int published;
+	char *web_path;         /* "/healthz", --verify-http; "": any answer on / */
+	char *web_url;          /* the web check's URL */
+	struct run_wait wait;   /* the waiting line (runner_wait) */
+	struct diag diag;
 
 	/* pull */
 	struct run_pull pull;
@@ -115,9 +142,22 @@ void rn_start_pull(struct runner *r, size_t i);
 void rn_run_step_now(struct runner *r, size_t i);
 void rn_begin_step(struct runner *r, size_t i);
 void rn_verify_fail(struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rn_verify_pass(struct runner *r, enum vstage next);
 long rn_retry_delay(struct runner *r);
+void rn_verify_retry(struct runner *r);
+void rn_verify_waiting(struct runner *r, const char *reason);
 void rn_verify_next(struct runner *r);
 void rn_start_verify(struct runner *r);
+void rn_verify_exec_done(struct runner *r, struct proc *p, int ok, const char *desc);
+void rn_verify_exec_again(struct runner *r);
+/* runner_diagnose.c */
+void rn_diagnose(struct runner *r, const struct strbuf *err);
+void rn_watch_container(struct runner *r, const char *name);
+void rn_diagnose_bound(struct runner *r, char *verdict);
+void rn_verify_child_line(void *ctx, enum proc_stream st, const char *line, size_t len);
+void rn_verify_logs_done(struct runner *r);
+void rn_verify_probe_done(struct runner *r, struct proc *p);
+void rn_diag_release(struct runner *r);
 char *rn_last_line(const struct strbuf *sb);
 char *rn_daemon_words(const struct strbuf *sb);
 

@@ -1,27 +1,30 @@
-/* runner_verify.c - after the steps: the workspace runs, docker inside
- * reaches a daemon, the web port answers, within the bound (runner_internal.h). */
+/* runner_verify.c - after the steps, the verification stages (runner_internal.h):
+ *
+ *   V_INSPECT  the workspace container runs (Engine API inspect)
+ *   V_EXEC     `docker exec NAME docker version` reaches a daemon, retried
+ *              until the bound while runner_diagnose.c watches the workspace
+ *              and stops at once when the outcome is certain
+ *   V_HTTP     GET <web path> on the published port answers 2xx
+ *
+ * A stage ends with rn_verify_pass(r, NEXT) or rn_verify_fail(r, ...).
+ * Another stage is a value of enum vstage before V_DONE, a case in
+ * rn_verify_next() that starts its probe, and a completion that calls one
+ * of those two (docs/ARCHITECTURE.md, "Verification"). */
 #include "runner_internal.h"
-#include "engine/endpoint.h"
 #include "engine/engine.h"
-#include "base/imageref.h"
-#include "base/jdoc.h"
-#include "launch/launch.h"
-#include "launch/launch_digest.h"
-#include "launch/options.h"
 #include "base/proc.h"
 #include "base/show.h"
 #include "base/strbuf.h"
-#include "base/ytree.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-
-/* ---- verification ------------------------------------------------------------- */
-
-
+/* The failure message of a failed verification: the diagnosis, then what
+ * happens to the containers; the hint says where to look next.  A first
+ * launch rolls back what this run made (issue: one rule, like a failed
+ * step) unless keep. */
 void rn_verify_fail(struct runner *r, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -29,16 +32,56 @@ void rn_verify_fail(struct runner *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	rn_set_message(r, "%s; the containers were kept for inspection: 'docker logs %s', then "
-		       "'ws-launch down --name %s'",
-		    sb.buf, r->ws_name, r->plan->label ? r->plan->label : r->ws_name);
+	const char *launch = r->plan->label ? r->plan->label : r->ws_name;
+	size_t undoable = 0;
+	for (size_t k = 0; k < r->ndone; k++)
+		undoable += r->steps[r->done_stack[k]].step->undo.n > 0;
+	free(r->result.hint);
+	if (r->keep || r->keep_on_verify || !undoable) {
+		rn_set_message(r, "%s%s", sb.buf, r->keep ? "; kept for inspection (--keep)"
+			       : undoable ? "; kept for inspection" : "");
+		r->result.kept = undoable > 0;
+		r->result.hint = xasprintf("look: 'docker logs %s', 'docker exec -it %s sh'; remove it: "
+					   "'ws-launch down --name %s'", r->ws_name, r->ws_name, launch);
+		r->phase = PHASE_DONE;
+	} else {
+		rn_set_message(r, "%s; rolling back what this run created", sb.buf);
+		r->result.hint = xasprintf("to inspect the workspace after such a failure, run again with --keep "
+					   "(then 'docker logs %s')", r->ws_name);
+		r->phase = PHASE_ROLLBACK; /* advance() undoes the steps, newest first */
+	}
 	strbuf_release(&sb);
 	r->result.ok = 0;
-	r->phase = PHASE_DONE;
+	r->result.verify_failed = 1;
+	r->wait.active = 0;
 	r->vstage = V_DONE;
 	rn_activity(r, "verification failed");
 }
 
+void runner_rollback(struct runner *r)
+{
+	if (!runner_done(r) || !r->result.kept || r->cancel)
+		return;
+	r->result.kept = 0;
+	char *m = r->result.message ? xstrdup(r->result.message) : xstrdup("verification failed");
+	char *k = strstr(m, "; kept for inspection");
+	if (k)
+		*k = '\0';
+	r->keep = r->keep_on_verify = 0;
+	rn_set_message(r, "%s; rolling back what this run created", m);
+	free(m);
+	free(r->result.hint);
+	r->result.hint = NULL;
+	r->phase = PHASE_ROLLBACK; /* runner_pump() undoes the steps */
+	rn_activity(r, "rolling back");
+}
+
+void rn_verify_pass(struct runner *r, enum vstage next)
+{
+	r->vstage = next;
+	r->vtries = 0;
+	rn_verify_next(r);
+}
 
 /* Retries come fast while a daemon or web server is starting, then slower. */
 long rn_retry_delay(struct runner *r)
@@ -48,34 +91,78 @@ long rn_retry_delay(struct runner *r)
 	return d < VERIFY_RETRY_MAX_MS ? d : VERIFY_RETRY_MAX_MS;
 }
 
-static void on_inspect(struct engine_result *res, void *ctx)
+void rn_verify_retry(struct runner *r)
 {
-	struct runner *r = ctx;
-	r->net_id = 0;
-	r->sub = SUB_IDLE;
-	if (r->cancel)
-		return;
-	if (res->status != ENGINE_OK || !res->object || !res->object->exists) {
-		rn_verify_fail(r, "cannot find the workspace container %s: %s", r->ws_name,
-			    res->status != ENGINE_OK ? res->err.msg : "it does not exist");
+	r->sub = SUB_WAIT;
+	r->wake_ms = proc_now_ms() + rn_retry_delay(r);
+}
+
+/* The waiting line: "verifying Docker inside: 12 s of 90 s — REASON";
+ * a reason like the last one counts up instead of being a new one. */
+void rn_verify_waiting(struct runner *r, const char *reason)
+{
+	if (r->wait.reason && !strcmp(r->wait.reason, reason)) {
+		r->wait.count++;
+	} else {
+		free(r->wait.reason);
+		r->wait.reason = xstrdup(reason);
+		show_sanitize(r->wait.reason, strlen(r->wait.reason));
+		r->wait.count = 1;
+		r->wait.since_ms = proc_now_ms();
+	}
+	r->wait.active = 1;
+	r->wait.elapsed_s = (proc_now_ms() - r->vstart_ms) / 1000;
+	r->wait.bound_s = r->verify_ms / 1000;
+	rn_activity(r, "verifying Docker inside: %lld s of %lld s \xe2\x80\x94 %s", r->wait.elapsed_s,
+		    r->wait.bound_s, r->wait.reason);
+}
+
+/* ---- V_EXEC: docker version inside ------------------------------------------- */
+
+void rn_verify_exec_done(struct runner *r, struct proc *p, int ok, const char *desc)
+{
+	if (ok && p->out.len) {
+		r->wait.active = 0;
+		free(r->result.inner_version);
+		r->result.inner_version = rn_last_line(&p->out);
+		rn_logf(r, "[verify] docker inside the workspace reaches Docker %s", r->result.inner_version);
+		rn_verify_pass(r, V_HTTP);
 		return;
 	}
-	free(r->result.container_id);
-	r->result.container_id = res->object->id ? xstrndup(res->object->id, 12) : NULL;
-	if (!res->object->running) {
-		rn_logf(r, "[verify] the workspace is %s; its last log lines:", res->object->status);
-		const char *argv[] = { "docker", "logs", "--tail", "20", r->ws_name, NULL };
-		free(r->last_error);
-		r->last_error = xasprintf("the workspace container is not running (%s)",
-					  res->object->status ? res->object->status : "?");
-		if (rn_start_child(r, CH_LOGS, argv, "logs"))
-			rn_verify_fail(r, "%s", r->last_error);
+	char *last = rn_last_line(p->err.len ? &p->err : &p->out);
+	free(r->last_error);
+	r->last_error = *last ? xstrdup(last) : xstrdup(desc);
+	free(last);
+	rn_verify_waiting(r, r->last_error);
+	/* What watches the workspace decides: certain now, or try again. */
+	rn_diagnose(r, &p->err);
+}
+
+/* Called by the diagnosis when nothing is certain yet. */
+void rn_verify_exec_again(struct runner *r)
+{
+	if (proc_now_ms() >= r->vdeadline) {
+		rn_diagnose_bound(r, xasprintf("docker does not work inside the workspace after %ld s: %s",
+					       r->verify_ms / 1000, r->last_error ? r->last_error : "?"));
 		return;
 	}
-	rn_logf(r, "[verify] container %s is running", r->result.container_id ? r->result.container_id : r->ws_name);
-	r->vstage = V_EXEC;
-	r->vtries = 0;
-	rn_verify_next(r);
+	rn_verify_retry(r);
+}
+
+/* ---- V_HTTP: the web check ---------------------------------------------------- */
+
+/* The body's first line, quoted, escaped and bounded (show.h), malloc'd;
+ * "" when the body is empty. */
+static char *first_line(const struct strbuf *b)
+{
+	size_t n = 0;
+	while (n < b->len && b->buf[n] != '\n' && b->buf[n] != '\r')
+		n++;
+	if (!n)
+		return xstrdup("");
+	char *raw = xstrndup(b->buf, n), *s = show_dup(raw, 120);
+	free(raw);
+	return s;
 }
 
 static void on_http(struct net *net, unsigned id, struct net_reply *rp, void *ctx)
@@ -87,8 +174,9 @@ static void on_http(struct net *net, unsigned id, struct net_reply *rp, void *ct
 	r->sub = SUB_IDLE;
 	if (r->cancel)
 		return;
-	if (rp->result == NET_OK) {
-		rn_logf(r, "[verify] %s answers HTTP %ld", r->result.url, rp->status);
+	int any = !*r->web_path; /* --verify-http none: any answer */
+	if (rp->result == NET_OK && (any || (rp->status >= 200 && rp->status < 300))) {
+		rn_logf(r, "[verify] %s answers HTTP %ld", r->web_url, rp->status);
 		r->vstage = V_DONE;
 		r->result.ok = 1;
 		r->phase = PHASE_DONE;
@@ -99,48 +187,80 @@ static void on_http(struct net *net, unsigned id, struct net_reply *rp, void *ct
 		return;
 	}
 	free(r->last_error);
-	r->last_error = xasprintf("%s: %s", r->result.url, rp->err.msg);
+	if (rp->result == NET_OK) {
+		char *line = first_line(&rp->body);
+		r->last_error = xasprintf("GET %s answers HTTP %ld%s%s", r->web_path, rp->status, *line ? ": " : "",
+					  line);
+		free(line);
+	} else {
+		r->last_error = xasprintf("GET %s: %s", r->web_url, rp->err.msg);
+	}
 	if (proc_now_ms() >= r->vdeadline) {
-		rn_verify_fail(r, "the web port does not answer: %s", r->last_error);
+		rn_verify_fail(r, "the workspace is not serving after %ld s: %s (--verify-http PATH checks another "
+				  "path)", r->verify_ms / 1000, r->last_error);
 		return;
 	}
-	r->sub = SUB_WAIT;
-	r->wake_ms = proc_now_ms() + rn_retry_delay(r);
+	rn_activity(r, "verifying: %s answers 2xx (%s)", r->web_url, r->last_error);
+	long long now = proc_now_ms();
+	if (rp->result != NET_OK && now >= r->diag.next_ms) {
+		/* No answer at all: the workspace may have exited meanwhile. */
+		r->diag.next_ms = now + DIAG_EVERY_MS;
+		rn_watch_container(r, r->ws_name);
+		return;
+	}
+	rn_verify_retry(r);
 }
+
+static void start_http(struct runner *r)
+{
+	if (!r->published || !r->result.url) {
+		r->vstage = V_DONE;
+		r->result.ok = 1;
+		r->phase = PHASE_DONE;
+		rn_set_message(r, "workspace %s is up (no published port), Docker %s inside", r->ws_name,
+			       r->result.inner_version ? r->result.inner_version : "?");
+		rn_activity(r, "done");
+		return;
+	}
+	if (!r->web_url) {
+		/* The launch's TLS setting: https, and the workspace's own
+		 * (self-signed by default) certificate is not verified. */
+		const char *u = r->result.url;
+		if (r->plan->web_tls && !strncmp(u, "http://", 7))
+			r->web_url = xasprintf("https://%s%s", u + 7, *r->web_path ? r->web_path + 1 : "");
+		else
+			r->web_url = xasprintf("%s%s", u, *r->web_path ? r->web_path + 1 : "");
+	}
+	rn_activity(r, "verifying: %s answers", r->web_url);
+	struct net_request req = { .method = NET_GET, .url = r->web_url, .no_proxy = 1, .insecure = r->plan->web_tls,
+				   .connect_timeout_ms = 2000, .timeout_ms = 3000, .max_reply = 1 << 20 };
+	r->net_id = net_start(r->net, &req, on_http, NULL, r);
+	r->sub = SUB_PROBE;
+}
+
+/* ---- the stages ------------------------------------------------------------------ */
 
 void rn_verify_next(struct runner *r)
 {
 	switch (r->vstage) {
 	case V_INSPECT:
 		rn_activity(r, "verifying: the workspace container runs");
-		r->net_id = engine_container(r->net, &r->target, r->ws_name, on_inspect, r);
-		r->sub = SUB_PROBE;
+		rn_watch_container(r, r->ws_name);
 		return;
 	case V_EXEC: {
-		rn_activity(r, "verifying: docker version inside the workspace (try %d)", r->vtries + 1);
+		if (!r->wait.active)
+			rn_activity(r, "verifying: docker inside the workspace reaches a daemon (bound %ld s)",
+				    r->verify_ms / 1000);
 		const char *argv[] = { "docker", "exec", r->ws_name, "docker", "version", "--format",
 				       "{{.Server.Version}}", NULL };
 		if (rn_start_child(r, CH_EXEC, argv, "verify"))
 			rn_verify_fail(r, "cannot run docker exec: %s", r->last_error);
 		return;
 	}
-	case V_HTTP: {
-		if (!r->published || !r->result.url) {
-			r->vstage = V_DONE;
-			r->result.ok = 1;
-			r->phase = PHASE_DONE;
-			rn_set_message(r, "workspace %s is up (no published port), Docker %s inside", r->ws_name,
-				    r->result.inner_version ? r->result.inner_version : "?");
-			rn_activity(r, "done");
-			return;
-		}
-		rn_activity(r, "verifying: %s answers", r->result.url);
-		struct net_request req = { .method = NET_GET, .url = r->result.url, .no_proxy = 1,
-					   .connect_timeout_ms = 2000, .timeout_ms = 3000, .max_reply = 1 << 20 };
-		r->net_id = net_start(r->net, &req, on_http, NULL, r);
-		r->sub = SUB_PROBE;
+	case V_HTTP:
+		r->wait.active = 0;
+		start_http(r);
 		return;
-	}
 	case V_DONE:
 		return;
 	}
@@ -150,7 +270,8 @@ void rn_start_verify(struct runner *r)
 {
 	r->phase = PHASE_VERIFY;
 	r->vstage = V_INSPECT;
-	r->vdeadline = proc_now_ms() + r->verify_ms;
+	r->vstart_ms = proc_now_ms();
+	r->vdeadline = r->vstart_ms + r->verify_ms;
 	if (!r->ws_name) {
 		r->result.ok = 1;
 		r->phase = PHASE_DONE;

@@ -7,7 +7,7 @@
 #               docker-proxy, ssh client, openssl (+ libraries), /etc/docker/daemon.json (iptables off),
 #               /usr/local/lib/wsl/cgroup-rw. Shared by both images: stored/pushed/pulled once.
 #   ws layer    Kloud workspace stand-in: users root + kloud (1000, home /home/kloud, ~/.ssh 0700), group
-#               docker 990 with kloud, entrypoint, setuid helper, start-dockerd, web page.
+#               docker 990 with kloud, entrypoint, setuid helper, start-dockerd, web page and /healthz (200).
 #   dind layer  docker:dind stand-in entrypoint, /certs and /certs/client (1777).
 #
 # Outputs: OUT/{base,ws,dind}.tar (layers), OUT/{ws,dind}-config.json (image configs; their sha256 is the
@@ -60,6 +60,7 @@ printf 'root:x:0:\ndocker:x:990:kloud\nkloud:x:1000:\n' >"$W/etc/group"
 install -m 0755 "$I/ws/ws-entrypoint" "$W/usr/local/bin/ws-entrypoint"
 install -m 0755 "$I/ws/start-dockerd" "$W/usr/local/lib/wsl/start-dockerd"
 install -m 0644 "$I/ws/index.html" "$W/var/www/workspace/index.html"
+install -m 0644 "$I/ws/healthz" "$W/var/www/workspace/healthz"   # GET /healthz: 200, as the real image (chart probes)
 gcc -static -O2 -o "$W/usr/local/sbin/wsl-rootcmd" "$I/ws/wsl-rootcmd.c"
 chmod 4755 "$W/usr/local/sbin/wsl-rootcmd"
 chmod 0700 "$W/home/kloud/.ssh"

@@ -11,6 +11,7 @@
 #                                              (GENERATE=1 rewrites it)
 #   tui_exited [SECONDS]                       until ws-launch has exited; sets $tui_rc
 #   tui_stop                                   kill the tmux server
+#   tui_peer_env                               docker + ENV for the harness (after peers.sh)
 #
 # The pane runs `stty -a` before and after ws-launch, so a test can check
 # that the terminal was restored (tui_stty_same).
@@ -165,4 +166,15 @@ tui_err_clean() {
   if [ ! -s "$TUI_DIR/err" ] || ! grep -qv '^warning: \|^note: ' "$TUI_DIR/err"; then ok; else
     bad "$1: unexpected stderr: $(head -20 "$TUI_DIR/err")"
   fi
+}
+
+# tui_peer_env: for tests against the harness (after peers.sh): docker on
+# PATH as the harness's client, and ENV, the variables ws-launch needs to
+# talk to daemon A and the registry (pass "${ENV[@]}" to tui_start).
+tui_peer_env() {
+  mkdir -p "$T_TMP/bin"
+  ln -sf "$WSL_DOCKER" "$T_TMP/bin/docker"
+  export PATH=$T_TMP/bin:$PATH
+  ENV=(XDG_CONFIG_HOME="$XDG_CONFIG_HOME" DOCKER_HOST="$WSL_A_HOST" DOCKER_CONFIG="$DOCKER_CONFIG"
+       WS_LAUNCH_REGISTRY="$WSL_REGISTRY_URL")
 }
