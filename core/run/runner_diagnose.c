@@ -179,7 +179,7 @@ static void on_state(struct engine_result *res, void *ctx)
 		if (r->vstage == V_INSPECT) {
 			rn_logf(r, "[verify] container %s is running",
 				r->result.container_id ? r->result.container_id : r->ws_name);
-			rn_verify_pass(r, V_EXEC);
+			rn_verify_pass_later(r, V_EXEC);
 		} else if (r->vstage == V_HTTP) {
 			rn_verify_retry(r); /* the web check's watch: still running */
 		} else {
@@ -369,4 +369,15 @@ void rn_diag_release(struct runner *r)
 	free(r->diag.socket);
 	strvec_release(&r->diag.logs);
 	free(r->wait.reason);
+}
+
+/* Called by the diagnosis when nothing is certain yet. */
+void rn_verify_exec_again(struct runner *r)
+{
+	if (proc_now_ms() >= r->vdeadline) {
+		rn_diagnose_bound(r, xasprintf("docker does not work inside the workspace after %ld s: %s",
+					       r->verify_ms / 1000, r->last_error ? r->last_error : "?"));
+		return;
+	}
+	rn_verify_retry(r);
 }

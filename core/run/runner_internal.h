@@ -92,6 +92,10 @@ struct runner {
 	struct proc child;
 	enum child_kind child_kind;
 	int child_running;
+	/* Where a child's lines go, set by runner_new (runner.c): a step's
+	 * (runner_pull.c) and verification's (runner_diagnose.c). */
+	void (*on_step_line)(void *ctx, enum proc_stream st, const char *line, size_t len);
+	void (*on_verify_line)(void *ctx, enum proc_stream st, const char *line, size_t len);
 	struct strvec override; /* argv used instead of the step's (docker start) */
 	int recreate;
 	int replacing;          /* override removes a container made with other options */
@@ -143,6 +147,7 @@ void rn_run_step_now(struct runner *r, size_t i);
 void rn_begin_step(struct runner *r, size_t i);
 void rn_verify_fail(struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rn_verify_pass(struct runner *r, enum vstage next);
+void rn_verify_pass_later(struct runner *r, enum vstage next);
 long rn_retry_delay(struct runner *r);
 void rn_verify_retry(struct runner *r);
 void rn_verify_waiting(struct runner *r, const char *reason);
