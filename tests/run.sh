@@ -228,9 +228,7 @@ if has integration && [ -n "${WS_PEERS_ENV:-}" ]; then
 fi
 if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "integration tests (ASan+UBSan binary)"
-  # the Ctrl-C sweep at 7 moments a mode here (13 in the normal pass): what
-  # this pass adds is the sanitizers on the cancel paths, not more moments
-  WS_SWEEP_MOMENTS=${WS_SWEEP_MOMENTS:-7} asan_ctest asan-integration -L integration
+  asan_ctest asan-integration -L integration
 fi
 if has tui && [ -n "${WS_PEERS_ENV:-}" ]; then
   step "terminal tests"

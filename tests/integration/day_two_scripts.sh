@@ -13,7 +13,6 @@ J=$T_TMP/ps.json
 eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
 field() { jq -r --arg n "$1" ".[] | select(.name == \$n) | .$2" "$J"; }
 # a port nothing on this host listens on (the daemon publishes on this host)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ms() { date +%s%3N; }
 cleanup() {
   "$WS_BIN" down --name "$a" --volumes >/dev/null 2>&1

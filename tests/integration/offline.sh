@@ -11,7 +11,6 @@ has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
 lacks() { case $1 in *"$2"*) bad "$3: [$1] has [$2]" ;; *) ok ;; esac; }
 lines() { printf '%s\n' "$1" | grep -c .; }
 wsl() { "$WS_BIN" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null; rc=$?; out=$(cat "$T_TMP/out"); err=$(cat "$T_TMP/err"); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 n=$(uname_ offl)
 dead=127.0.0.1:$(free_port)              # closed: connection refused
 repo=$dead/wsl-offline/$n

@@ -23,6 +23,8 @@ export DOCKER_HOST=$WSL_A_HOST
 # sysbox-mgr/sysbox-fs stand-in sockets of the harness (real ones: /run/sysbox)
 export WS_LAUNCH_SYSBOX_DIR=$WSL_SYSBOX_RUN_DIR
 DK() { "$WSL_DOCKER" "$@"; }
+# A port nothing listens on now (the kernel's pick), for a test's launch.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # A unique name per test run, so tests never collide with each other.
 uname_() { echo "t$(basename "$T_TMP" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z' | tail -c 7)-$1"; }
 # Objects labelled for launch $1 on daemon $2 (default A), one per line.
