@@ -5,17 +5,21 @@
 #   2. builds ws-launch twice: normal and ASan+UBSan (each also generates
 #      the man page and the shell completions);
 #   3. source checks: banned calls, core/ and cli/ must not include curses;
-#   4. unit tests (normal, ASan+UBSan, valgrind; they include the replay of
+#   4. starts the harness track in the background: the real peers
+#      (tests/harness/up.sh: isolated dockerds, TLS, sshd, registry), the
+#      integration tests (normal, then with the ASan+UBSan binary:
+#      asan-integration) and the terminal tests against them.  They mostly
+#      wait on daemons, so they overlap with the CPU-bound stages 5-7,
+#      which run niced under them;
+#   5. unit tests (normal, ASan+UBSan, valgrind; they include the replay of
 #      the fuzz corpus) and CLI tests, then the CLI tests again with the
 #      ASan+UBSan binary and under valgrind (stages asan-cli, valgrind-cli);
-#   5. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
+#   6. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
 #      under ASan+UBSan, WS_FUZZ_JOBS (2) at a time;
-#   6. deb: cpack's Debian package, installed with dpkg -i, checked, removed
+#   7. deb: cpack's Debian package, installed with dpkg -i, checked, removed
 #      (tests/package/deb.sh);
-#   7. starts the real peers (tests/harness/up.sh: isolated dockerds, TLS,
-#      sshd, registry), runs the integration tests (normal, then with the
-#      ASan+UBSan binary: asan-integration) and the terminal tests against
-#      them, and tears everything down, failing on any leftover.
+#   8. waits for the harness track, prints its output, tears the peers
+#      down and fails on any leftover.
 #
 # Sanitizer stages fail on any report: ASan/LSan exit 97 and UBSan 96 (so
 # a test expecting 1 or 2 sees it), and every report is also written under
@@ -106,26 +110,12 @@ if has static; then
   done
 fi
 
-if has unit; then
-  step "unit tests (normal build)"
-  (cd "$BUILD" && ctest -L unit --output-on-failure) || fail "unit"
-  step "unit tests (ASan+UBSan)"
-  (cd "$ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -L unit --output-on-failure) || fail "unit-asan"
-  step "unit tests (valgrind)"
-  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
-    [ -x "$t" ] || continue
-    args=()
-    case $t in */replay_*) args=("$ROOT/tests/fuzz/corpus/${t##*/replay_}") ;; esac
-    WS_CASES=500 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
-  done
-fi
-
 # Runs "ctest ARGS..." in the ASan+UBSan build with sanitizer reports made
 # fatal and distinct; fails NAME on a test failure or on any report logged.
-SANLOGS=$ASAN/sanitizer-logs
+# Each stage has its own log directory (the two tracks run at once).
 asan_ctest() {
   local name=$1; shift
+  local SANLOGS=$ASAN/sanitizer-logs/$name
   rm -rf "$SANLOGS"; mkdir -p "$SANLOGS"
   (cd "$ASAN" &&
     ASAN_OPTIONS=detect_leaks=1:exitcode=97:log_path=$SANLOGS/asan \
@@ -149,6 +139,81 @@ ctest_noskip() {
   fi
   rm -f "$log"
 }
+
+HARNESS= H_PID= TRACK=
+stop_harness() {
+  if [ -n "$HARNESS" ]; then
+    step "harness down"
+    tests/harness/down.sh "$HARNESS" || fail "harness leftovers"
+    HARNESS=
+  fi
+}
+# Ctrl-C or TERM: the harness track's process group first, then the peers.
+stop_track() {
+  [ -n "$H_PID" ] && kill -TERM -- "-$H_PID" 2>/dev/null && wait "$H_PID" 2>/dev/null
+  H_PID=
+}
+trap 'stop_track; stop_harness' EXIT
+trap 'exit 130' INT TERM
+
+# The harness track: the peers, the integration tests (normal, then the
+# ASan+UBSan binary) and the terminal tests.  They wait on daemons far more
+# than they compute, so they run beside the CPU-bound stages below, which
+# run niced under them.  Its output and stage times are shown when it ends.
+track_harness() {
+  TIMES=() FAILED=() stage=
+  step "harness up"
+  if tests/harness/up.sh "$HARNESS"; then
+    export WS_PEERS_ENV=$HARNESS/peers.env
+    if has integration; then
+      step "integration tests"
+      ctest_noskip integration -L integration
+    fi
+    if has asan-integration; then
+      step "integration tests (ASan+UBSan binary)"
+      asan_ctest asan-integration -L integration
+    fi
+    if has tui; then
+      step "terminal tests"
+      ctest_noskip tui -L tui
+    fi
+  else
+    fail "harness up"
+  fi
+  step "harness track done"
+  printf '%s\n' "${TIMES[@]}" >"$TRACK/times"
+  printf '%s\n' "${FAILED[@]}" >"$TRACK/failed"
+}
+if has integration || has asan-integration || has tui; then
+  if [ ! -x tests/harness/up.sh ]; then
+    fail "no harness (tests/harness/up.sh)"
+  else
+    HARNESS=$(mktemp -d /tmp/wsl-XXXX)
+    TRACK=$(mktemp -d /tmp/ws-track-XXXX)
+    set -m   # the track in a process group of its own (stop_track)
+    track_harness >"$TRACK/log" 2>&1 &
+    H_PID=$!
+    set +m
+    printf '\n==== harness track started in the background (pid %s, log %s)\n' "$H_PID" "$TRACK/log"
+  fi
+fi
+# The CPU-bound stages yield to the harness track (its daemons included).
+renice -n 10 $$ >/dev/null 2>&1
+
+if has unit; then
+  step "unit tests (normal build)"
+  (cd "$BUILD" && ctest -L unit --output-on-failure) || fail "unit"
+  step "unit tests (ASan+UBSan)"
+  (cd "$ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -L unit --output-on-failure) || fail "unit-asan"
+  step "unit tests (valgrind)"
+  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
+    [ -x "$t" ] || continue
+    args=()
+    case $t in */replay_*) args=("$ROOT/tests/fuzz/corpus/${t##*/replay_}") ;; esac
+    WS_CASES=500 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
+  done
+fi
 
 if has cli; then
   step "CLI tests"
@@ -197,42 +262,16 @@ if has deb; then
   fi
 fi
 
-HARNESS=
-stop_harness() {
-  if [ -n "$HARNESS" ]; then
-    step "harness down"
-    tests/harness/down.sh "$HARNESS" || fail "harness leftovers"
-    HARNESS=
-  fi
-}
-trap 'stop_harness' EXIT
-trap 'exit 130' INT TERM
-
-if has integration || has asan-integration || has tui; then
-  if [ ! -x tests/harness/up.sh ]; then
-    fail "no harness (tests/harness/up.sh)"
-  else
-    step "harness up"
-    HARNESS=$(mktemp -d /tmp/wsl-XXXX)
-    if tests/harness/up.sh "$HARNESS"; then
-      export WS_PEERS_ENV=$HARNESS/peers.env
-    else
-      fail "harness up"
-      tests/harness/down.sh "$HARNESS"; HARNESS=
-    fi
-  fi
-fi
-if has integration && [ -n "${WS_PEERS_ENV:-}" ]; then
-  step "integration tests"
-  ctest_noskip integration -L integration
-fi
-if has asan-integration && [ -n "${WS_PEERS_ENV:-}" ]; then
-  step "integration tests (ASan+UBSan binary)"
-  asan_ctest asan-integration -L integration
-fi
-if has tui && [ -n "${WS_PEERS_ENV:-}" ]; then
-  step "terminal tests"
-  ctest_noskip tui -L tui
+if [ -n "$H_PID" ]; then
+  step "waiting for the harness track"
+  wait "$H_PID" || true
+  H_PID=
+  printf '\n==== harness track (its output)\n'
+  cat "$TRACK/log"
+  mapfile -t -O ${#TIMES[@]} TIMES < <(sed 's/^/  [harness track] /' "$TRACK/times" 2>/dev/null)
+  [ -s "$TRACK/failed" ] && mapfile -t -O ${#FAILED[@]} FAILED < <(grep . "$TRACK/failed")
+  [ -s "$TRACK/times" ] || fail "the harness track ended without its report (see above)"
+  rm -rf "$TRACK"
 fi
 stop_harness
 
