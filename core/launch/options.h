@@ -92,6 +92,10 @@ struct option_def {
 	enum opt_detect detect;  /* OF_AUTO: where the value comes from */
 	const char *def;         /* default text; NULL with OF_AUTO = detected */
 	const char *minimal_def; /* default under --minimal, NULL = same as def */
+	/* The object is named after the launch: for a launch named N other than
+	 * the default "workspace", the default is N followed by DERIVE ("" = N
+	 * itself); the default launch and --minimal keep DEF (spec_get). */
+	const char *derive;
 	const char *const *choices; /* OT_CHOICE: NULL-terminated */
 	int (*check)(const char *value, struct err *e); /* extra validation */
 	const char *meta;        /* metavariable in help ("NAME") */
