@@ -2,6 +2,7 @@
  * around the mode's own build function. */
 #include "launch_build.h"
 #include "launch_digest.h"
+#include "limits.h"
 #include "modes.h"
 #include "base/strbuf.h"
 #include "base/validate.h"
@@ -109,6 +110,8 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	}
 	if (!spec_is_none(s, OPT_ENV_FILE))
 		container_add(ws, RK_ENV_FILE, spec_get(s, OPT_ENV_FILE), NULL);
+	for (size_t i = 0; i < l->ncontainers; i++)
+		limits_add(l->containers[i], s);
 
 	if (l->label) {
 		struct strbuf norm = STRBUF_INIT;

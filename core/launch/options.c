@@ -4,6 +4,7 @@
 #include "base/show.h"
 #include "base/strbuf.h"
 #include "base/validate.h"
+#include "limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ static int check_gid(const char *v, struct err *e)
 }
 
 #define ALL MODES_ALL
+#define LIMIT (OF_NONE_OK | OF_ADVANCED | OF_SPARSE)
 #define M(x) MODE_BIT(MODE_##x)
 
 const struct option_def option_table[OPT__COUNT] = {
@@ -167,6 +169,24 @@ const struct option_def option_table[OPT__COUNT] = {
 		.key = "dind.certs_volume", .label = "Client certs volume", .type = OT_STRING,
 		.modes = M(DIND), .flags = OF_ADVANCED, .def = "ws-dind-certs", .derive = "-dind-certs", .check = check_volume_name,
 		.meta = "NAME", .help = "volume sharing the sidecar's TLS client certificates" },
+	[OPT_CPUS] = { .id = OPT_CPUS, .flag = "cpus", .key = "cpus", .label = "CPUs",
+		.type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none", .check = limits_check_cpus,
+		.meta = "N", .help = "CPUs the workspace may use, e.g. 1.5 (dind: --dind-cpus limits the sidecar)" },
+	[OPT_MEMORY] = { .id = OPT_MEMORY, .flag = "memory", .key = "memory", .label = "Memory",
+		.type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none", .check = limits_check_memory,
+		.meta = "SIZE", .help = "memory limit of the workspace, e.g. 4g (dind: --dind-memory limits the sidecar)" },
+	[OPT_PIDS_LIMIT] = { .id = OPT_PIDS_LIMIT, .flag = "pids-limit", .key = "pids_limit",
+		.label = "Process limit", .type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none",
+		.check = limits_check_pids, .meta = "N", .help = "most processes in the workspace at once" },
+	[OPT_SHM_SIZE] = { .id = OPT_SHM_SIZE, .flag = "shm-size", .key = "shm_size", .label = "/dev/shm size",
+		.type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none", .check = limits_check_size,
+		.meta = "SIZE", .help = "size of the workspace's /dev/shm, e.g. 1g (docker's default: 64m)" },
+	[OPT_DIND_CPUS] = { .id = OPT_DIND_CPUS, .flag = "dind-cpus", .key = "dind.cpus", .label = "Sidecar CPUs",
+		.type = OT_STRING, .modes = M(DIND), .flags = LIMIT, .def = "none", .check = limits_check_cpus,
+		.meta = "N", .help = "CPUs the dind sidecar (and what runs inside it) may use" },
+	[OPT_DIND_MEMORY] = { .id = OPT_DIND_MEMORY, .flag = "dind-memory", .key = "dind.memory",
+		.label = "Sidecar memory", .type = OT_STRING, .modes = M(DIND), .flags = LIMIT, .def = "none",
+		.check = limits_check_memory, .meta = "SIZE", .help = "memory limit of the dind sidecar" },
 };
 
 const struct option_def *option_get(enum opt_id id)

@@ -44,6 +44,12 @@ enum opt_id {
 	OPT_DIND_TLS,
 	OPT_DIND_DATA_VOLUME,
 	OPT_DIND_CERTS_VOLUME,
+	OPT_CPUS,
+	OPT_MEMORY,
+	OPT_PIDS_LIMIT,
+	OPT_SHM_SIZE,
+	OPT_DIND_CPUS,
+	OPT_DIND_MEMORY,
 	OPT__COUNT
 };
 
@@ -62,6 +68,8 @@ enum {
 	OF_SECRET = 1 << 3,   /* never echoed */
 	OF_ADVANCED = 1 << 4, /* wizard: under "more options" */
 	OF_SAVED = 1 << 5,    /* always written to a profile, even at its default */
+	OF_SPARSE = 1 << 6,   /* in the normalised launch only when not "none" (added after
+			       * launches existed: their digests stay) */
 };
 
 /* Where an "auto" (OF_AUTO) option's value comes from when it is not given:

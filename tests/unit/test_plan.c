@@ -58,6 +58,20 @@ static const struct golden goldens[] = {
 	    "--privileged -e WS_DOCKER_ENABLE_CLIENT=1 -v api-docker:/var/lib/docker " WS } },
 	{ "privileged named api, minimal: the docs form", MODE_PRIVILEGED, { "name=api", "minimal=true" },
 	  { "docker run --name api --privileged -e WS_DOCKER_ENABLE_CLIENT=1 " WS } },
+	{ "privileged named api with limits", MODE_PRIVILEGED,
+	  { "name=api", "cpus=1.5", "memory=2g", "pids_limit=512", "shm_size=256m" },
+	  { "docker volume create " LA " api", "docker volume create " LA " api-docker",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -v api:/workspace "
+	    "--privileged -e WS_DOCKER_ENABLE_CLIENT=1 -v api-docker:/var/lib/docker "
+	    "--cpus 1.5 --memory 2g --pids-limit 512 --shm-size 256m " WS } },
+	{ "limit: bad memory", MODE_SOCKET, { "memory=1x" }, { NULL }, "is not a size" },
+	{ "limit: dind sidecar's own", MODE_DIND,
+	  { "name=api", "dind.cpus=2", "dind.memory=4g", "cpus=1", "dind.data_volume=none", "dind.tls=false" },
+	  { "docker network create " LA " api-dind", "docker volume create " LA " api",
+	    "docker run -d --privileged --name api-dind " LA " --network api-dind -e DOCKER_TLS_CERTDIR= "
+	    "-v api:/workspace:ro --cpus 2 --memory 4g docker:dind --tls=false",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -e DOCKER_HOST=tcp://api-dind:2375 "
+	    "-v api:/workspace --network api-dind --cpus 1 " WS } },
 	{ "privileged, userns-remap detected", MODE_PRIVILEGED, { "fact:userns_remap=1" },
 	  { VOL_WS, "docker volume create " L " ws-docker",
 	    RUN_WS "--privileged --userns host -e WS_DOCKER_ENABLE_CLIENT=1 -v ws-docker:/var/lib/docker " WS } },
