@@ -426,6 +426,8 @@ void checker_fill_facts(const struct checker *c, struct facts *f)
 		f->image_present = c->facts.image_present;
 	if (c->facts.dind_image_present >= 0)
 		f->dind_image_present = c->facts.dind_image_present;
+	if (c->facts.web_port > 0)
+		f->web_port = c->facts.web_port;
 	if (c->facts.socket_gid >= 0 && f->socket_gid < 0)
 		f->socket_gid = c->facts.socket_gid;
 }

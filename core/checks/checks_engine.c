@@ -35,6 +35,8 @@ void ck_skip_engine_dependents(struct checker *c, const char *why)
 		if (check_defs[i].on_info && ck_pending(c, (enum check_id)i))
 			ck_set(c, (enum check_id)i, CHECK_SKIP, NULL, "%s", why);
 	c->image_left = 0;
+	if (ck_pending(c, CK_PORT))
+		ck_port_choose(c, NULL, why);
 }
 
 static const char *engine_remedy(const struct checker *c, const struct engine_result *r)
@@ -473,6 +475,7 @@ static void start_engine_queries(struct checker *c, const struct engine_ping *pi
 			}
 		}
 	}
+	ck_port_ask(c);
 	/* Ask the daemon only what the wanted checks need: /info (slow: it
 	 * walks containers, images, plugins, storage) for the sysbox and
 	 * privilege checks; else the version the /_ping already told (its

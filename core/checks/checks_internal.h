@@ -27,6 +27,7 @@ enum op {
 	OP_TCP,
 	OP_DIST,       /* /distribution: can the daemon pull the image? */
 	OP_DIND_DIST,
+	OP_PORTS,      /* /containers/json: the ports the endpoint publishes */
 	OP__COUNT
 };
 
@@ -118,5 +119,13 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in);
 /* rootless mode (checks_rootless.c) */
 void ck_check_rootless(struct checker *c);
 void ck_info_rootless(struct checker *c, const struct engine_info *in);
+
+/* checks_port.c: the web port.  ck_port_auto: none given (the first free
+ * is chosen); ck_port_ask: lists the endpoint's containers once the engine
+ * answers; ck_port_choose: decides from that list (DOC NULL: unknown). */
+struct jdoc;
+int ck_port_auto(const struct checker *c);
+void ck_port_ask(struct checker *c);
+void ck_port_choose(struct checker *c, const struct jdoc *doc, const char *why);
 
 #endif

@@ -87,6 +87,7 @@ enum opt_detect {
 	DET_USER,         /* the local login name */
 	DET_SSH_AUTH,     /* agent when SSH_AUTH_SOCK is set, else none */
 	DET_KNOWN_HOSTS,  /* ~/.ssh/known_hosts when present, else none */
+	DET_WEB_PORT,     /* 127.0.0.1:PORT:8080 for the free web port (facts.web_port); else the default */
 };
 
 struct option_def {
