@@ -40,7 +40,8 @@ char *cli_launch_url(const struct cli_engine *ce, const struct launch_seen *s);
 
 /* With --pull auto, asks the daemon (at most TIMEOUT_MS) whether the
  * workspace image (and dind's) is present, into F: then `print` shows the
- * pull step exactly when `up` and the wizard's Review would run one.
+ * pull step exactly when `up` and the wizard's Review would run one; and,
+ * with no --port/--publish, the web port `up` would choose (facts.web_port).
  * Silent: an unreachable daemon leaves them unknown. */
 void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms);
 

@@ -72,6 +72,20 @@ RK exec "$rl" sh -c "echo $rl > /workspace/mine" || bad "rootless: cannot write 
 uniq=$(printf '%s\n' "${ports[@]}" | grep -c . ; printf '%s\n' "${ports[@]}" | sort -u | grep -c .)
 [ "$(echo "$uniq" | sort -u | wc -l)" = 1 ] && [ "${#ports[@]}" = 6 ] && ok || bad "ports are not distinct: ${ports[*]}"
 
+# print shows the port up would choose; a port given and taken names its holder
+nx=$(uname_ nx)
+"$WS_BIN" print socket --socket "$WSL_A_SOCK" --name "$nx" >"$T_TMP/print" 2>&1
+"$WS_BIN" up socket --socket "$WSL_A_SOCK" --name "$nx" --dry-run --offline >"$T_TMP/dry2" 2>&1
+pp=$(sed -n 's/.*-p 127\.0\.0\.1:\([0-9]*\):8080.*/\1/p' "$T_TMP/print" | head -1)
+dp=$(sed -n 's/.*-p 127\.0\.0\.1:\([0-9]*\):8080.*/\1/p' "$T_TMP/dry2" | head -1)
+[ -n "$pp" ] && [ "$pp" = "$dp" ] && ok || bad "print chose port [$pp], up [$dp]"
+printf '%s\n' "${ports[@]}" | grep -qx "$pp" && bad "print chose $pp, which a launch holds" || ok
+"$WS_BIN" up socket --socket "$WSL_A_SOCK" --name "$nx" --port "${ports[0]}" --dry-run --offline >"$T_TMP/dry3" 2>&1; rc=$?
+[ "$rc" -eq 1 ] && grep -q "check failed: port: port ${ports[0]} is in use by the launch $s1" "$T_TMP/dry3" && ok ||
+  bad "explicit taken port (exit $rc): $(cat "$T_TMP/dry3")"
+"$WS_BIN" up socket --socket "$WSL_A_SOCK" --name "$nx" --port "$taken" --dry-run --offline >"$T_TMP/dry4" 2>&1
+grep -q "port $taken is in use by the container $blk" "$T_TMP/dry4" && ok || bad "port held by $blk: $(cat "$T_TMP/dry4")"
+
 # ps --json lists them, and each URL answers
 "$WS_BIN" ps --json >"$T_TMP/ps.json" 2>"$T_TMP/ps.err" || bad "ps --json failed: $(cat "$T_TMP/ps.err")"
 for n in "${a_names[@]}"; do
