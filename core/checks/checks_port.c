@@ -52,7 +52,9 @@ static void on_ports(struct engine_result *r, void *ctx)
 	if (!web_port_holder(d, (int)p, who, sizeof(who)))
 		snprintf(who, sizeof(who), "a process on this host");
 	char *remedy = c->checks[CK_PORT].remedy ? xstrdup(c->checks[CK_PORT].remedy) : NULL;
-	ck_set(c, CK_PORT, CHECK_FAIL, remedy, "port %ld is in use by %s", p, who);
+	char *was = xstrdup(c->checks[CK_PORT].finding ? c->checks[CK_PORT].finding : "in use");
+	ck_set(c, CK_PORT, CHECK_FAIL, remedy, "%s by %s", was, who);
+	free(was);
 	free(remedy);
 }
 

@@ -81,10 +81,10 @@ dp=$(sed -n 's/.*-p 127\.0\.0\.1:\([0-9]*\):8080.*/\1/p' "$T_TMP/dry2" | head -1
 [ -n "$pp" ] && [ "$pp" = "$dp" ] && ok || bad "print chose port [$pp], up [$dp]"
 printf '%s\n' "${ports[@]}" | grep -qx "$pp" && bad "print chose $pp, which a launch holds" || ok
 "$WS_BIN" up socket --socket "$WSL_A_SOCK" --name "$nx" --port "${ports[0]}" --dry-run --offline >"$T_TMP/dry3" 2>&1; rc=$?
-[ "$rc" -eq 1 ] && grep -q "check failed: port: port ${ports[0]} is in use by the launch $s1" "$T_TMP/dry3" && ok ||
+[ "$rc" -eq 1 ] && grep -q "check failed: port: 127.0.0.1:${ports[0]} is in use by the launch $s1" "$T_TMP/dry3" && ok ||
   bad "explicit taken port (exit $rc): $(cat "$T_TMP/dry3")"
 "$WS_BIN" up socket --socket "$WSL_A_SOCK" --name "$nx" --port "$taken" --dry-run --offline >"$T_TMP/dry4" 2>&1
-grep -q "port $taken is in use by the container $blk" "$T_TMP/dry4" && ok || bad "port held by $blk: $(cat "$T_TMP/dry4")"
+grep -q "127.0.0.1:$taken is in use by the container $blk" "$T_TMP/dry4" && ok || bad "port held by $blk: $(cat "$T_TMP/dry4")"
 
 # ps --json lists them, and each URL answers
 "$WS_BIN" ps --json >"$T_TMP/ps.json" 2>"$T_TMP/ps.err" || bad "ps --json failed: $(cat "$T_TMP/ps.err")"
