@@ -63,6 +63,10 @@ struct checker {
 	char *kernel;
 	/* aggregation */
 	int names_left;
+	/* an explicit web port: who on the endpoint publishes it ("" none),
+	 * once the containers are listed (checks_port.c) */
+	int port_listed, port_named;
+	char port_holder[160];
 	int names_failed;
 	struct strbuf names_text;
 	int image_left;
@@ -126,6 +130,8 @@ void ck_info_rootless(struct checker *c, const struct engine_info *in);
 struct jdoc;
 int ck_port_auto(const struct checker *c);
 void ck_port_ask(struct checker *c);
+/* Adds who holds an explicit web port in use to the finding, once known. */
+void ck_port_name_holder(struct checker *c);
 void ck_port_choose(struct checker *c, const struct jdoc *doc, const char *why);
 
 #endif

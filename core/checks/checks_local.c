@@ -247,6 +247,7 @@ void ck_check_port(struct checker *c)
 	ck_data(c, CK_PORT, "busy", "true");
 	/* Decided after the names check: in use by our own workspace is fine. */
 	ck_set(c, CK_PORT, CHECK_FAIL, free_port ? remedy : "--port PORT", "%s:%d is in use", addr, p.host_port);
+	ck_port_name_holder(c);
 }
 
 char *ck_cert_dir(struct checker *c)

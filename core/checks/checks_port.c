@@ -43,24 +43,32 @@ static void on_ports(struct engine_result *r, void *ctx)
 		ck_port_choose(c, d, d ? NULL : "the daemon's containers are not known");
 		return;
 	}
-	/* A port given explicitly and in use: name who holds it. */
-	const char *port = check_data(&c->checks[CK_PORT], "port");
-	char who[160];
-	long p = port ? strtol(port, NULL, 10) : 0;
-	if (c->checks[CK_PORT].status != CHECK_FAIL || !check_data(&c->checks[CK_PORT], "busy") || p <= 0)
+	/* A port given explicitly: who publishes it, named if it is in use. */
+	struct publish pub;
+	if (!spec_is_none(&c->spec, OPT_PUBLISH) && !publish_parse(spec_get(&c->spec, OPT_PUBLISH), &pub, NULL) &&
+	    !web_port_holder(d, pub.host_port, c->port_holder, sizeof(c->port_holder)))
+		c->port_holder[0] = '\0';
+	c->port_listed = 1;
+	ck_port_name_holder(c);
+}
+
+void ck_port_name_holder(struct checker *c)
+{
+	if (!c->port_listed || c->port_named || c->checks[CK_PORT].status != CHECK_FAIL ||
+	    !check_data(&c->checks[CK_PORT], "busy"))
 		return;
-	if (!web_port_holder(d, (int)p, who, sizeof(who)))
-		snprintf(who, sizeof(who), "a process on this host");
+	c->port_named = 1;
 	char *remedy = c->checks[CK_PORT].remedy ? xstrdup(c->checks[CK_PORT].remedy) : NULL;
 	char *was = xstrdup(c->checks[CK_PORT].finding ? c->checks[CK_PORT].finding : "in use");
-	ck_set(c, CK_PORT, CHECK_FAIL, remedy, "%s by %s", was, who);
+	ck_set(c, CK_PORT, CHECK_FAIL, remedy, "%s by %s", was,
+	    c->port_holder[0] ? c->port_holder : "a process on this host");
 	free(was);
 	free(remedy);
 }
 
 void ck_port_ask(struct checker *c)
 {
-	if (!c->wanted[CK_PORT] || (!ck_pending(c, CK_PORT) && !check_data(&c->checks[CK_PORT], "busy")))
+	if (!c->wanted[CK_PORT] || spec_is_none(&c->spec, OPT_PUBLISH))
 		return;
 	c->ids[OP_PORTS] = engine_get_json(c->net, &c->target, "/containers/json?all=1", on_ports, &c->ctx[OP_PORTS]);
 }
