@@ -324,7 +324,8 @@ int checker_done(const struct checker *c)
 	for (int i = 0; i < CK__COUNT; i++)
 		if (ck_pending(c, (enum check_id)i))
 			return 0;
-	return 1;
+	/* who holds an explicit web port in use: the port check's finding */
+	return !c->ids[OP_PORTS];
 }
 
 unsigned checker_generation(const struct checker *c)
