@@ -1,6 +1,7 @@
 /* cli_engine.c - endpoint, target and launch lookup for the day-two
  * commands (cli_engine.h). */
 #include "cli_engine.h"
+#include "launch/web_port.h"
 #include "launch/facts.h"
 #include "launch/profile.h"
 #include "base/strbuf.h"
@@ -148,9 +149,25 @@ int cli_image_present(struct cli_engine *ce, const char *ref, long timeout_ms, s
 	return p.present;
 }
 
+struct port_ask {
+	struct facts *f;
+	const char *launch;
+	int local;
+};
+
+static void on_ports(struct engine_result *r, void *ctx)
+{
+	struct port_ask *a = ctx;
+	struct web_port wp;
+	if (r->status == ENGINE_OK && r->doc && !web_port_pick(r->doc, a->launch, a->local, &wp))
+		a->f->web_port = wp.port;
+}
+
 void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms)
 {
-	if (strcmp(spec_get(s, OPT_PULL), "auto") || spec_minimal(s))
+	int images = !strcmp(spec_get(s, OPT_PULL), "auto") && !spec_minimal(s);
+	int port = !spec_is_set(s, OPT_PUBLISH) && !spec_minimal(s);
+	if (!images && !port)
 		return;
 	struct endpoint ep;
 	struct engine_target t;
@@ -159,14 +176,19 @@ void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms)
 	if (endpoint_resolve(&ep, &e) || ep.kind == EP_SSH ||
 	    engine_target_init(&t, &ep, getenv("DOCKER_API_VERSION"), &e)) {
 		endpoint_release(&ep);
-		return; /* unknown: the plan keeps its pull step, as up would without a daemon */
+		return; /* unknown: the plan keeps its pull step and 8080, as up would without a daemon */
 	}
 	struct net *net = net_new(&e);
 	if (net) {
 		struct image_ask ws = { &f->image_present }, side = { &f->dind_image_present };
-		engine_image(net, &t, spec_get(s, OPT_IMAGE), on_image, &ws);
-		if (s->mode == MODE_DIND)
-			engine_image(net, &t, spec_get(s, OPT_DIND_IMAGE), on_image, &side);
+		struct port_ask pa = { f, spec_is_none(s, OPT_NAME) ? NULL : spec_get(s, OPT_NAME), ep.kind == EP_UNIX };
+		if (images) {
+			engine_image(net, &t, spec_get(s, OPT_IMAGE), on_image, &ws);
+			if (s->mode == MODE_DIND)
+				engine_image(net, &t, spec_get(s, OPT_DIND_IMAGE), on_image, &side);
+		}
+		if (port) /* the web port up would choose (launch/web_port.h) */
+			engine_get_json(net, &t, "/containers/json?all=1", on_ports, &pa);
 		net_run_all(net, timeout_ms, &e); /* what did not answer in time stays unknown */
 		net_free(net);
 	}

@@ -44,7 +44,8 @@ int cli_image_present(struct cli_engine *ce, const char *ref, long timeout_ms, s
 
 /* With --pull auto, asks the daemon (at most TIMEOUT_MS) whether the
  * workspace image (and dind's) is present, into F: then `print` shows the
- * pull step exactly when `up` and the wizard's Review would run one.
+ * pull step exactly when `up` and the wizard's Review would run one; and,
+ * with no --port/--publish, the web port `up` would choose (facts.web_port).
  * Silent: an unreachable daemon leaves them unknown. */
 void cli_image_facts(const struct spec *s, struct facts *f, long timeout_ms);
 

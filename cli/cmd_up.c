@@ -5,6 +5,7 @@
 #include "cli_progress.h"
 #include "launch/facts.h"
 #include "launch/modes.h"
+#include "launch/option_value.h"
 #include "engine/net.h"
 #include "launch/plan.h"
 #include "launch/profile.h"
@@ -214,6 +215,7 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 		free(m);
 		rc = EXIT_OK;
 		if (save) {
+			option_value_keep(&la.spec, &facts);
 			if (profile_save(cli->config, save, &la.spec, 1, &e))
 				rc = cli_fail("--save", "%s", e.msg);
 			else

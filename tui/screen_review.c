@@ -8,6 +8,7 @@
 #include "checks/checks.h"
 #include "cli.h"
 #include "launch/modes.h"
+#include "launch/option_value.h"
 #include "base/paths.h"
 #include "launch/profile.h"
 #include "render/render.h"
@@ -221,6 +222,7 @@ static void do_save(struct app *app, const char *unused)
 {
 	(void)unused;
 	struct err e;
+	option_value_keep(&app->spec, &app->facts);
 	if (wizard_apply_password(app, &e) || profile_save(app->cli->config, rs.save_name, &app->spec, 1, &e)) {
 		wizard_status(app, TR_FAIL, "cannot save: %s", e.msg);
 		return;

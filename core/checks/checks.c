@@ -272,7 +272,8 @@ int checker_done(const struct checker *c)
 	for (int i = 0; i < CK__COUNT; i++)
 		if (ck_pending(c, (enum check_id)i))
 			return 0;
-	return 1;
+	/* who holds an explicit web port in use: the port check's finding */
+	return !c->ids[OP_PORTS];
 }
 
 unsigned checker_generation(const struct checker *c)
@@ -372,6 +373,8 @@ void checker_fill_facts(const struct checker *c, struct facts *f)
 		f->image_present = c->facts.image_present;
 	if (c->facts.dind_image_present >= 0)
 		f->dind_image_present = c->facts.dind_image_present;
+	if (c->facts.web_port > 0)
+		f->web_port = c->facts.web_port;
 	if (c->facts.socket_gid >= 0 && f->socket_gid < 0)
 		f->socket_gid = c->facts.socket_gid;
 }

@@ -33,6 +33,8 @@ void ck_skip_engine_dependents(struct checker *c, const char *why)
 			ck_set(c, deps[i], CHECK_SKIP, NULL, "%s", why);
 	c->skip_info_checks(c, why);
 	c->image_left = 0;
+	if (ck_pending(c, CK_PORT))
+		ck_port_choose(c, NULL, why);
 }
 
 static const char *engine_remedy(const struct checker *c, const struct engine_result *r)
@@ -474,6 +476,7 @@ static void start_engine_queries(struct checker *c, const struct engine_ping *pi
 			}
 		}
 	}
+	ck_port_ask(c);
 	/* Ask the daemon only what the wanted checks need: /info (slow: it
 	 * walks containers, images, plugins, storage) for the sysbox and
 	 * privilege checks; else the version the /_ping already told (its

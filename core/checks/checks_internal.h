@@ -31,6 +31,7 @@ enum op {
 	OP_TCP,
 	OP_DIST,       /* /distribution: can the daemon pull the image? */
 	OP_DIND_DIST,
+	OP_PORTS,      /* /containers/json: the ports the endpoint publishes */
 	OP__COUNT
 };
 
@@ -72,6 +73,10 @@ struct checker {
 	char *kernel;
 	/* aggregation */
 	int names_left;
+	/* an explicit web port: who on the endpoint publishes it ("" none),
+	 * once the containers are listed (checks_port.c) */
+	int port_listed, port_named;
+	char port_holder[160];
 	int names_failed;
 	struct strbuf names_text;
 	int image_left;
@@ -130,5 +135,15 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in);
  * up), NULL past the last; and running one (IN: /info for an on_info one). */
 const struct check_def *ck_own_def(enum check_id id);
 void ck_own_run(struct checker *c, enum check_id id, const struct engine_info *in);
+
+/* checks_port.c: the web port.  ck_port_auto: none given (the first free
+ * is chosen); ck_port_ask: lists the endpoint's containers once the engine
+ * answers; ck_port_choose: decides from that list (DOC NULL: unknown). */
+struct jdoc;
+int ck_port_auto(const struct checker *c);
+void ck_port_ask(struct checker *c);
+/* Adds who holds an explicit web port in use to the finding, once known. */
+void ck_port_name_holder(struct checker *c);
+void ck_port_choose(struct checker *c, const struct jdoc *doc, const char *why);
 
 #endif

@@ -175,6 +175,13 @@ void ck_check_port(struct checker *c)
 		ck_set(c, CK_PORT, CHECK_SKIP, NULL, "the web port is not published");
 		return;
 	}
+	if (ck_port_auto(c)) {
+		/* the first free one: decided when the engine lists its
+		 * containers (checks_port.c), or now when it cannot */
+		if (!c->ep_ok)
+			ck_port_choose(c, NULL, "the endpoint is not known");
+		return;
+	}
 	struct publish p;
 	if (publish_parse(spec_get(&c->spec, OPT_PUBLISH), &p, NULL)) {
 		ck_set(c, CK_PORT, CHECK_FAIL, NULL, "bad publish option");
@@ -236,6 +243,7 @@ void ck_check_port(struct checker *c)
 	ck_data(c, CK_PORT, "busy", "true");
 	/* Decided after the names check: in use by our own workspace is fine. */
 	ck_set(c, CK_PORT, CHECK_FAIL, free_port ? remedy : "--port PORT", "%s:%d is in use", addr, p.host_port);
+	ck_port_name_holder(c);
 }
 
 char *ck_cert_dir(struct checker *c)

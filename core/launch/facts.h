@@ -22,6 +22,8 @@ struct facts {
 	char *cert_dir;       /* a directory holding ca.pem (DOCKER_CERT_PATH, context) */
 	char *tcp_host;       /* host of a tcp:// endpoint in use, NULL if none */
 	int tcp_port;         /* its port, 0 if none */
+	int web_port;         /* the web port when none is given: the launch's own, else the
+			       * first free from 8080 (core/checks/checks_port.c); 0 unknown */
 	int userns_remap;     /* daemon uses userns-remap: 1/0/-1 */
 	int image_present;    /* workspace image present locally: 1/0/-1 */
 	int dind_image_present; /* sidecar image present: 1/0/-1 */

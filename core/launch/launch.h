@@ -39,6 +39,10 @@ enum run_kind {
 	RK_USERNS,        /* --userns A */
 	RK_LABEL,         /* --label A=B */
 	RK_PULL,          /* --pull A (never: the plan pulls nothing, nor may docker run) */
+	RK_CPUS,          /* --cpus A */
+	RK_MEMORY,        /* --memory A */
+	RK_PIDS_LIMIT,    /* --pids-limit A */
+	RK_SHM_SIZE,      /* --shm-size A */
 };
 
 /* What a mount is for: the compose and kube renderers need the meaning

@@ -2,6 +2,8 @@
  * around the mode's own build function. */
 #include "launch_build.h"
 #include "launch_digest.h"
+#include "limits.h"
+#include "option_value.h"
 #include "modes.h"
 #include "base/strbuf.h"
 #include "base/validate.h"
@@ -56,8 +58,40 @@ static void env_warnings(const struct spec *s, struct launch *l)
 	}
 }
 
+/* The objects named after a launch other than the default (spec_get). */
+static void names_note(const struct spec *s, struct launch *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < OPT__COUNT; i++) {
+		const struct option_def *d = &option_table[i];
+		/* given or defaulted alike: a saved profile plans the same */
+		if (!s->derived[i] || strcmp(spec_get(s, d->id), s->derived[i]) || !option_applies(d, s->mode) ||
+		    spec_minimal(s))
+			continue;
+		strbuf_addf(&sb, "%s%s %s", sb.len ? ", " : "", d->label, s->derived[i]);
+	}
+	if (sb.len)
+		strvec_pushf(&l->notes, "named after the launch %s: %s", spec_get(s, OPT_NAME), sb.buf);
+	strbuf_release(&sb);
+}
+
 int launch_build(const struct spec *s, const struct facts *f, struct launch *l, struct err *e)
 {
+	char chosen_pub[32];
+	if (!spec_is_set(s, OPT_PUBLISH) &&
+	    option_detected(OPT_PUBLISH, s, f, chosen_pub, sizeof(chosen_pub))) {
+		/* The web port chosen for this launch (facts.web_port) shapes it
+		 * as if given: argv, labels and digest agree. */
+		struct spec chosen;
+		spec_init(&chosen);
+		spec_copy(&chosen, s);
+		int rc = spec_set(&chosen, OPT_PUBLISH, chosen_pub, e) ? -1 : launch_build(&chosen, f, l, e);
+		if (!rc)
+			strvec_pushf(&l->notes, "web port %d: the launch's own, else the first free from 8080 "
+						"(--port chooses one)", f->web_port);
+		spec_release(&chosen);
+		return rc;
+	}
 	launch_init(l);
 	const struct mode *m = mode_get(s->mode);
 	if (!m)
@@ -109,6 +143,8 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	}
 	if (!spec_is_none(s, OPT_ENV_FILE))
 		container_add(ws, RK_ENV_FILE, spec_get(s, OPT_ENV_FILE), NULL);
+	for (size_t i = 0; i < l->ncontainers; i++)
+		limits_add(l->containers[i], s);
 
 	if (l->label) {
 		struct strbuf norm = STRBUF_INIT;
@@ -140,6 +176,7 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 	if (!strcmp(pull, "always") || (!strcmp(pull, "auto") && !(f && f->image_present == 1)))
 		strvec_push(&l->pulls, spec_get(s, OPT_IMAGE));
 
+	names_note(s, l);
 	env_warnings(s, l);
 	if (published && !is_loopback(pub.bind) && !has_password(s))
 		strvec_pushf(&l->warnings, "port %d is published on %s without a password: whoever "

@@ -31,6 +31,8 @@ void launch_normalise(const struct spec *s, struct strbuf *out)
 		    !option_applies(d, s->mode))
 			continue;
 		const char *v = spec_get(s, d->id);
+		if ((d->flags & OF_SPARSE) && v && !strcmp(v, "none"))
+			continue;
 		strbuf_addf(out, " %s=", d->key);
 		add_value(out, v ? v : "auto");
 	}

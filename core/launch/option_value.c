@@ -8,7 +8,7 @@
 const char *option_detected(enum opt_id id, const struct spec *s, const struct facts *f, char *buf, size_t size)
 {
 	const struct option_def *d = option_get(id);
-	if (!d || !f || !(d->flags & OF_AUTO))
+	if (!d || !f || (!(d->flags & OF_AUTO) && d->detect == DET_NONE))
 		return NULL;
 	const struct mode *m = mode_get(s->mode);
 	const char *out = NULL, *why = NULL;
@@ -47,6 +47,11 @@ const char *option_detected(enum opt_id id, const struct spec *s, const struct f
 		return f->ssh_auth_sock ? "agent" : "none";
 	case DET_KNOWN_HOSTS:
 		return f->known_hosts ? f->known_hosts : "none";
+	case DET_WEB_PORT:
+		if (f->web_port <= 0 || spec_minimal(s))
+			return NULL;
+		snprintf(buf, size, "127.0.0.1:%d:8080", f->web_port);
+		return buf;
 	}
 	return NULL;
 }
@@ -70,6 +75,14 @@ const char *option_value(enum opt_id id, const struct spec *s, const struct fact
 		return d->minimal_def;
 	const char *v = option_detected(id, s, f, buf, size);
 	return v ? v : spec_get(s, id);
+}
+
+void option_value_keep(struct spec *s, const struct facts *f)
+{
+	char buf[32];
+	const char *v;
+	if (!spec_is_set(s, OPT_PUBLISH) && (v = option_detected(OPT_PUBLISH, s, f, buf, sizeof(buf))))
+		spec_set(s, OPT_PUBLISH, v, NULL);
 }
 
 int option_value_bool(enum opt_id id, const struct spec *s, const struct facts *f)

@@ -27,5 +27,8 @@ const char *option_detect_why(enum opt_id id, const struct spec *s, const struct
 const char *option_value(enum opt_id id, const struct spec *s, const struct facts *f, char *buf, size_t size);
 /* option_value() of a boolean: 1, 0, or -1 when unknown. */
 int option_value_bool(enum opt_id id, const struct spec *s, const struct facts *f);
+/* Writes into S the detected values a profile keeps: the web port chosen
+ * for it (a saved launch comes back on the same port). */
+void option_value_keep(struct spec *s, const struct facts *f);
 
 #endif

@@ -5,6 +5,7 @@
 #include "base/show.h"
 #include "base/strbuf.h"
 #include "base/validate.h"
+#include "limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ static int check_gid(const char *v, struct err *e)
 }
 
 #define ALL MODES_ALL
+#define LIMIT (OF_NONE_OK | OF_ADVANCED | OF_SPARSE)
 #define M(x) MODE_BIT(MODE_##x)
 
 const struct option_def option_table[OPT__COUNT] = {
@@ -89,11 +91,11 @@ const struct option_def option_table[OPT__COUNT] = {
 		.help = "run the workspace in the background (-d)" },
 	[OPT_PUBLISH] = { .id = OPT_PUBLISH, .flag = "publish", .key = "publish", .label = "Publish",
 		.type = OT_STRING, .modes = ALL, .flags = OF_COMMON | OF_NONE_OK | OF_SAVED,
-		.def = "127.0.0.1:8080:8080", .minimal_def = "none", .check = check_publish,
-		.meta = "[IP:]PORT:8080", .help = "web port mapping (--port/--bind edit its parts)" },
+		.detect = DET_WEB_PORT, .def = "127.0.0.1:8080:8080", .minimal_def = "none", .check = check_publish,
+		.meta = "[IP:]PORT:8080", .help = "web port mapping (--port/--bind edit its parts; default: the first free port from 8080)" },
 	[OPT_VOLUME] = { .id = OPT_VOLUME, .flag = "volume", .key = "volume", .label = "Workspace volume",
 		.type = OT_STRING, .modes = ALL, .flags = OF_COMMON | OF_NONE_OK | OF_SAVED,
-		.def = "workspace", .minimal_def = "none", .check = check_volume,
+		.def = "workspace", .derive = "", .minimal_def = "none", .check = check_volume,
 		.meta = "NAME|PATH", .help = "volume or host directory mounted at /workspace" },
 	[OPT_ENV_FILE] = { .id = OPT_ENV_FILE, .flag = "env-file", .key = "env_file", .label = "Env file",
 		.type = OT_STRING, .modes = ALL, .flags = OF_COMMON | OF_NONE_OK | OF_ADVANCED,
@@ -109,7 +111,7 @@ const struct option_def option_table[OPT__COUNT] = {
 		.help = "the commands exactly as the Kloud docs show them" },
 	[OPT_DATA_VOLUME] = { .id = OPT_DATA_VOLUME, .flag = "data-volume", .key = "privileged.data_volume",
 		.label = "Inner data volume", .type = OT_STRING, .modes = M(PRIVILEGED),
-		.flags = OF_NONE_OK, .def = "ws-docker", .minimal_def = "none", .check = check_volume_name,
+		.flags = OF_NONE_OK, .def = "ws-docker", .derive = "-docker", .minimal_def = "none", .check = check_volume_name,
 		.meta = "NAME", .help = "volume for the inner /var/lib/docker" },
 	[OPT_USERNS_HOST] = { .id = OPT_USERNS_HOST, .flag = "userns-host", .key = "userns_host",
 		.label = "--userns=host", .type = OT_BOOL, .modes = M(PRIVILEGED) | M(DIND),
@@ -159,10 +161,10 @@ const struct option_def option_table[OPT__COUNT] = {
 		.def = NULL, .minimal_def = "none", .check = validate_mount_path, .meta = "PATH",
 		.help = "known_hosts mounted read-only (auto: ~/.ssh/known_hosts when present)" },
 	[OPT_DIND_NETWORK] = { .id = OPT_DIND_NETWORK, .flag = "network", .key = "dind.network",
-		.label = "Network", .type = OT_STRING, .modes = M(DIND), .def = "dind",
+		.label = "Network", .type = OT_STRING, .modes = M(DIND), .def = "dind", .derive = "-dind",
 		.check = check_network, .meta = "NAME", .help = "network shared by the workspace and the sidecar" },
 	[OPT_DIND_SIDECAR] = { .id = OPT_DIND_SIDECAR, .flag = "sidecar", .key = "dind.sidecar",
-		.label = "Sidecar name", .type = OT_STRING, .modes = M(DIND), .def = "dind",
+		.label = "Sidecar name", .type = OT_STRING, .modes = M(DIND), .def = "dind", .derive = "-dind",
 		.check = check_container, .meta = "NAME", .help = "dind sidecar container name" },
 	[OPT_DIND_IMAGE] = { .id = OPT_DIND_IMAGE, .flag = "dind-image", .key = "dind.image",
 		.label = "Sidecar image", .type = OT_STRING, .modes = M(DIND), .def = "docker:dind",
@@ -172,17 +174,35 @@ const struct option_def option_table[OPT__COUNT] = {
 		.help = "TLS between the workspace and the sidecar (off: the docs form on 2375)" },
 	[OPT_DIND_DATA_VOLUME] = { .id = OPT_DIND_DATA_VOLUME, .flag = "data-volume",
 		.key = "dind.data_volume", .label = "Sidecar data volume", .type = OT_STRING,
-		.modes = M(DIND), .flags = OF_NONE_OK | OF_ADVANCED, .def = "ws-dind-data",
+		.modes = M(DIND), .flags = OF_NONE_OK | OF_ADVANCED, .def = "ws-dind-data", .derive = "-dind-data",
 		.minimal_def = "none", .check = check_volume_name, .meta = "NAME",
 		.help = "volume for the sidecar's /var/lib/docker (keeps inner images)" },
 	[OPT_DIND_CERTS_VOLUME] = { .id = OPT_DIND_CERTS_VOLUME, .flag = "certs-volume",
 		.key = "dind.certs_volume", .label = "Client certs volume", .type = OT_STRING,
-		.modes = M(DIND), .flags = OF_ADVANCED, .def = "ws-dind-certs", .check = check_volume_name,
+		.modes = M(DIND), .flags = OF_ADVANCED, .def = "ws-dind-certs", .derive = "-dind-certs", .check = check_volume_name,
 		.meta = "NAME", .help = "volume sharing the sidecar's TLS client certificates" },
 	[OPT_VERIFY_HTTP] = { .id = OPT_VERIFY_HTTP, .flag = "verify-http", .key = "verify_http",
 		.label = "Web check path", .type = OT_STRING, .modes = ALL, .flags = OF_ADVANCED | OF_NONE_OK,
 		.def = "/healthz", .check = check_http_path, .meta = "PATH",
 		.help = "path that must answer 2xx on the web port (none: any answer)" },
+	[OPT_CPUS] = { .id = OPT_CPUS, .flag = "cpus", .key = "cpus", .label = "CPUs",
+		.type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none", .check = limits_check_cpus,
+		.meta = "N", .help = "CPUs the workspace may use, e.g. 1.5 (dind: --dind-cpus limits the sidecar)" },
+	[OPT_MEMORY] = { .id = OPT_MEMORY, .flag = "memory", .key = "memory", .label = "Memory",
+		.type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none", .check = limits_check_memory,
+		.meta = "SIZE", .help = "memory limit of the workspace, e.g. 4g (dind: --dind-memory limits the sidecar)" },
+	[OPT_PIDS_LIMIT] = { .id = OPT_PIDS_LIMIT, .flag = "pids-limit", .key = "pids_limit",
+		.label = "Process limit", .type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none",
+		.check = limits_check_pids, .meta = "N", .help = "most processes in the workspace at once" },
+	[OPT_SHM_SIZE] = { .id = OPT_SHM_SIZE, .flag = "shm-size", .key = "shm_size", .label = "/dev/shm size",
+		.type = OT_STRING, .modes = ALL, .flags = LIMIT, .def = "none", .check = limits_check_size,
+		.meta = "SIZE", .help = "size of the workspace's /dev/shm, e.g. 1g (docker's default: 64m)" },
+	[OPT_DIND_CPUS] = { .id = OPT_DIND_CPUS, .flag = "dind-cpus", .key = "dind.cpus", .label = "Sidecar CPUs",
+		.type = OT_STRING, .modes = M(DIND), .flags = LIMIT, .def = "none", .check = limits_check_cpus,
+		.meta = "N", .help = "CPUs the dind sidecar (and what runs inside it) may use" },
+	[OPT_DIND_MEMORY] = { .id = OPT_DIND_MEMORY, .flag = "dind-memory", .key = "dind.memory",
+		.label = "Sidecar memory", .type = OT_STRING, .modes = M(DIND), .flags = LIMIT, .def = "none",
+		.check = limits_check_memory, .meta = "SIZE", .help = "memory limit of the dind sidecar" },
 };
 
 const struct option_def *option_get(enum opt_id id)

@@ -45,6 +45,12 @@ enum opt_id {
 	OPT_DIND_DATA_VOLUME,
 	OPT_DIND_CERTS_VOLUME,
 	OPT_VERIFY_HTTP,
+	OPT_CPUS,
+	OPT_MEMORY,
+	OPT_PIDS_LIMIT,
+	OPT_SHM_SIZE,
+	OPT_DIND_CPUS,
+	OPT_DIND_MEMORY,
 	OPT__COUNT
 };
 
@@ -63,6 +69,8 @@ enum {
 	OF_SECRET = 1 << 3,   /* never echoed */
 	OF_ADVANCED = 1 << 4, /* wizard: under "more options" */
 	OF_SAVED = 1 << 5,    /* always written to a profile, even at its default */
+	OF_SPARSE = 1 << 6,   /* in the normalised launch only when not "none" (added after
+			       * launches existed: their digests stay) */
 };
 
 /* Where an "auto" (OF_AUTO) option's value comes from when it is not given:
@@ -80,6 +88,7 @@ enum opt_detect {
 	DET_USER,         /* the local login name */
 	DET_SSH_AUTH,     /* agent when SSH_AUTH_SOCK is set, else none */
 	DET_KNOWN_HOSTS,  /* ~/.ssh/known_hosts when present, else none */
+	DET_WEB_PORT,     /* 127.0.0.1:PORT:8080 for the free web port (facts.web_port); else the default */
 };
 
 struct option_def {
@@ -93,6 +102,10 @@ struct option_def {
 	enum opt_detect detect;  /* OF_AUTO: where the value comes from */
 	const char *def;         /* default text; NULL with OF_AUTO = detected */
 	const char *minimal_def; /* default under --minimal, NULL = same as def */
+	/* The object is named after the launch: for a launch named N other than
+	 * the default "workspace", the default is N followed by DERIVE ("" = N
+	 * itself); the default launch and --minimal keep DEF (spec_get). */
+	const char *derive;
 	const char *const *choices; /* OT_CHOICE: NULL-terminated */
 	int (*check)(const char *value, struct err *e); /* extra validation */
 	const char *meta;        /* metavariable in help ("NAME") */

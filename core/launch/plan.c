@@ -114,6 +114,18 @@ static void add_run_opt(struct step *st, const struct run_opt *o)
 	case RK_USERNS:
 		word(st, "--userns", 1);
 		break;
+	case RK_CPUS:
+		word(st, "--cpus", 1);
+		break;
+	case RK_MEMORY:
+		word(st, "--memory", 1);
+		break;
+	case RK_PIDS_LIMIT:
+		word(st, "--pids-limit", 1);
+		break;
+	case RK_SHM_SIZE:
+		word(st, "--shm-size", 1);
+		break;
 	case RK_MOUNT: {
 		word(st, "-v", 1);
 		char *w = xasprintf("%s:%s%s", o->a, o->b, o->ro ? ":ro" : "");

@@ -8,18 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void spec_derive(struct spec *s);
+
 void spec_init(struct spec *s)
 {
 	s->mode = MODE_NONE;
-	for (int i = 0; i < OPT__COUNT; i++)
+	for (int i = 0; i < OPT__COUNT; i++) {
 		s->val[i] = NULL;
+		s->derived[i] = NULL;
+	}
 	strvec_init(&s->env);
 }
 
 void spec_release(struct spec *s)
 {
-	for (int i = 0; i < OPT__COUNT; i++)
+	for (int i = 0; i < OPT__COUNT; i++) {
 		free(s->val[i]);
+		free(s->derived[i]);
+	}
 	strvec_release(&s->env);
 	spec_init(s);
 }
@@ -30,7 +36,20 @@ void spec_copy(struct spec *dst, const struct spec *src)
 	dst->mode = src->mode;
 	for (int i = 0; i < OPT__COUNT; i++)
 		dst->val[i] = src->val[i] ? xstrdup(src->val[i]) : NULL;
+	spec_derive(dst);
 	strvec_copy(&dst->env, &src->env);
+}
+
+/* The launch-named defaults for the current name (options.h, derive). */
+static void spec_derive(struct spec *s)
+{
+	const char *name = s->val[OPT_NAME];
+	int named = name && strcmp(name, "none") && strcmp(name, option_table[OPT_NAME].def);
+	for (int i = 0; i < OPT__COUNT; i++) {
+		free(s->derived[i]);
+		s->derived[i] = named && option_table[i].derive ? xasprintf("%s%s", name, option_table[i].derive)
+							       : NULL;
+	}
 }
 
 int spec_set(struct spec *s, enum opt_id id, const char *value, struct err *e)
@@ -50,6 +69,8 @@ int spec_set(struct spec *s, enum opt_id id, const char *value, struct err *e)
 	}
 	free(s->val[id]);
 	s->val[id] = copy;
+	if (id == OPT_NAME)
+		spec_derive(s);
 	return 0;
 }
 
@@ -57,6 +78,8 @@ void spec_unset(struct spec *s, enum opt_id id)
 {
 	free(s->val[id]);
 	s->val[id] = NULL;
+	if (id == OPT_NAME)
+		spec_derive(s);
 }
 
 int spec_is_set(const struct spec *s, enum opt_id id)
@@ -76,7 +99,7 @@ const char *spec_get(const struct spec *s, enum opt_id id)
 	const struct option_def *def = &option_table[id];
 	if (spec_minimal(s) && def->minimal_def)
 		return def->minimal_def;
-	return def->def;
+	return s->derived[id] && !spec_minimal(s) ? s->derived[id] : def->def;
 }
 
 int spec_bool(const struct spec *s, enum opt_id id)

@@ -17,6 +17,10 @@
 struct spec {
 	enum mode_id mode;
 	char *val[OPT__COUNT]; /* explicit values, NULL = default */
+	/* Defaults named after the launch (option_def.derive), kept in step
+	 * with val[OPT_NAME] by spec_set/spec_unset; NULL for the default
+	 * launch and for options that do not derive. */
+	char *derived[OPT__COUNT];
 	struct strvec env;     /* "NAME=VALUE", unique NAME, insertion order */
 };
 
@@ -31,7 +35,8 @@ void spec_unset(struct spec *s, enum opt_id id);
 int spec_is_set(const struct spec *s, enum opt_id id);
 
 /* The effective text: explicit value, else the default for the current
- * --minimal state.  NULL for an unset OF_AUTO option (to be detected). */
+ * --minimal state (outside --minimal, a launch named N other than
+ * "workspace" has N-derived defaults: its volume N, N-docker, N-dind...).  NULL for an unset OF_AUTO option (to be detected). */
 const char *spec_get(const struct spec *s, enum opt_id id);
 /* Booleans: 1/0, or -1 for "auto"/unset auto. */
 int spec_bool(const struct spec *s, enum opt_id id);

@@ -6,6 +6,7 @@
  * default network too -- carries the launch label, so `ws-launch down`
  * removes all of it. */
 #include "render_export.h"
+#include "render_limits.h"
 #include "launch/launch_digest.h"
 #include "launch/modes.h"
 #include "base/strbuf.h"
@@ -99,6 +100,7 @@ static void service(struct yemit *y, const struct launch *l, const struct contai
 		yemit_plain(y, "userns_mode");
 		estr(y, o->a);
 	}
+	render_compose_limits(y, c);
 	if (has_kind(c, RK_GROUP_ADD)) {
 		yemit_plain(y, "group_add");
 		yemit_flow_seq(y);

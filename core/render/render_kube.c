@@ -4,6 +4,7 @@
 #include "base/base64.h"
 #include "launch/modes.h"
 #include "render_export.h"
+#include "render_limits.h"
 #include "launch/launch_digest.h"
 #include "base/shellquote.h"
 #include "base/show.h"
@@ -262,7 +263,10 @@ static void container_spec(struct kube *k, const struct container *c)
 		yemit_kv_bool(y, "privileged", 1);
 		yemit_end_map(y);
 	}
-	int mounts = 0;
+	render_kube_resources(y, c);
+	if (container_find(c, RK_PIDS_LIMIT, NULL))
+		note(k, 1, "--pids-limit has no place in a pod spec: the kubelet's podPidsLimit sets it per node");
+	int mounts = container_find(c, RK_SHM_SIZE, NULL) != NULL;
 	for (size_t i = 0; i < c->nopts; i++)
 		mounts += c->opts[i].kind == RK_MOUNT && vol_name(&c->opts[i]);
 	if (mounts) {
@@ -281,6 +285,7 @@ static void container_spec(struct kube *k, const struct container *c)
 				yemit_kv_bool(y, "readOnly", 1);
 			yemit_end_map(y);
 		}
+		render_kube_shm_mount(y, c);
 		yemit_end_seq(y);
 	}
 	yemit_end_map(y);
@@ -352,6 +357,7 @@ static void pod_volumes(struct kube *k)
 			}
 			yemit_end_map(y);
 		}
+		render_kube_shm_volume(y, c);
 	}
 	yemit_end_seq(y);
 }

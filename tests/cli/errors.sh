@@ -22,6 +22,14 @@ usage_error "name newline" "ws-launch: --name: control character U+000A at chara
 usage_error "network name" "" print dind --network 'a;b'
 usage_error "volume name" "ws-launch: --data-volume: 'x' is too short for a volume name (at least 2 characters)" print privileged --data-volume x
 usage_error "sidecar name" "" print dind --sidecar '../x'
+usage_error "memory unit" "ws-launch: --memory: '1x' is not a size (a number with an optional unit b, k, m or g, e.g. 512m or 2g)" print sysbox --memory 1x
+usage_error "memory too small" "ws-launch: --memory: '1m' is not enough memory for a container (docker's minimum is 6m)" print socket --memory 1m
+usage_error "cpus zero" "ws-launch: --cpus: '0' is not a number of CPUs (a positive decimal up to 1024, e.g. 1.5)" print privileged --cpus 0
+usage_error "cpus finer than a thousandth" "" print sysbox --cpus 0.0005
+usage_error "pids word" "ws-launch: --pids-limit: 'many' is not a number of processes (1 to 4194304)" print sysbox --pids-limit many
+usage_error "shm size" "ws-launch: --shm-size: '-1g' is not a size (a number with an optional unit b, k, m or g, e.g. 512m or 2g)" print sysbox --shm-size=-1g
+usage_error "dind memory" "ws-launch: --dind-memory: '4q' is not a size (a number with an optional unit b, k, m or g, e.g. 512m or 2g)" print dind --dind-memory 4q
+usage_error "dind-cpus outside dind" "" print socket --dind-cpus 2
 usage_error "env name" "ws-launch: --env: '1X' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)" print sysbox --env 1X=y
 usage_error "env name alone, bad" "ws-launch: --env: 'F-O' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)" print sysbox -e F-O
 # -e NAME without a value passes NAME through from this environment, as docker does.

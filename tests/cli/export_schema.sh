@@ -31,6 +31,8 @@ cases=(
   "dind"
   "dind --no-tls --network n1 --sidecar s1 --data-volume dd --certs-volume dc --pull always"
   "dind --dind-image docker:27-dind --pull never --no-detach"
+  "socket --name api --socket /run/x.sock --group 998 --cpus 1.5 --memory 1536m --pids-limit 512 --shm-size 256m"
+  "dind --name api --cpus 0.5 --memory 2g --shm-size 1g --dind-cpus 2 --dind-memory 4g"
 )
 n=0
 for c in "${cases[@]}"; do
@@ -58,3 +60,18 @@ node "$CHECK" compose "$T_TMP/broken-compose.yaml" >/dev/null 2>&1 && bad "compo
 sed 's/containerPort: 8080/containerPort: "http"/' "$T_TMP/kube-1.yaml" >"$T_TMP/broken-kube.yaml"
 grep -q 'containerPort: "http"' "$T_TMP/broken-kube.yaml" || bad "kube export has no containerPort to break"
 node "$CHECK" kube "$T_TMP/broken-kube.yaml" >/dev/null 2>&1 && bad "kube validator passed a broken file" || ok
+# Resource limits keep their meaning: Compose's keys, Kubernetes' quantities
+# (requests = limits) and /dev/shm as a memory emptyDir of the size.
+run print socket --name api --socket /run/x.sock --group 998 --cpus 1.5 --memory 1536m --pids-limit 512 --shm-size 256m --format compose
+for want in "    cpus: 1.5" "    mem_limit: 1536m" "    pids_limit: 512" "    shm_size: 256m"; do
+  expect_out_has "$want" "compose limits: $want"
+done
+run print dind --name api --cpus 0.5 --memory 2g --shm-size 1g --dind-cpus 2 --dind-memory 1500m --pids-limit 64 --format kube
+lim=$(printf '%s\n' "$out" | grep -A2 -E '^ +(limits|requests):' | tr '\n' ' ' | tr -s ' ')
+for want in "limits: cpu: 500m memory: 2Gi" "requests: cpu: 500m memory: 2Gi" 'limits: cpu: "2" memory: 1500Mi'; do
+  case $lim in *"$want"*) ok ;; *) bad "kube resources lack '$want': $lim" ;; esac
+done
+expect_out_has "            medium: Memory" "kube /dev/shm is a memory emptyDir"
+expect_out_has "            sizeLimit: 1Gi" "kube /dev/shm sizeLimit"
+expect_out_has "            mountPath: /dev/shm" "kube /dev/shm mounted"
+expect_err_has "--pids-limit has no place in a pod spec" "kube says where a pids limit goes"

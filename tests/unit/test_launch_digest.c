@@ -62,6 +62,30 @@ int main(void)
 	launch_diff(na.buf, na.buf, &diff);
 	CHECK_INT(diff.n, 0);
 
+	/* A resource limit is a change; unset, it is not in the line at all
+	 * (launches made before the limits existed keep their digest). */
+	CHECK(strstr(na.buf, "memory=") == NULL);
+	CHECK(strstr(na.buf, "cpus=") == NULL);
+	{
+		struct spec m;
+		spec_init(&m);
+		spec_copy(&m, &a);
+		CHECK(spec_set(&m, OPT_MEMORY, "2g", &e) == 0);
+		char *dm = digest_of(&m);
+		CHECK(strcmp(da, dm) != 0);
+		struct strbuf nm = STRBUF_INIT;
+		launch_normalise(&m, &nm);
+		strvec_clear(&diff);
+		launch_diff(na.buf, nm.buf, &diff);
+		CHECK_INT(diff.n, 1);
+		if (diff.n == 1)
+			CHECK_STR(diff.v[0], "memory (none) -> 2g");
+		strvec_clear(&diff);
+		strbuf_release(&nm);
+		free(dm);
+		spec_release(&m);
+	}
+
 	/* Env values are hashed, never written; spaces survive the round trip. */
 	spec_env_set(&b, "WS_AUTH_PASSWORD=hunter2", &e);
 	spec_set(&b, OPT_VOLUME, "/srv/my ws", &e);

@@ -24,6 +24,7 @@ struct golden {
 
 #define WS "ghcr.io/kloudkit/workspace:v0.0.21"
 #define L "--label ws-launch.launch=workspace"
+#define LA "--label ws-launch.launch=api"
 #define RUN_WS "docker run -d --name workspace " L " -p 127.0.0.1:8080:8080 -v workspace:/workspace "
 #define VOL_WS "docker volume create " L " workspace"
 
@@ -55,6 +56,26 @@ static const struct golden goldens[] = {
 	  { VOL_WS, "docker volume create " L " ws-docker",
 	    RUN_WS "--privileged -e WS_DOCKER_ENABLE_CLIENT=1 -v ws-docker:/var/lib/docker " WS },
 	  NULL, "--privileged gives the workspace root over this host" },
+	{ "privileged named api", MODE_PRIVILEGED, { "name=api" },
+	  { "docker volume create " LA " api", "docker volume create " LA " api-docker",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -v api:/workspace "
+	    "--privileged -e WS_DOCKER_ENABLE_CLIENT=1 -v api-docker:/var/lib/docker " WS } },
+	{ "privileged named api, minimal: the docs form", MODE_PRIVILEGED, { "name=api", "minimal=true" },
+	  { "docker run --name api --privileged -e WS_DOCKER_ENABLE_CLIENT=1 " WS } },
+	{ "privileged named api with limits", MODE_PRIVILEGED,
+	  { "name=api", "cpus=1.5", "memory=2g", "pids_limit=512", "shm_size=256m" },
+	  { "docker volume create " LA " api", "docker volume create " LA " api-docker",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -v api:/workspace "
+	    "--privileged -e WS_DOCKER_ENABLE_CLIENT=1 -v api-docker:/var/lib/docker "
+	    "--cpus 1.5 --memory 2g --pids-limit 512 --shm-size 256m " WS } },
+	{ "limit: bad memory", MODE_SOCKET, { "memory=1x" }, { NULL }, "is not a size" },
+	{ "limit: dind sidecar's own", MODE_DIND,
+	  { "name=api", "dind.cpus=2", "dind.memory=4g", "cpus=1", "dind.data_volume=none", "dind.tls=false" },
+	  { "docker network create " LA " api-dind", "docker volume create " LA " api",
+	    "docker run -d --privileged --name api-dind " LA " --network api-dind -e DOCKER_TLS_CERTDIR= "
+	    "-v api:/workspace:ro --cpus 2 --memory 4g docker:dind --tls=false",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -e DOCKER_HOST=tcp://api-dind:2375 "
+	    "-v api:/workspace --network api-dind --cpus 1 " WS } },
 	{ "privileged, userns-remap detected", MODE_PRIVILEGED, { "fact:userns_remap=1" },
 	  { VOL_WS, "docker volume create " L " ws-docker",
 	    RUN_WS "--privileged --userns host -e WS_DOCKER_ENABLE_CLIENT=1 -v ws-docker:/var/lib/docker " WS } },
@@ -159,6 +180,27 @@ static const struct golden goldens[] = {
 	    "docker run -d --name workspace " L " -p 127.0.0.1:8080:8080 -e DOCKER_HOST=tcp://docker:2376 "
 	    "-e DOCKER_TLS_VERIFY=1 -e DOCKER_CERT_PATH=/certs/client -v ws-dind-certs:/certs/client:ro "
 	    "-v workspace:/workspace --network dind " WS } },
+	/* A launch named api: every object it names is named after it. */
+	{ "dind named api", MODE_DIND, { "name=api" },
+	  { "docker network create " LA " api-dind",
+	    "docker volume create " LA " api-dind-certs",
+	    "docker volume create " LA " api-dind-data",
+	    "docker volume create " LA " api",
+	    "docker run -d --privileged --name api-dind " LA " --network api-dind --network-alias docker "
+	    "-e DOCKER_TLS_CERTDIR=/certs -v api-dind-certs:/certs/client -v api:/workspace:ro "
+	    "-v api-dind-data:/var/lib/docker docker:dind",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -e DOCKER_HOST=tcp://docker:2376 "
+	    "-e DOCKER_TLS_VERIFY=1 -e DOCKER_CERT_PATH=/certs/client -v api-dind-certs:/certs/client:ro "
+	    "-v api:/workspace --network api-dind " WS } },
+	{ "dind named api, names given win", MODE_DIND,
+	  { "name=api", "dind.sidecar=side", "dind.network=net", "volume=/srv/api", "dind.data_volume=none" },
+	  { "docker network create " LA " net",
+	    "docker volume create " LA " api-dind-certs",
+	    "docker run -d --privileged --name side " LA " --network net --network-alias docker "
+	    "-e DOCKER_TLS_CERTDIR=/certs -v api-dind-certs:/certs/client -v /srv/api:/workspace:ro docker:dind",
+	    "docker run -d --name api " LA " -p 127.0.0.1:8080:8080 -e DOCKER_HOST=tcp://docker:2376 "
+	    "-e DOCKER_TLS_VERIFY=1 -e DOCKER_CERT_PATH=/certs/client -v api-dind-certs:/certs/client:ro "
+	    "-v /srv/api:/workspace --network net " WS } },
 	{ "dind without TLS", MODE_DIND, { "dind.tls=false", "dind.data_volume=none" },
 	  { "docker network create " L " dind", VOL_WS,
 	    "docker run -d --privileged --name dind " L " --network dind -e DOCKER_TLS_CERTDIR= "
