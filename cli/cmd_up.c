@@ -1,6 +1,7 @@
 /* cmd_up.c - `ws-launch up`: check, show, confirm, run, verify. */
 #include "checks/checks.h"
 #include "cli.h"
+#include "launch/inner.h"
 #include "launch/secret.h"
 #include "cli_progress.h"
 #include "launch/facts.h"
@@ -101,6 +102,7 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 	struct runner *r = NULL;
 	struct plan plan;
 	struct facts facts;
+	int wrote_json = 0; /* 1: this run made the daemon.json, 2: it replaced one */
 	plan_init(&plan);
 	facts_init(&facts);
 	int rc = cli_parse_launch(cli, argc, argv, &cmd_up_entry, &la);
@@ -187,6 +189,16 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 
+	if (plan.daemon_json) {
+		/* the inner daemon's daemon.json, before docker run mounts it */
+		const char *launch = spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME);
+		wrote_json = access(plan.daemon_json_path, F_OK) ? 1 : 2;
+		if (inner_file_write(cli->config, launch, plan.daemon_json, NULL, &e)) {
+			wrote_json = 0;
+			rc = cli_fail("up", "%s", e.msg);
+			goto out;
+		}
+	}
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
@@ -251,6 +263,13 @@ out:
 		int removed;
 		struct err re;
 		secret_remove_env(cli->config, spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME),
+				  &removed, &re);
+	}
+	if (rc != EXIT_OK && wrote_json == 1) {
+		/* a daemon.json this run made goes with the launch that did not happen */
+		int removed;
+		struct err re;
+		inner_file_remove(cli->config, spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME),
 				  &removed, &re);
 	}
 	runner_free(r);

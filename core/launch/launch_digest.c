@@ -30,6 +30,8 @@ void launch_normalise(const struct spec *s, struct strbuf *out)
 		if (d->id == OPT_PULL || d->id == OPT_DETACH || d->id == OPT_MINIMAL || !option_applies(d, s->mode))
 			continue;
 		const char *v = spec_get(s, d->id);
+		if ((d->flags & OF_QUIET_DEF) && v && d->def && !strcmp(v, d->def))
+			continue;
 		strbuf_addf(out, " %s=", d->key);
 		add_value(out, v ? v : "auto");
 	}

@@ -44,6 +44,11 @@ enum opt_id {
 	OPT_DIND_TLS,
 	OPT_DIND_DATA_VOLUME,
 	OPT_DIND_CERTS_VOLUME,
+	OPT_INNER_MIRROR,
+	OPT_INNER_INSECURE,
+	OPT_INNER_MTU,
+	OPT_INNER_POOL,
+	OPT_INNER_IPTABLES,
 	OPT__COUNT
 };
 
@@ -62,6 +67,8 @@ enum {
 	OF_SECRET = 1 << 3,   /* never echoed */
 	OF_ADVANCED = 1 << 4, /* wizard: under "more options" */
 	OF_SAVED = 1 << 5,    /* always written to a profile, even at its default */
+	OF_LIST = 1 << 6,     /* comma-separated values; a repeated flag appends one */
+	OF_QUIET_DEF = 1 << 7, /* not in the digest at its default: launches made before the row keep theirs */
 };
 
 /* Where an "auto" (OF_AUTO) option's value comes from when it is not given:

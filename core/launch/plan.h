@@ -39,6 +39,8 @@ struct plan {
 	struct publish publish; /* its web port (publish.host_port 0: not published) */
 	struct step *steps;
 	size_t n;
+	char *daemon_json;      /* the inner daemon's daemon.json and its host file, */
+	char *daemon_json_path; /* written before the steps run (inner.h); NULL: none */
 	struct strvec warnings;
 	struct strvec notes;
 };
