@@ -199,9 +199,13 @@ static int apply_flag(struct launch_args *la, const char *name, const char *valu
 	}
 	if (def->type == OT_BOOL && !value)
 		value = "true";
-	if (spec_set(s, def->id, value, &e))
-		return cli_usage_error(what, "%s", e.msg);
-	return 0;
+	char *joined = NULL;
+	if ((def->flags & OF_LIST) && value && strcmp(value, "none") && spec_is_set(s, def->id) &&
+	    !spec_is_none(s, def->id))
+		value = joined = xasprintf("%s,%s", spec_get(s, def->id), value); /* repeated: appended */
+	int rc = spec_set(s, def->id, value, &e) ? cli_usage_error(what, "%s", e.msg) : 0;
+	free(joined);
+	return rc;
 }
 
 void launch_args_release(struct launch_args *la)

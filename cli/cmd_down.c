@@ -1,5 +1,6 @@
 /* cmd_down.c - `ws-launch down`: remove what a launch created (by label). */
 #include "cli.h"
+#include "launch/inner.h"
 #include "launch/secret.h"
 #include "cli_progress.h"
 #include "engine/endpoint.h"
@@ -175,6 +176,11 @@ static int cmd_down(struct cli *cli, int argc, char **argv)
 	if (res->ok) {
 		size_t removed = f.plan.n - stops; /* the runner counts the stops too */
 		printf("removed %zu object%s of launch %s\n", removed, removed == 1 ? "" : "s", label);
+		int gone = 0; /* the inner daemon's daemon.json goes with the containers that mounted it */
+		if (inner_file_remove(cli->config, label, &gone, &e))
+			cli_warn(cli, "%s", e.msg);
+		else if (gone)
+			fprintf(stderr, "removed the launch's daemon.json\n");
 		if (!volumes)
 			fprintf(stderr, "volumes were kept; 'ws-launch down --volumes' removes them too\n");
 		rc = EXIT_OK;

@@ -27,8 +27,9 @@ int cli_check_files(const struct spec *spec)
 
 int cli_build_plan(struct cli *cli, const struct spec *spec, struct facts *facts, struct plan *plan)
 {
-	(void)cli;
 	struct err e;
+	if (cli->config)
+		facts_set(facts, "inner.config", "%s", cli->config); /* where daemon.json goes (inner.h) */
 	int rc = cli_check_files(spec);
 	if (rc)
 		return rc;
@@ -85,6 +86,8 @@ static int cmd_print(struct cli *cli, int argc, char **argv)
 	struct plan plan;
 	facts_init(&facts);
 	facts_detect_local(&facts, &la.spec);
+	if (cli->config)
+		facts_set(&facts, "inner.config", "%s", cli->config);
 	cli_image_facts(&la.spec, &facts, 3000);
 	if (!strcmp(format, "compose") || !strcmp(format, "kube")) {
 		struct strbuf text = STRBUF_INIT;

@@ -3,6 +3,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,4 +77,35 @@ int paths_check_private(const char *dir, struct err *e)
 		return err_set(e, "%s is writable by others (mode %04o): chmod 700 %s", dir,
 			       (unsigned)(st.st_mode & 07777), dir);
 	return 0;
+}
+
+int paths_write_file(const char *dir, const char *name, const void *data, size_t len, unsigned mode,
+		     struct err *e)
+{
+	char *target = xasprintf("%s/%s", dir, name);
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, name);
+	int fd = mkstemp(tmp), rc = -1;
+	if (fd < 0) {
+		err_set(e, "cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	ssize_t n = write(fd, data, len);
+	int werr = errno;
+	if (fchmod(fd, (mode_t)mode) || n != (ssize_t)len || fsync(fd)) {
+		err_set(e, "cannot write %s: %s", tmp, strerror(n < 0 ? werr : errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, target)) {
+		err_set(e, "cannot replace %s: %s", target, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	free(target);
+	return rc;
 }

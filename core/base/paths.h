@@ -22,5 +22,10 @@ int paths_mkdirs(const char *dir, struct err *e);
  * symbolic link ...", "DIR is writable by others (mode 0777): chmod 700
  * DIR") otherwise. */
 int paths_check_private(const char *dir, struct err *e);
+/* Replaces DIR/NAME with LEN bytes of DATA, mode MODE, atomically (a temp
+ * file in DIR, fsync, rename): readers see the old file or the new one.
+ * -1 with E naming the file; no temp file is left. */
+int paths_write_file(const char *dir, const char *name, const void *data, size_t len, unsigned mode,
+		     struct err *e);
 
 #endif

@@ -36,6 +36,8 @@ void launch_release(struct launch *l)
 	free(l->label);
 	free(l->digest);
 	free(l->options);
+	free(l->daemon_json);
+	free(l->daemon_json_path);
 	strvec_release(&l->networks);
 	strvec_release(&l->pulls);
 	strvec_release(&l->warnings);

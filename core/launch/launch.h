@@ -56,6 +56,7 @@ enum mount_use {
 	MNT_SSH_AGENT,     /* the ssh-agent socket */
 	MNT_SSH_KEY,       /* a private key file */
 	MNT_KNOWN_HOSTS,   /* known_hosts */
+	MNT_DAEMON_JSON,   /* the inner daemon's daemon.json (struct launch .daemon_json) */
 };
 
 struct run_opt {
@@ -99,6 +100,10 @@ struct launch {
 	const char *pull_policy;
 	struct container **containers; /* in insertion order; plans run sidecars first */
 	size_t ncontainers;
+	/* The inner daemon's daemon.json (inner.h): its text and the host file
+	 * written with it and mounted (MNT_DAEMON_JSON); NULL: none. */
+	char *daemon_json;
+	char *daemon_json_path;
 	struct strvec warnings;
 	struct strvec notes;
 };

@@ -33,6 +33,8 @@ void launch_normalise(const struct spec *s, struct strbuf *out)
 		const char *v = spec_get(s, d->id);
 		if ((d->flags & OF_SPARSE) && v && !strcmp(v, "none"))
 			continue;
+		if ((d->flags & OF_QUIET_DEF) && v && d->def && !strcmp(v, d->def))
+			continue;
 		strbuf_addf(out, " %s=", d->key);
 		add_value(out, v ? v : "auto");
 	}

@@ -1,4 +1,5 @@
 /* mode_dind.c - mode 6: a docker:dind sidecar on a private network. */
+#include "inner.h"
 #include "modes.h"
 #include "base/strbuf.h"
 
@@ -60,6 +61,8 @@ int mode_dind_build(const struct mode_ctx *ctx, struct launch *l, struct contain
 		 * --tls=false skips dockerd's 15 s insecure-listener delay. */
 		strvec_push(&sc->cmd, "--tls=false");
 	}
+	if (inner_build_sidecar(ctx, sc, e))
+		return -1;
 
 	if (tls) {
 		container_add_env(ws, "DOCKER_HOST", "tcp://docker:2376");

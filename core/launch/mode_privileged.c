@@ -1,10 +1,10 @@
 /* mode_privileged.c - mode 2: dockerd inside a --privileged workspace. */
+#include "inner.h"
 #include "modes.h"
 
 int mode_privileged_build(const struct mode_ctx *ctx, struct launch *l, struct container *ws,
 			  struct err *e)
 {
-	(void)e;
 	container_add(ws, RK_PRIVILEGED, NULL, NULL);
 	if (mode_wants_userns_host(ctx)) {
 		container_add(ws, RK_USERNS, "host", NULL);
@@ -18,5 +18,5 @@ int mode_privileged_build(const struct mode_ctx *ctx, struct launch *l, struct c
 		launch_add_volume(l, vol, VOL_DATA);
 	}
 	strvec_push(&l->warnings, "--privileged gives the workspace root over this host");
-	return 0;
+	return inner_build_daemon_json(ctx, l, ws, e);
 }

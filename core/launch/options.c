@@ -1,5 +1,6 @@
 /* options.c - the option schema table and its validators. */
 #include "options.h"
+#include "inner.h"
 #include "modes.h"
 #include "base/imageref.h"
 #include "base/show.h"
@@ -13,6 +14,7 @@
 
 static const char *const pull_choices[] = { "auto", "always", "never", NULL };
 static const char *const ssh_auth_choices[] = { "auto", "agent", "key", "none", NULL };
+static const char *const iptables_choices[] = { "auto", "nft", "legacy", "off", NULL };
 
 static int check_container(const char *v, struct err *e)
 {
@@ -75,6 +77,7 @@ static int check_gid(const char *v, struct err *e)
 #define ALL MODES_ALL
 #define LIMIT (OF_NONE_OK | OF_ADVANCED | OF_SPARSE)
 #define M(x) MODE_BIT(MODE_##x)
+#define INNER (M(PRIVILEGED) | M(SYSBOX) | M(DIND))
 
 const struct option_def option_table[OPT__COUNT] = {
 	[OPT_IMAGE] = { .id = OPT_IMAGE, .flag = "image", .key = "image", .label = "Image",
@@ -203,6 +206,25 @@ const struct option_def option_table[OPT__COUNT] = {
 	[OPT_DIND_MEMORY] = { .id = OPT_DIND_MEMORY, .flag = "dind-memory", .key = "dind.memory",
 		.label = "Sidecar memory", .type = OT_STRING, .modes = M(DIND), .flags = LIMIT, .def = "none",
 		.check = limits_check_memory, .meta = "SIZE", .help = "memory limit of the dind sidecar" },
+	[OPT_INNER_MIRROR] = { .id = OPT_INNER_MIRROR, .flag = "inner-registry-mirror", .key = "inner.registry_mirror",
+		.label = "Registry mirror", .type = OT_STRING, .modes = INNER, .flags = OF_NONE_OK | OF_LIST | OF_ADVANCED | OF_QUIET_DEF,
+		.def = "none", .check = inner_check_mirror, .meta = "URL",
+		.help = "registry mirror of the inner daemon (repeatable)" },
+	[OPT_INNER_INSECURE] = { .id = OPT_INNER_INSECURE, .flag = "inner-insecure-registry",
+		.key = "inner.insecure_registry", .label = "Insecure registry", .type = OT_STRING, .modes = INNER,
+		.flags = OF_NONE_OK | OF_LIST | OF_ADVANCED | OF_QUIET_DEF, .def = "none", .check = inner_check_insecure,
+		.meta = "HOST", .help = "registry the inner daemon reaches without TLS (repeatable)" },
+	[OPT_INNER_MTU] = { .id = OPT_INNER_MTU, .flag = "inner-mtu", .key = "inner.mtu", .label = "Inner MTU",
+		.type = OT_STRING, .modes = INNER, .flags = OF_NONE_OK | OF_ADVANCED | OF_QUIET_DEF, .def = "none",
+		.check = inner_check_mtu, .meta = "N", .help = "MTU of the inner daemon's networks" },
+	[OPT_INNER_POOL] = { .id = OPT_INNER_POOL, .flag = "inner-address-pool", .key = "inner.address_pool",
+		.label = "Inner address pool", .type = OT_STRING, .modes = INNER, .flags = OF_NONE_OK | OF_ADVANCED | OF_QUIET_DEF,
+		.def = "none", .check = inner_check_pool, .meta = "CIDR/SIZE",
+		.help = "the inner daemon's network pool (10.200.0.0/16/24: /24 networks)" },
+	[OPT_INNER_IPTABLES] = { .id = OPT_INNER_IPTABLES, .flag = "inner-iptables", .key = "inner.iptables",
+		.label = "Inner iptables", .type = OT_CHOICE, .modes = INNER, .flags = OF_ADVANCED | OF_QUIET_DEF, .def = "auto",
+		.choices = iptables_choices, .meta = "auto|nft|legacy|off",
+		.help = "the inner daemon's iptables (nft, legacy: dind only; off: no rules)" },
 };
 
 const struct option_def *option_get(enum opt_id id)

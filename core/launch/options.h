@@ -51,6 +51,11 @@ enum opt_id {
 	OPT_SHM_SIZE,
 	OPT_DIND_CPUS,
 	OPT_DIND_MEMORY,
+	OPT_INNER_MIRROR,
+	OPT_INNER_INSECURE,
+	OPT_INNER_MTU,
+	OPT_INNER_POOL,
+	OPT_INNER_IPTABLES,
 	OPT__COUNT
 };
 
@@ -71,6 +76,8 @@ enum {
 	OF_SAVED = 1 << 5,    /* always written to a profile, even at its default */
 	OF_SPARSE = 1 << 6,   /* in the normalised launch only when not "none" (added after
 			       * launches existed: their digests stay) */
+	OF_LIST = 1 << 7,     /* comma-separated values; a repeated flag appends one */
+	OF_QUIET_DEF = 1 << 8, /* not in the digest at its default: launches made before the row keep theirs */
 };
 
 /* Where an "auto" (OF_AUTO) option's value comes from when it is not given:

@@ -34,6 +34,8 @@ void plan_release(struct plan *p)
 	free(p->ws_name);
 	free(p->web_path);
 	free(p->sidecar);
+	free(p->daemon_json);
+	free(p->daemon_json_path);
 	strvec_release(&p->warnings);
 	strvec_release(&p->notes);
 	plan_init(p);
@@ -264,6 +266,8 @@ void plan_from_launch(struct plan *p, const struct launch *l)
 	for (size_t i = 0; i < l->ncontainers; i++)
 		if (l->containers[i]->role == ROLE_WORKSPACE)
 			add_run(p, l, l->containers[i]);
+	p->daemon_json = l->daemon_json ? xstrdup(l->daemon_json) : NULL;
+	p->daemon_json_path = l->daemon_json_path ? xstrdup(l->daemon_json_path) : NULL;
 	strvec_copy(&p->warnings, &l->warnings);
 	strvec_copy(&p->notes, &l->notes);
 }

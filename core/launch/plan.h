@@ -44,6 +44,8 @@ struct plan {
 				* reports its state when docker inside fails) */
 	struct step *steps;
 	size_t n;
+	char *daemon_json;      /* the inner daemon's daemon.json and its host file, */
+	char *daemon_json_path; /* written before the steps run (inner.h); NULL: none */
 	struct strvec warnings;
 	struct strvec notes;
 };

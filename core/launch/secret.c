@@ -28,38 +28,16 @@ int secret_write_env(const char *config, const char *launch, const char *passwor
 		return -1;
 	}
 	chmod(dir, 0700);
-	char *target = xasprintf("%s/%s.env", dir, launch);
-	char *tmp = xasprintf("%s/.%s.env.XXXXXX", dir, launch);
-	free(dir);
-	int fd = mkstemp(tmp), rc = -1;
-	if (fd < 0) {
-		err_set(e, "cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
+	char *name = xasprintf("%s.env", launch);
 	char *line = xasprintf("WS_AUTH_PASSWORD=%s\n", password);
 	size_t len = strlen(line);
-	ssize_t n = write(fd, line, len);
-	int werr = errno;
+	int rc = paths_write_file(dir, name, line, len, 0600, e);
 	memset(line, 0, len);
 	free(line);
-	if (fchmod(fd, 0600) || n != (ssize_t)len || fsync(fd)) {
-		err_set(e, "cannot write %s: %s", tmp, strerror(n < 0 ? werr : errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, target)) {
-		err_set(e, "cannot replace %s: %s", target, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	*path = target;
-	target = NULL;
-	rc = 0;
-out:
-	free(tmp);
-	free(target);
+	if (!rc)
+		*path = xasprintf("%s/%s", dir, name);
+	free(name);
+	free(dir);
 	return rc;
 }
 

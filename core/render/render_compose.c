@@ -246,6 +246,17 @@ int render_compose(struct strbuf *out, const struct launch *l, struct strvec *wa
 			note_line(out, l->warnings.v[i]);
 		for (size_t i = 0; i < l->notes.n; i++)
 			note_line(out, l->notes.v[i]);
+		if (l->daemon_json) {
+			/* the inner daemon's daemon.json: a bind mount of the file `up` writes */
+			strbuf_addf(out, "# %s (written by 'ws-launch up', 0644) holds the inner daemon's daemon.json:\n",
+				    l->daemon_json_path);
+			for (const char *p = l->daemon_json, *nl; *p; p = nl + 1) {
+				nl = strchr(p, '\n');
+				if (!nl)
+					break;
+				strbuf_addf(out, "#   %.*s\n", (int)(nl - p), p);
+			}
+		}
 		strbuf_add(out, body.buf, body.len);
 	}
 	strbuf_release(&body);

@@ -177,6 +177,7 @@ static const char *vol_name(const struct run_opt *o)
 	case MNT_DIND_CERTS: return "dind-certs";
 	case MNT_SSH_KEY: return "ssh";
 	case MNT_KNOWN_HOSTS: return "ssh";
+	case MNT_DAEMON_JSON: return "daemon-json";
 	case MNT_SSH_AGENT: return NULL;
 	}
 	return NULL;
@@ -279,8 +280,9 @@ static void container_spec(struct kube *k, const struct container *c)
 			yemit_map(y);
 			yemit_kv(y, "name", vol_name(o));
 			yemit_kv(y, "mountPath", o->b);
-			if (o->use == MNT_SSH_KEY || o->use == MNT_KNOWN_HOSTS)
-				yemit_kv(y, "subPath", o->use == MNT_SSH_KEY ? "id" : "known_hosts");
+			if (o->use == MNT_SSH_KEY || o->use == MNT_KNOWN_HOSTS || o->use == MNT_DAEMON_JSON)
+				yemit_kv(y, "subPath", o->use == MNT_SSH_KEY ? "id" : o->use == MNT_KNOWN_HOSTS ?
+						       "known_hosts" : "daemon.json");
 			if (o->ro)
 				yemit_kv_bool(y, "readOnly", 1);
 			yemit_end_map(y);
@@ -348,6 +350,15 @@ static void pod_volumes(struct kube *k)
 				yemit_kv_int(y, "defaultMode", 0440);
 				yemit_end_map(y);
 				free(sn);
+				break;
+			}
+			case MNT_DAEMON_JSON: {
+				char *cm = res_name(k, "daemon-json");
+				yemit_plain(y, "configMap");
+				yemit_flow_map(y);
+				yemit_kv(y, "name", cm);
+				yemit_end_map(y);
+				free(cm);
 				break;
 			}
 			default: /* data, dind certs: scratch space of the pod */
@@ -525,6 +536,19 @@ int render_kube(struct strbuf *out, const struct launch *l, struct strvec *warni
 		free(claim);
 	}
 	secrets(&k);
+	if (l->daemon_json) { /* the inner daemon's daemon.json (inner.h) */
+		char *cm = res_name(&k, "daemon-json");
+		yemit_map(&k.y);
+		yemit_kv(&k.y, "apiVersion", "v1");
+		yemit_kv(&k.y, "kind", "ConfigMap");
+		meta(&k, cm);
+		yemit_plain(&k.y, "data");
+		yemit_map(&k.y);
+		yemit_kv(&k.y, "daemon.json", l->daemon_json);
+		yemit_end_map(&k.y);
+		yemit_end_map(&k.y);
+		free(cm);
+	}
 	deployment(&k);
 	if (ws && container_find(ws, RK_PUBLISH, NULL)) {
 		struct publish p;
