@@ -8,9 +8,7 @@
 # first proves itself on a graph with a cycle.
 . "$(dirname "$0")/../lib/assert.sh"
 BUILD=$(dirname "$WS_BIN")
-for t in nm tsort ar; do
-  command -v "$t" >/dev/null || { echo "SKIP: cycles.sh needs $t (apt-get install binutils coreutils)"; exit 77; }
-done
+needs "binutils coreutils" nm tsort
 libs=("$BUILD/libwscore.a" "$BUILD/libwscli.a")
 for l in "${libs[@]}"; do [ -f "$l" ] || { bad "no $l (build first)"; exit 1; }; done
 

@@ -5,6 +5,7 @@
 # what they offer is exactly what the parser accepts (per command and per
 # mode), and each shell really completes with them.
 . "$(dirname "$0")/../lib/assert.sh"
+needs "groff-base mandoc zsh fish jq" groff mandoc zsh fish jq
 : "${WS_SOURCE_DIR:?}"
 GEN=${WS_GEN_DIR:-$(dirname "$WS_BIN")/gen}
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc

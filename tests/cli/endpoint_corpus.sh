@@ -8,6 +8,7 @@
 # cannot parse, DOCKER_HOST over a context) appear as warnings.  Needs no
 # daemon: nothing is contacted but closed loopback ports.
 . "$(dirname "$0")/../lib/assert.sh"
+needs "jq openssl" jq openssl
 DOCKER=${WS_REFERENCE_DOCKER:-/usr/local/bin/docker}
 if [ ! -x "$DOCKER" ] || ! "$DOCKER" --version | grep -qE 'version (2[4-9]|[3-9][0-9])\.'; then
   echo "SKIP: the reference docker CLI (24+) is not at $DOCKER"; trap - EXIT; rm -rf "$T_TMP"; exit 77

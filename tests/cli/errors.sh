@@ -2,6 +2,7 @@
 # Every class of bad input gets exit 2, one line on stderr naming
 # the field, and nothing on stdout.
 . "$(dirname "$0")/../lib/assert.sh"
+needs "jq socat" jq socat
 export HOME=$T_TMP/home XDG_CONFIG_HOME= DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 mkdir -p "$HOME"
 

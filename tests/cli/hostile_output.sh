@@ -5,6 +5,7 @@
 # `print` and `up` write no raw control byte (but newline) and only valid
 # UTF-8; --json stays valid JSON and escapes them.
 . "$(dirname "$0")/../lib/assert.sh"
+needs "curl jq socat" curl jq socat
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc TERM=xterm
 unset NO_COLOR DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 mkdir -p "$HOME"

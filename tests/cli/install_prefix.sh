@@ -6,6 +6,7 @@
 # zsh and fish, each shell typing in a real terminal (tmux) with only DIR's
 # completion files on its search path.
 . "$(dirname "$0")/../lib/assert.sh"
+needs "tmux zsh fish" tmux zsh fish
 BUILD=$(dirname "${WS_GEN_DIR:?}")
 PFX=$T_TMP/pfx
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg

@@ -4,6 +4,7 @@
 # numbers are JSON booleans and numbers, and an endpoint that cannot be
 # resolved is an object carrying the error, never a bare null.
 . "$(dirname "$0")/../lib/assert.sh"
+needs "jq python3-jsonschema" jq python3
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_TLS
 mkdir -p "$HOME"

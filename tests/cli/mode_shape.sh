@@ -10,7 +10,7 @@
 SRC=${WS_SOURCE_DIR:?}
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 mkdir -p "$HOME"
-command -v jq >/dev/null || { echo "SKIP: mode_shape.sh needs jq (apt-get install jq)"; exit 77; }
+needs jq jq
 
 "$WS_BIN" modes --json >"$T_TMP/modes.json" && ok || bad "modes --json failed"
 modes=$(jq -r '.[].id' "$T_TMP/modes.json")

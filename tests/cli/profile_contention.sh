@@ -3,6 +3,7 @@
 # one new name (exactly one wins), a full disk (RLIMIT_FSIZE: exit 1, old
 # file intact, no temporary left), hidden names, YAML tags, FIFOs.
 . "$(dirname "$0")/../lib/assert.sh"
+needs bsdutils script
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 mkdir -p "$HOME"
 P=$XDG_CONFIG_HOME/ws-launch/profiles

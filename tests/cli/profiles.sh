@@ -2,6 +2,7 @@
 # Profiles through the CLI: save, show, list, print --profile, rm; bad files
 # give exit 2 with file:line:col; overwrite needs --force.
 . "$(dirname "$0")/../lib/assert.sh"
+needs jq jq
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 mkdir -p "$HOME"
 P=$XDG_CONFIG_HOME/ws-launch/profiles

@@ -6,6 +6,7 @@
 # scan of every layer was quadratic: 32 s for 50,000), then a pull that never ends
 # must stop on SIGINT, exit 130, promptly.
 . "$(dirname "$0")/../lib/assert.sh"
+needs socat socat
 command -v socat >/dev/null || { bad "socat is not installed"; exit 1; }
 FAKE=$(cd "$(dirname "$0")/../fake" && pwd)/pull-flood-engine.sh
 SOCK=$T_TMP/flood.sock

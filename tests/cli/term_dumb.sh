@@ -3,6 +3,7 @@
 # terminal, and the wizard refuses in one line pointing at the commands
 # instead of drawing garbage.  script(1) gives the binary a real pty.
 . "$(dirname "$0")/../lib/assert.sh"
+needs bsdutils script
 export HOME=$T_TMP/home XDG_CONFIG_HOME=$T_TMP/xdg DOCKER_HOST=unix://$T_TMP/no-daemon.sock DOCKER_CONTEXT= DOCKER_CONFIG=$T_TMP/dc
 unset NO_COLOR
 mkdir -p "$HOME"

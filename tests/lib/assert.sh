@@ -5,7 +5,20 @@ set -u
 T_PASS=0 T_FAIL=0
 : "${WS_BIN:?WS_BIN must point at the ws-launch binary}"
 T_TMP=$(mktemp -d /tmp/ws-test-XXXXXX)
+# needs "PACKAGES" TOOL...: skip the test (exit 77, ctest's SKIP_RETURN_CODE)
+# with the reason when a tool is missing, as on a machine that has only the
+# README's build packages; ./tests/run.sh installs them all and fails on
+# any skip.
+needs() {
+  local pkgs=$1 t miss=(); shift
+  for t; do command -v "$t" >/dev/null 2>&1 || miss+=("$t"); done
+  [ ${#miss[@]} -eq 0 ] && return 0
+  echo "SKIP: $(basename "$0") needs ${miss[*]} (apt-get install $pkgs)"
+  trap - EXIT; rm -rf "$T_TMP"; exit 77
+}
 trap 't_cleanup' EXIT
+# the valgrind label's runs (WS_BIN is the memcheck wrapper) need valgrind
+case $WS_BIN in */valgrind-ws-launch) needs valgrind valgrind ;; esac
 t_cleanup() { rm -rf "$T_TMP"; t_summary; }
 t_summary() {
   echo "$(basename "$0"): $T_PASS passed, $T_FAIL failed"
@@ -53,6 +66,10 @@ usage_error() {
 # (tests/lib/schema-check.py, Debian's python3-jsonschema).
 schema_ok() {
   local res
+  if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    echo "SKIP: $(basename "$0") needs python3-jsonschema (apt-get install python3-jsonschema)"
+    trap - EXIT; rm -rf "$T_TMP"; exit 77
+  fi
   if res=$(/usr/bin/python3 "$WS_SOURCE_DIR/tests/lib/schema-check.py" "$WS_SOURCE_DIR/schemas/$1" "$2" 2>&1); then ok
   else bad "$3: $2 does not validate against $1: $res"; fi
 }

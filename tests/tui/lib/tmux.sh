@@ -15,6 +15,7 @@
 #
 # The pane runs `stty -a` before and after ws-launch, so a test can check
 # that the terminal was restored (tui_stty_same).
+needs tmux tmux
 TUI_SOCK="wsl-tui-$$-$RANDOM"
 # the server's socket lives in the test's temp dir and goes with it
 export TMUX_TMPDIR=$T_TMP
