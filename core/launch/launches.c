@@ -207,13 +207,9 @@ static void on_list(struct engine_result *r, void *ctx)
 	lf->done(&out, NULL, lf->ctx);
 }
 
-struct launches_find *launches_find(struct net *net, struct engine_target *t, const char *only,
-				    launches_done_fn done, void *ctx)
+unsigned launches_list_labelled(struct net *net, struct engine_target *t, const char *only, int n,
+				engine_done_fn cb, void *const ctxs[], unsigned ids[])
 {
-	struct launches_find *lf = xcalloc(1, sizeof(*lf));
-	lf->net = net;
-	lf->done = done;
-	lf->ctx = ctx;
 	/* filters={"label":["ws-launch.launch[=NAME]"]}, URL-encoded; NAME is a
 	 * validated container name ([A-Za-z0-9_.-]). */
 	struct strbuf f = STRBUF_INIT;
@@ -222,15 +218,30 @@ struct launches_find *launches_find(struct net *net, struct engine_target *t, co
 		strbuf_addf(&f, "%%3D%s", only);
 	strbuf_addstr(&f, "%22%5D%7D");
 	static const char *const paths[] = { "/containers/json?all=1&", "/networks?", "/volumes?" };
-	lf->left = Q__COUNT;
-	for (int i = 0; i < Q__COUNT; i++) {
-		lf->q[i].lf = lf;
-		lf->q[i].which = i;
+	for (int i = 0; i < n && i < 3; i++) {
 		char *path = xasprintf("%s%s", paths[i], f.buf);
-		lf->ids[i] = engine_get_json(net, t, path, on_list, &lf->q[i]);
+		ids[i] = engine_get_json(net, t, path, cb, ctxs[i]);
 		free(path);
 	}
 	strbuf_release(&f);
+	return (unsigned)n;
+}
+
+struct launches_find *launches_find(struct net *net, struct engine_target *t, const char *only,
+				    launches_done_fn done, void *ctx)
+{
+	struct launches_find *lf = xcalloc(1, sizeof(*lf));
+	lf->net = net;
+	lf->done = done;
+	lf->ctx = ctx;
+	void *ctxs[Q__COUNT];
+	for (int i = 0; i < Q__COUNT; i++) {
+		lf->q[i].lf = lf;
+		lf->q[i].which = i;
+		ctxs[i] = &lf->q[i];
+	}
+	lf->left = Q__COUNT;
+	launches_list_labelled(net, t, only, Q__COUNT, on_list, ctxs, lf->ids);
 	return lf;
 }
 

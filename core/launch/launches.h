@@ -61,4 +61,10 @@ const char *launch_state_name(enum launch_state s);
 struct endpoint;
 char *launch_url(const struct endpoint *ep, const struct launch_seen *s);
 
+/* Asks for the objects labelled ws-launch.launch (=ONLY when not NULL):
+ * containers, networks and volumes, the first N (1-3) of them, each with
+ * CB and its CTXS[i]; IDS[i] the request ids.  Returns N. */
+unsigned launches_list_labelled(struct net *net, struct engine_target *t, const char *only, int n,
+				engine_done_fn cb, void *const ctxs[], unsigned ids[]);
+
 #endif

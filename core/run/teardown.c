@@ -3,6 +3,7 @@
 #include "base/show.h"
 #include "base/jdoc.h"
 #include "launch/launch.h"
+#include "launch/launches.h"
 #include "base/strbuf.h"
 
 #include <stdlib.h>
@@ -132,21 +133,15 @@ struct teardown *teardown_start(struct net *net, struct engine_target *t, const 
 	td->volumes = volumes;
 	td->done = done;
 	td->ctx = ctx;
-	/* filters={"label":["ws-launch.launch=LABEL"]}, URL-encoded; LABEL is a
-	 * validated container name ([A-Za-z0-9_.-]). */
-	struct strbuf f = STRBUF_INIT;
-	strbuf_addf(&f, "filters=%%7B%%22label%%22%%3A%%5B%%22%s%%3D%s%%22%%5D%%7D", LABEL_LAUNCH, label);
-	static const char *const paths[] = { "/containers/json?all=1&", "/networks?", "/volumes?" };
 	int n = volumes ? Q__COUNT : Q_VOLUMES;
-	td->left = n;
+	void *ctxs[Q__COUNT];
 	for (int i = 0; i < n; i++) {
 		td->q[i].td = td;
 		td->q[i].which = i;
-		char *path = xasprintf("%s%s", paths[i], f.buf);
-		td->ids[i] = engine_get_json(net, t, path, on_list, &td->q[i]);
-		free(path);
+		ctxs[i] = &td->q[i];
 	}
-	strbuf_release(&f);
+	td->left = n;
+	launches_list_labelled(net, t, label, n, on_list, ctxs, td->ids);
 	return td;
 }
 
