@@ -320,34 +320,6 @@ static void move_sel(int dir)
 	os.msg_for = -1;
 }
 
-/* One variable, as -e takes it (NAME=VALUE or NAME). */
-static int validate_env_item(const char *text, struct err *e)
-{
-	struct spec tmp;
-	spec_init(&tmp);
-	int rc = spec_env_set(&tmp, text, e);
-	spec_release(&tmp);
-	return rc;
-}
-
-/* Replaces variable IDX with TEXT (-1: appends; "" removes it), keeping
- * the order; spec_env_set() keeps a later NAME over an earlier one. */
-static void env_edit(struct spec *s, int idx, const char *text)
-{
-	struct strvec old = STRVEC_INIT;
-	for (size_t i = 0; i < s->env.n; i++)
-		strvec_push(&old, s->env.v[i]);
-	strvec_clear(&s->env);
-	for (size_t i = 0; i < old.n; i++) {
-		const char *v = (int)i == idx ? text : old.v[i];
-		if (*v)
-			spec_env_set(s, v, NULL);
-	}
-	if (idx < 0 && *text)
-		spec_env_set(s, text, NULL);
-	strvec_release(&old);
-}
-
 /* Live validation of the editor's text. */
 static void validate_live(struct app *app)
 {
@@ -362,7 +334,7 @@ static void validate_live(struct app *app)
 	if (fd->kind == FK_OPTION)
 		bad = option_validate(fd->def, os.ed.buf, &e);
 	else if (fd->kind == FK_ENV)
-		bad = validate_env_item(os.ed.buf, &e);
+		bad = spec_env_check(os.ed.buf, &e);
 	else if (fd->kind == FK_PASSWORD && strpbrk(os.ed.buf, "\r\n"))
 		bad = err_set(&e, "the password must be a single line");
 	if (bad)
@@ -404,7 +376,7 @@ static int commit_edit(struct app *app)
 		free(app->password);
 		app->password = os.ed.len ? xstrdup(os.ed.buf) : NULL;
 	} else if (fd->kind == FK_ENV) {
-		env_edit(&app->spec, fd->idx, os.ed.buf);
+		spec_env_replace(&app->spec, fd->idx, os.ed.buf);
 		build_fields(&app->spec); /* the rows follow the variables */
 	} else {
 		const struct option_def *d = fd->def;
@@ -554,7 +526,7 @@ static unsigned options_action(struct app *app, enum action act)
 			app->password = NULL;
 		} else if (fd->kind == FK_ENV) {
 			if (fd->idx >= 0) {
-				env_edit(&app->spec, fd->idx, "");
+				spec_env_replace(&app->spec, fd->idx, "");
 				build_fields(&app->spec);
 				wizard_status(app, TR_DIM, "variable removed");
 			}

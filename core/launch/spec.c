@@ -213,3 +213,28 @@ int spec_set_publish_bind(struct spec *s, const char *bind, struct err *e)
 	publish_format(&p, buf, sizeof(buf));
 	return spec_set(s, OPT_PUBLISH, buf, e);
 }
+
+int spec_env_check(const char *text, struct err *e)
+{
+	struct spec tmp;
+	spec_init(&tmp);
+	int rc = spec_env_set(&tmp, text, e);
+	spec_release(&tmp);
+	return rc;
+}
+
+void spec_env_replace(struct spec *s, int idx, const char *text)
+{
+	struct strvec old = STRVEC_INIT;
+	for (size_t i = 0; i < s->env.n; i++)
+		strvec_push(&old, s->env.v[i]);
+	strvec_clear(&s->env);
+	for (size_t i = 0; i < old.n; i++) {
+		const char *v = (int)i == idx ? text : old.v[i];
+		if (*v)
+			spec_env_set(s, v, NULL);
+	}
+	if (idx < 0 && *text)
+		spec_env_set(s, text, NULL);
+	strvec_release(&old);
+}

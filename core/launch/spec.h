@@ -60,4 +60,11 @@ const char *spec_env_get(const struct spec *s, const char *name);
 int spec_set_publish_port(struct spec *s, const char *port, struct err *e);
 int spec_set_publish_bind(struct spec *s, const char *bind, struct err *e);
 
+/* 0 when TEXT is one variable as -e takes it (NAME=VALUE or NAME), else
+ * -1 with E. */
+int spec_env_check(const char *text, struct err *e);
+/* Replaces variable IDX of S with TEXT (-1: appends; "" removes it),
+ * keeping the order; a later NAME wins over an earlier one. */
+void spec_env_replace(struct spec *s, int idx, const char *text);
+
 #endif
