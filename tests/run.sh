@@ -5,18 +5,19 @@
 #   2. builds ws-launch twice: normal and ASan+UBSan (each also generates
 #      the man page and the shell completions);
 #   3. source checks: banned calls, core/ and cli/ must not include curses;
-#   4. starts the harness track in the background: the real peers
+#   4. unit tests (normal, ASan+UBSan, valgrind; with the replay of the
+#      fuzz corpus), alone: they time fake daemons;
+#   5. starts the harness track in the background: the real peers
 #      (tests/harness/up.sh: isolated dockerds, TLS, sshd, registry), the
 #      integration tests (normal, then with the ASan+UBSan binary:
 #      asan-integration) and the terminal tests against them.  They mostly
-#      wait on daemons, so they overlap with the CPU-bound stages 5-7,
+#      wait on daemons, so they overlap with the CPU-bound stages 6-7,
 #      which run niced under them;
-#   5. unit tests (normal, ASan+UBSan, valgrind; they include the replay of
-#      the fuzz corpus) and CLI tests, then the CLI tests again with the
-#      ASan+UBSan binary and under valgrind (stages asan-cli, valgrind-cli);
-#   6. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
-#      under ASan+UBSan, WS_FUZZ_JOBS (2) at a time;
-#   7. deb: cpack's Debian package, installed with dpkg -i, checked, removed
+#   6. CLI tests, then the CLI tests again with the ASan+UBSan binary and
+#      under valgrind (stages asan-cli, valgrind-cli);
+#   7. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
+#      under ASan+UBSan, WS_FUZZ_JOBS (2) at a time; then deb: cpack's
+#      Debian package, installed with dpkg -i, checked, removed
 #      (tests/package/deb.sh);
 #   8. waits for the harness track, prints its output, tears the peers
 #      down and fails on any leftover.
@@ -140,6 +141,24 @@ ctest_noskip() {
   rm -f "$log"
 }
 
+# The unit tests first, alone: the runner's and the checker's tests time
+# their fake daemons, and under valgrind on a loaded machine they would
+# measure the load (a probe that timed out in CI).
+if has unit; then
+  step "unit tests (normal build)"
+  (cd "$BUILD" && ctest -L unit --output-on-failure) || fail "unit"
+  step "unit tests (ASan+UBSan)"
+  (cd "$ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -L unit --output-on-failure) || fail "unit-asan"
+  step "unit tests (valgrind)"
+  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
+    [ -x "$t" ] || continue
+    args=()
+    case $t in */replay_*) args=("$ROOT/tests/fuzz/corpus/${t##*/replay_}") ;; esac
+    WS_CASES=500 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
+  done
+fi
+
 HARNESS= H_PID= TRACK=
 stop_harness() {
   if [ -n "$HARNESS" ]; then
@@ -200,20 +219,6 @@ fi
 # The CPU-bound stages yield to the harness track (its daemons included).
 renice -n 10 $$ >/dev/null 2>&1
 
-if has unit; then
-  step "unit tests (normal build)"
-  (cd "$BUILD" && ctest -L unit --output-on-failure) || fail "unit"
-  step "unit tests (ASan+UBSan)"
-  (cd "$ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -L unit --output-on-failure) || fail "unit-asan"
-  step "unit tests (valgrind)"
-  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
-    [ -x "$t" ] || continue
-    args=()
-    case $t in */replay_*) args=("$ROOT/tests/fuzz/corpus/${t##*/replay_}") ;; esac
-    WS_CASES=500 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
-  done
-fi
 
 if has cli; then
   step "CLI tests"

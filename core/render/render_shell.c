@@ -19,16 +19,20 @@ void render_shell_step(struct strbuf *out, const struct step *st)
 void render_shell(struct strbuf *out, const struct plan *p)
 {
 	if (p->daemon_json && p->daemon_json_path) {
-		/* ws-launch writes it itself (0644, atomically) before the steps */
-		strbuf_addstr(out, "# the inner daemon's daemon.json, mounted read-only at /etc/docker/daemon.json\n");
-		strbuf_addstr(out, "mkdir -p -m 0700 ");
-		char *dir = xstrdup(p->daemon_json_path);
-		*strrchr(dir, '/') = '\0';
-		shell_quote(out, dir);
-		free(dir);
-		strbuf_addstr(out, " && cat > ");
-		shell_quote(out, p->daemon_json_path);
-		strbuf_addf(out, " <<'EOF'\n%sEOF\n", p->daemon_json);
+		/* ws-launch writes it itself (0644, atomically) before the steps;
+		 * shown as comments so the commands stay exactly the plan's argv
+		 * (jsonw escapes every control character: no line break inside) */
+		strbuf_addstr(out, "# the inner daemon's daemon.json: 'ws-launch up' writes ");
+		strbuf_addstr(out, p->daemon_json_path);
+		strbuf_addstr(out, " (0644)\n# and mounts it read-only at /etc/docker/daemon.json:\n");
+		const char *line = p->daemon_json;
+		while (*line) {
+			size_t n = strcspn(line, "\n");
+			strbuf_addstr(out, "#   ");
+			strbuf_add(out, line, n);
+			strbuf_addch(out, '\n');
+			line += n + (line[n] == '\n');
+		}
 	}
 	for (size_t i = 0; i < p->n; i++)
 		render_shell_step(out, &p->steps[i]);
