@@ -31,6 +31,9 @@ cases=(
   "dind"
   "dind --no-tls --network n1 --sidecar s1 --data-volume dd --certs-volume dc --pull always"
   "dind --dind-image docker:27-dind --pull never --no-detach"
+  "privileged --inner-registry-mirror http://10.0.0.1:5000 --inner-registry-mirror https://m.example --inner-mtu 1400 --inner-address-pool 10.200.0.0/16/24 --inner-iptables off"
+  "sysbox --inner-insecure-registry reg.example:5000 --inner-mtu 1400"
+  "dind --inner-registry-mirror http://10.0.0.1:5000 --inner-mtu 1400 --inner-iptables legacy"
 )
 n=0
 for c in "${cases[@]}"; do
