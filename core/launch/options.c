@@ -21,6 +21,24 @@ static int check_container(const char *v, struct err *e)
 	return validate_docker_name(v, "container", e);
 }
 
+/* The launch's name also names its volume, sidecar, network and dind
+ * volumes (option_def.derive): it must leave room for the longest suffix
+ * within Docker's 128 characters, or a derived name would fail later. */
+static int check_launch_name(const char *v, struct err *e)
+{
+	if (validate_docker_name(v, "container", e))
+		return -1;
+	const char *longest = "";
+	for (int i = 0; i < OPT__COUNT; i++)
+		if (option_table[i].derive && strlen(option_table[i].derive) > strlen(longest))
+			longest = option_table[i].derive;
+	size_t max = 128 - strlen(longest);
+	if (strlen(v) > max)
+		return err_set(e, "a launch name has at most %zu characters (it also names NAME%s, within Docker's 128); "
+			       "this one has %zu", max, longest, strlen(v));
+	return 0;
+}
+
 static int check_network(const char *v, struct err *e)
 {
 	if (!strcmp(v, "host") || !strcmp(v, "bridge"))
@@ -86,7 +104,7 @@ const struct option_def option_table[OPT__COUNT] = {
 		.meta = "REF", .help = "workspace image reference" },
 	[OPT_NAME] = { .id = OPT_NAME, .flag = "name", .key = "name", .label = "Container name",
 		.type = OT_STRING, .modes = ALL, .flags = OF_COMMON | OF_NONE_OK | OF_SAVED,
-		.def = "workspace", .minimal_def = "none", .check = check_container,
+		.def = "workspace", .minimal_def = "none", .check = check_launch_name,
 		.meta = "NAME", .help = "workspace container name (also names the launch)" },
 	[OPT_DETACH] = { .id = OPT_DETACH, .flag = "detach", .key = "detach", .label = "Detach",
 		.type = OT_BOOL, .modes = ALL, .flags = OF_COMMON | OF_ADVANCED,

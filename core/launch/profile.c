@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const sections[] = { "privileged", "socket", "tcp", "ssh", "dind", NULL };
+static const char *const sections[] = { "privileged", "socket", "tcp", "ssh", "dind", "inner", NULL };
 
 static int is_section(const char *k)
 {

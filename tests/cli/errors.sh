@@ -19,6 +19,12 @@ usage_error "image upper" "ws-launch: --image: 'Kloud/ws' is not a valid image r
 usage_error "image digest" "" print sysbox --image 'ws@sha256:123'
 usage_error "image spaces" "" print sysbox --image 'ghcr.io/x y'
 usage_error "container name" "ws-launch: --name: 'my workspace' is not a valid container name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]+)" print sysbox --name 'my workspace'
+# 118 characters would leave no room for NAME-dind-certs (found by fuzz_profile).
+LONG_NAME=$(printf 'w%.0s' $(seq 118))
+usage_error "launch name too long for its derived names" "ws-launch: --name: a launch name has at most 117 characters (it also names NAME-dind-certs, within Docker's 128); this one has 118" print sysbox --name "$LONG_NAME"
+run print dind --name "${LONG_NAME:1}" --pull never
+expect_rc 0 "a 117-character launch name"
+expect_out_has "${LONG_NAME:1}-dind-certs" "its derived names fit"
 usage_error "name newline" "ws-launch: --name: control character U+000A at character 3" print sysbox --name $'ws\nrm'
 usage_error "network name" "" print dind --network 'a;b'
 usage_error "volume name" "ws-launch: --data-volume: 'x' is too short for a volume name (at least 2 characters)" print privileged --data-volume x

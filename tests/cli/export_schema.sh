@@ -33,6 +33,9 @@ cases=(
   "dind --dind-image docker:27-dind --pull never --no-detach"
   "socket --name api --socket /run/x.sock --group 998 --cpus 1.5 --memory 1536m --pids-limit 512 --shm-size 256m"
   "dind --name api --cpus 0.5 --memory 2g --shm-size 1g --dind-cpus 2 --dind-memory 4g"
+  "privileged --inner-registry-mirror http://10.0.0.1:5000 --inner-registry-mirror https://m.example --inner-mtu 1400 --inner-address-pool 10.200.0.0/16/24 --inner-iptables off"
+  "sysbox --inner-insecure-registry reg.example:5000 --inner-mtu 1400"
+  "dind --inner-registry-mirror http://10.0.0.1:5000 --inner-mtu 1400 --inner-iptables legacy"
 )
 n=0
 for c in "${cases[@]}"; do

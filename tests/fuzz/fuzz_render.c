@@ -11,9 +11,11 @@
  * Properties:
  *  - render_shell: the text, read back by a strict POSIX parser (plain
  *    words of [A-Za-z0-9_@%+=:,./-] not starting with '=', single quotes,
- *    \' , backslash-newline, one command per line; any other unquoted
- *    character is a failure because a shell would interpret it), gives
- *    exactly each step's argv;
+ *    \' , backslash-newline, one command per line, comment lines, and only
+ *    for the inner daemon.json "> FILE" and a <<'EOF' here-document; any
+ *    other unquoted character is a failure because a shell would interpret
+ *    it), gives exactly each step's argv, after the commands that write the
+ *    plan's daemon.json byte for byte;
  *  - render_json: the text parses with jdoc_parse, is a version 1 plan
  *    with one entry per step, and every argv / probe / undo word that is
  *    valid UTF-8 comes back byte for byte;
@@ -35,6 +37,8 @@
 
 struct cmds {
 	struct strvec *v;
+	char **redir;   /* per command: the target of "> FILE", or NULL */
+	char **body;    /* per command: its <<'EOF' here-document, or NULL */
 	size_t n;
 };
 
@@ -46,9 +50,14 @@ static int plain(unsigned char c)
 
 static void cmds_free(struct cmds *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		strvec_release(&c->v[i]);
+		free(c->redir[i]);
+		free(c->body[i]);
+	}
 	free(c->v);
+	free(c->redir);
+	free(c->body);
 }
 
 /* Returns NULL, or why TEXT is not something render_shell may write. */
@@ -59,11 +68,43 @@ static const char *sh_parse(const char *s, size_t len, struct cmds *out)
 	size_t i = 0;
 	const char *why = NULL;
 	out->v = NULL;
+	out->redir = out->body = NULL;
 	out->n = 0;
 	struct strvec cur = STRVEC_INIT;
+	char *redir = NULL, *body = NULL;
+	int want_redir = 0;
 	while (i < len && !why) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '\'') {
+		if (c == '#' && !in_word && !cur.n && !want_redir && (i == 0 || s[i - 1] == '\n')) {
+			const char *nl = memchr(s + i, '\n', len - i);   /* a comment line */
+			if (!nl) {
+				why = "a comment without a newline";
+				break;
+			}
+			i = (size_t)(nl - s) + 1;
+		} else if (c == '>' && !in_word && cur.n && !want_redir && !redir && i + 1 < len && s[i + 1] == ' ') {
+			want_redir = 1;   /* "> FILE": the next word is the target */
+			i += 2;
+		} else if (c == '<' && !in_word && cur.n && !want_redir && !body && len - i >= 8 &&
+			   !memcmp(s + i, "<<'EOF'\n", 8)) {
+			/* a quoted here-document: the lines up to "EOF", verbatim */
+			size_t b = i + 8, j = b;
+			while (j < len) {
+				const char *nl = memchr(s + j, '\n', len - j);
+				if (!nl)
+					break;
+				size_t ll = (size_t)(nl - s) - j;
+				if (ll == 3 && !memcmp(s + j, "EOF", 3))
+					break;
+				j = (size_t)(nl - s) + 1;
+			}
+			if (j + 4 > len || memcmp(s + j, "EOF\n", 4)) {
+				why = "a here-document without its EOF line";
+				break;
+			}
+			body = xstrndup(s + b, j - b);
+			i = j + 3;   /* at the newline that ends the command */
+		} else if (c == '\'') {
 			const char *end = memchr(s + i + 1, '\'', len - i - 1);
 			if (!end) {
 				why = "unterminated single quote";
@@ -86,14 +127,28 @@ static const char *sh_parse(const char *s, size_t len, struct cmds *out)
 			}
 		} else if (c == ' ' || c == '\t' || c == '\n') {
 			if (in_word) {
-				strvec_push(&cur, w.buf);
+				if (want_redir) {
+					redir = xstrdup(w.buf);
+					want_redir = 0;
+				} else {
+					strvec_push(&cur, w.buf);
+				}
 				strbuf_clear(&w);
 				in_word = 0;
 			}
 			word_start = 1;
 			if (c == '\n') {
+				if (want_redir) {
+					why = "'>' without a file";
+					break;
+				}
 				out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+				out->redir = xrealloc(out->redir, (out->n + 1) * sizeof(*out->redir));
+				out->body = xrealloc(out->body, (out->n + 1) * sizeof(*out->body));
+				out->redir[out->n] = redir;
+				out->body[out->n] = body;
 				out->v[out->n++] = cur;
+				redir = body = NULL;
 				strvec_init(&cur);
 			}
 			i++;
@@ -110,6 +165,8 @@ static const char *sh_parse(const char *s, size_t len, struct cmds *out)
 	}
 	if (!why && (in_word || cur.n))
 		why = "the last command does not end with a newline";
+	free(redir);
+	free(body);
 	strvec_release(&cur);
 	strbuf_release(&w);
 	return why;
@@ -178,11 +235,28 @@ static void check_plan(const struct plan *p)
 	render_shell(&sh, p);
 	const char *why = sh_parse(sh.buf, sh.len, &cmds);
 	FUZZ_CHECK(!why, "render_shell wrote %s\n--- text\n%s", why, sh.buf);
-	FUZZ_CHECK(cmds.n == p->n, "%zu commands read back, plan has %zu steps\n--- text\n%s", cmds.n, p->n,
-		   sh.buf);
+	/* With an inner daemon.json the text first writes it: mkdir -p DIR,
+	 * then cat > PATH with the file as its here-document. */
+	size_t k = p->daemon_json ? 2 : 0;
+	FUZZ_CHECK(cmds.n == p->n + k, "%zu commands read back, plan has %zu steps (+%zu)\n--- text\n%s", cmds.n,
+		   p->n, k, sh.buf);
+	if (k) {
+		char *dir = xstrdup(p->daemon_json_path), *slash = strrchr(dir, '/');
+		FUZZ_CHECK(slash, "daemon.json path without a directory: %s", dir);
+		if (slash != dir)
+			*slash = '\0';
+		FUZZ_CHECK(cmds.v[0].n == 3 && !strcmp(cmds.v[0].v[0], "mkdir") && !strcmp(cmds.v[0].v[1], "-p") &&
+			   !strcmp(cmds.v[0].v[2], dir) && !cmds.redir[0] && !cmds.body[0],
+			   "the daemon.json's directory is not made first\n--- text\n%s", sh.buf);
+		free(dir);
+		FUZZ_CHECK(cmds.v[1].n == 1 && !strcmp(cmds.v[1].v[0], "cat") && cmds.redir[1] &&
+			   !strcmp(cmds.redir[1], p->daemon_json_path) && cmds.body[1] &&
+			   !strcmp(cmds.body[1], p->daemon_json),
+			   "the daemon.json is not written as is\n--- text\n%s", sh.buf);
+	}
 	for (size_t i = 0; i < p->n; i++)
-		FUZZ_CHECK(strvec_equal(&cmds.v[i], &p->steps[i].argv), "step %zu reads back differently\n--- text\n%s",
-			   i, sh.buf);
+		FUZZ_CHECK(strvec_equal(&cmds.v[k + i], &p->steps[i].argv) && !cmds.redir[k + i] && !cmds.body[k + i],
+			   "step %zu reads back differently\n--- text\n%s", i, sh.buf);
 	cmds_free(&cmds);
 
 	render_json(&js, p);
