@@ -8,6 +8,7 @@
 #include "base/validate.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,23 @@ static void print_table(struct cli *cli, struct checker *c, enum mode_id mode)
 		       mode_get(rec)->title, mode_get(rec)->name);
 }
 
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* check --deep: the trial's stages, on stderr (stdout is the result). */
+static void on_deep_progress(void *ctx, const char *line)
+{
+	(void)ctx;
+	char *l = cli_clean(line);
+	fprintf(stderr, "%s\n", l);
+	free(l);
+}
+
 /* Shared with print/up: runs the checks of MODES for SPEC. */
 struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigned modes, long timeout_ms,
 			       const char *registry, unsigned flags, struct net **netp)
@@ -201,18 +219,32 @@ struct checker *cli_run_checks(struct cli *cli, const struct spec *spec, unsigne
 	}
 	if (!registry)
 		registry = getenv("WS_LAUNCH_REGISTRY");
+	int deep = (flags & CLI_CHECK_DEEP) != 0;
+	long deep_ms = timeout_ms > 0 ? timeout_ms : DEEP_TIMEOUT_DEFAULT;
 	struct checker_config cfg = {
 		.spec = spec, .modes = modes, .registry_url = registry, .remote_timeout_ms = timeout_ms,
-		.offline = (flags & CLI_CHECK_OFFLINE) != 0, .deep = (flags & CLI_CHECK_DEEP) != 0,
+		.offline = (flags & CLI_CHECK_OFFLINE) != 0, .deep = deep,
+		.deep_timeout_ms = deep_ms, .config_dir = cli->config,
+		.cancel = deep ? &interrupted : NULL, .on_progress = deep ? on_deep_progress : NULL,
 	};
-	(void)cli;
 	struct checker *c = checker_new(net, &cfg, &e);
 	if (!c) {
 		net_free(net);
 		cli_fail("check", "%s", e.msg);
 		return NULL;
 	}
-	checker_run(c, timeout_ms > 0 ? timeout_ms * 4 + 5000 : 60000);
+	long max_ms = timeout_ms > 0 ? timeout_ms * 4 + 5000 : 60000;
+	if (deep) { /* Ctrl-C stops the trial and removes it (checker_run) */
+		struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		checker_run(c, max_ms + deep_ms + 45000); /* + the log and the removal */
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	} else {
+		checker_run(c, max_ms);
+	}
 	*netp = net;
 	return c;
 }
@@ -230,11 +262,13 @@ int cli_parse_timeout(const char *s, long *ms)
 enum { F_JSON, F_TIMEOUT, F_REGISTRY, F_OFFLINE, F_DEEP };
 static const struct cmd_flag check_flags[] = {
 	[F_JSON] = { "json", 0, 0, NULL, "machine-readable output (see README)" },
-	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS", "timeout of each remote call: the daemon, the registry, ssh [5]" },
+	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS",
+			"timeout of each remote call: the daemon, the registry, ssh [5]; with --deep also the inner dockerd's start [60]" },
 	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
 	[F_OFFLINE] = { "offline", 0, 0, NULL, "skip the registry lookup" },
 	[F_DEEP] = { "deep", 0, 0, NULL,
-		     "also run (and remove) a trial container with the mode's privileges, from its image when present" },
+		     "also run (and remove) a trial container as the launch would, from its image when present; "
+		     "in privileged, sysbox and dind until its dockerd answers docker info" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_check_entry;
@@ -264,6 +298,15 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 					   (o.offline ? CLI_CHECK_OFFLINE : 0) | (o.deep ? CLI_CHECK_DEEP : 0), &net);
 	if (!c) {
 		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (interrupted) {
+		const struct check *k = checker_get(c, CK_DEEP);
+		fprintf(stderr, "ws-launch: check: interrupted%s\n",
+			k ? "; the trial container and its daemon.json were removed" : "");
+		checker_free(c);
+		net_free(net);
+		rc = EXIT_INTERRUPTED;
 		goto out;
 	}
 	if (o.json)

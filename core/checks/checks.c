@@ -120,6 +120,13 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 				c->wanted[ck] = 1;
 		}
 	}
+	c->deep_bound_ms = cfg->deep_timeout_ms > 0 ? cfg->deep_timeout_ms : DEEP_TIMEOUT_DEFAULT;
+	c->config_dir = cfg->config_dir ? xstrdup(cfg->config_dir) : NULL;
+	if (c->config_dir)
+		facts_set(&c->facts, "inner.config", "%s", c->config_dir);
+	c->cancel = cfg->cancel;
+	c->on_progress = cfg->on_progress;
+	c->progress_ctx = cfg->progress_ctx;
 	/* --deep: one mode at a time (the trial runs that mode's privileges) */
 	if (cfg->deep && c->spec.mode != MODE_NONE && c->modes == MODE_BIT(c->spec.mode))
 		c->wanted[CK_DEEP] = 1;
@@ -299,10 +306,7 @@ void checker_cancel(struct checker *c)
 		proc_release(&c->ssh);
 		c->ssh_running = 0;
 	}
-	if (c->deep_running) {
-		proc_release(&c->deep);
-		c->deep_running = 0;
-	}
+	ck_cancel_deep(c);
 	for (int i = 0; i < CK__COUNT; i++)
 		if (ck_pending(c, (enum check_id)i))
 			ck_set(c, (enum check_id)i, CHECK_FAIL, NULL, "cancelled");
@@ -315,6 +319,11 @@ void checker_free(struct checker *c)
 	checker_cancel(c);
 	proc_release(&c->ssh);
 	proc_release(&c->deep);
+	free(c->deep_name);
+	free(c->deep_json);
+	free(c->deep_finding);
+	free(c->deep_remedy);
+	free(c->config_dir);
 	for (int i = 0; i < CK__COUNT; i++) {
 		free(c->checks[i].finding);
 		free(c->checks[i].remedy);
@@ -342,7 +351,7 @@ void checker_run(struct checker *c, long max_ms)
 {
 	checker_start(c);
 	long long deadline = max_ms >= 0 ? proc_now_ms() + max_ms : 0;
-	while (!checker_done(c)) {
+	while (!checker_done(c) && !(c->cancel && *c->cancel)) {
 		struct pollfd fds[4];
 		int n = checker_pollfds(c, fds, 4);
 		int wait = 200;

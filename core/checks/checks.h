@@ -106,8 +106,17 @@ struct checker_config {
 	const char *ssh_bin;       /* NULL: "ssh" on PATH */
 	int deep;                  /* also start (and remove) a throwaway container
 				    * with the privileges of the one mode checked,
-				    * from its image when present: `docker run --rm` */
+				    * from its image when present; in the modes with a
+				    * dockerd inside, until that dockerd answers */
+	long deep_timeout_ms;      /* the inner dockerd's bound; 0 = DEEP_TIMEOUT_DEFAULT */
+	const char *config_dir;    /* where the trial's daemon.json goes; NULL: default */
+	volatile int *cancel;      /* set (by a signal handler): checker_run stops,
+				    * removes the trial, returns */
+	/* one line per stage of the trial (starting, waiting, removing) */
+	void (*on_progress)(void *ctx, const char *line);
+	void *progress_ctx;
 };
+#define DEEP_TIMEOUT_DEFAULT 60000L
 
 struct checker;
 

@@ -277,6 +277,7 @@ static void on_image(struct engine_result *r, void *ctx)
 	if (op == OP_DIND_IMAGE) {
 		const char *img = spec_get(&c->spec, OPT_DIND_IMAGE);
 		c->facts.dind_image_present = failed ? -1 : present;
+		c->dind_image_known = 1;
 		ck_data(c, CK_DIND_IMAGE, "present", "%s", present ? "true" : "false");
 		if (failed)
 			ck_set(c, CK_DIND_IMAGE, CHECK_WARN, NULL, "cannot ask the daemon about %s: %s", img, r->err.msg);
@@ -287,6 +288,7 @@ static void on_image(struct engine_result *r, void *ctx)
 			       "%s is not present and --pull never forbids pulling it", img);
 		else
 			c->ids[OP_DIND_DIST] = start_dist(c, OP_DIND_DIST, img, on_dind_dist);
+		ck_maybe_deep(c); /* dind's trial is the sidecar, from this image */
 		return;
 	}
 	c->facts.image_present = failed ? -1 : present;

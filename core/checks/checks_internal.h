@@ -87,9 +87,22 @@ struct checker {
 	int pull_error_auth;     /* ... because of credentials (only a warning) */
 	/* deep: the trial container (once the image and, when asked, /info are known) */
 	int image_known;
+	int dind_image_known;
 	struct proc deep;
 	int deep_running;
 	long long deep_deadline;
+	/* the inner modes' trial (checks_deep.c): its stage, container, the
+	 * daemon.json written for it, and the result held until it is removed */
+	int deep_stage;
+	char *deep_name;
+	char *deep_json;
+	long long deep_bound_ms, deep_t0;
+	enum check_status deep_status;
+	char *deep_finding, *deep_remedy;
+	char *config_dir;
+	volatile int *cancel;
+	void (*on_progress)(void *ctx, const char *line);
+	void *progress_ctx;
 	/* ssh.remote */
 	struct proc ssh;
 	int ssh_running;
@@ -125,6 +138,8 @@ void ck_start_ssh(struct checker *c);
 void ck_finish_ssh(struct checker *c);
 void ck_maybe_deep(struct checker *c);
 void ck_finish_deep(struct checker *c);
+/* Removes what a started trial made (blocking, bounded); from checker_cancel. */
+void ck_cancel_deep(struct checker *c);
 /* Data KEY=true|false of check ID for each mode with a kind of daemon
  * (modes.h .daemon_secopt): whether IN is one. */
 void ck_daemon_kinds(struct checker *c, enum check_id id, const struct engine_info *in);

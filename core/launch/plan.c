@@ -130,6 +130,10 @@ static void add_run_opt(struct step *st, const struct run_opt *o)
 		break;
 	case RK_MOUNT: {
 		word(st, "-v", 1);
+		if (!o->b || !*o->b) { /* -v DST: an anonymous volume */
+			word(st, o->a, 0);
+			return;
+		}
 		char *w = xasprintf("%s:%s%s", o->a, o->b, o->ro ? ":ro" : "");
 		word(st, w, 0);
 		free(w);
@@ -150,6 +154,28 @@ static void add_run_opt(struct step *st, const struct run_opt *o)
 	word(st, o->a, 0);
 }
 
+static void run_words(struct step *st, const struct container *c)
+{
+	word(st, "docker", 0);
+	word(st, "run", 0);
+	for (size_t i = 0; i < c->nopts; i++)
+		add_run_opt(st, &c->opts[i]);
+	word(st, c->image, 1);
+	for (size_t i = 0; i < c->cmd.n; i++)
+		word(st, c->cmd.v[i], 0);
+}
+
+void plan_run_argv(const struct container *c, struct strvec *argv)
+{
+	struct step st = { .kind = STEP_RUN };
+	strvec_init(&st.argv);
+	run_words(&st, c);
+	for (size_t i = 0; i < st.argv.n; i++)
+		strvec_push(argv, st.argv.v[i]);
+	strvec_release(&st.argv);
+	free(st.breaks);
+}
+
 static void add_run(struct plan *p, const struct launch *l, const struct container *c)
 {
 	char *desc;
@@ -163,13 +189,7 @@ static void add_run(struct plan *p, const struct launch *l, const struct contain
 	free(desc);
 	st->role = c->role;
 	st->object = xstrdup(c->name ? c->name : c->image);
-	word(st, "docker", 0);
-	word(st, "run", 0);
-	for (size_t i = 0; i < c->nopts; i++)
-		add_run_opt(st, &c->opts[i]);
-	word(st, c->image, 1);
-	for (size_t i = 0; i < c->cmd.n; i++)
-		word(st, c->cmd.v[i], 0);
+	run_words(st, c);
 	if (c->name && l->label) {
 		strvec_pushl(&st->probe, "docker", "container", "inspect", c->name, NULL);
 		strvec_pushl(&st->undo, "docker", "rm", "-f", c->name, NULL);

@@ -55,6 +55,9 @@ void plan_release(struct plan *p);
 /* Turns a launch model into steps (networks, volumes, pulls, sidecars,
  * workspace).  Cannot fail. */
 void plan_from_launch(struct plan *p, const struct launch *l);
+/* Appends C's `docker run OPTIONS IMAGE CMD...` words to ARGV, exactly as
+ * its plan step has them (check --deep runs a trial copy of a container). */
+void plan_run_argv(const struct container *c, struct strvec *argv);
 /* launch_build + plan_from_launch.  On error P is empty and E names the
  * option at fault. */
 int plan_build(struct plan *p, const struct spec *s, const struct facts *f, struct err *e);

@@ -8,7 +8,6 @@
 eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
 has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
 lacks() { case $1 in *"$2"*) bad "$3: [$1] has [$2]" ;; *) ok ;; esac; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # up ARGS: runs `ws-launch up`, sets rc, out, err and secs (wall time).
 up() {
   local t0; t0=$(date +%s%N)
@@ -16,22 +15,6 @@ up() {
   secs=$((($(date +%s%N) - t0) / 1000000000)); out=$(cat "$T_TMP/out"); err=$(cat "$T_TMP/err")
 }
 within() { echo "  $2: $secs s (bound $1 s)"; [ "$secs" -le "$1" ] && ok || bad "$2: took $secs s, bound $1 s"; }
-images=()
-# derive TAG CMD...: an image made from the stand-in by running CMD in it as
-# root, with the stand-in's user and entrypoint back (extra --change in CHANGES).
-CHANGES=()
-derive() {
-  local tag=$1 c; shift
-  c=$(uname_ mk)
-  DK run --name "$c" -u 0 --entrypoint "$1" "$WSL_WS_IMAGE" "${@:2}" >/dev/null 2>&1
-  DK commit --change 'USER 1000' --change 'CMD []' \
-    --change 'ENTRYPOINT ["/usr/bin/docker-init", "--", "/usr/local/bin/ws-entrypoint"]' \
-    "${CHANGES[@]}" "$c" "$tag" >/dev/null
-  DK rm -f "$c" >/dev/null
-  CHANGES=()
-  images+=("$tag")
-}
-cleanup_images() { [ ${#images[@]} -eq 0 ] || DK rmi -f "${images[@]}" >/dev/null 2>&1; }
 trap 'cleanup_images; t_cleanup' EXIT
 port=$(free_port)
 

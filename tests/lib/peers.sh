@@ -34,5 +34,23 @@ labelled() {
     "$WSL_DOCKER" -H "$host" network ls -q --filter "label=ws-launch.launch=$1"
     "$WSL_DOCKER" -H "$host" volume ls -q --filter "label=ws-launch.launch=$1"; } 2>/dev/null
 }
+# derive TAG CMD...: an image made from the stand-in by running CMD in it as
+# root, with the stand-in's user and entrypoint back (extra --change in
+# CHANGES); cleanup_images removes every derived one (call it from the test's
+# EXIT trap).
+images=()
+CHANGES=()
+derive() {
+  local tag=$1 c; shift
+  c=$(uname_ mk)
+  DK run --name "$c" -u 0 --entrypoint "$1" "$WSL_WS_IMAGE" "${@:2}" >/dev/null 2>&1
+  DK commit --change 'USER 1000' --change 'CMD []' \
+    --change 'ENTRYPOINT ["/usr/bin/docker-init", "--", "/usr/local/bin/ws-entrypoint"]' \
+    "${CHANGES[@]}" "$c" "$tag" >/dev/null
+  DK rm -f "$c" >/dev/null
+  CHANGES=()
+  images+=("$tag")
+}
+cleanup_images() { [ ${#images[@]} -eq 0 ] || DK rmi -f "${images[@]}" >/dev/null 2>&1; }
 # json FILE EXPR: a jq query (jq is one of the harness packages).
 jqf() { jq -r "$2" "$1"; }
