@@ -119,6 +119,13 @@ full_dind=$secs
 printf '%s\n' "$err" | grep -E 'docker inside (pulled|ran)' | sed 's/^/  dind: /'
 has "$err" "through the inner daemon's registry mirror $mirror" "dind: the progress names the mirror"
 has "$(inner_images "$side")" "$repo:1" "dind: the image is in the sidecar's daemon"
+# start verifies the same way; the mirror it names comes from the launch's options label (the privileged
+# stand-in's dockerd does not come back after a restart: dind here)
+"$WS_BIN" stop --name "$name" >/dev/null 2>&1 && ok || bad "stop $name"
+"$WS_BIN" start --name "$name" --verify full --verify-image "$repo:1" >"$T_TMP/st.out" 2>"$T_TMP/st.err"; rc=$?
+[ "$rc" -eq 0 ] && ok || bad "start --verify full: exit $rc: $(cat "$T_TMP/st.err")"
+has "$(cat "$T_TMP/st.err")" "through the inner daemon's registry mirror $mirror" "start: the progress names the mirror"
+has "$(cat "$T_TMP/st.out")" "(pulled and ran $repo:1 inside)" "start: the last message says it"
 down_ "$name"
 [ -z "$(labelled "$name")" ] && ok || bad "dind left: $(labelled "$name")"
 
