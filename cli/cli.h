@@ -65,6 +65,19 @@ const struct command *cli_command(const char *name);
 #define CMD_FLAG_PROFILE { "profile", 0, 1, "NAME", "the launch a saved profile made" }
 #define CMD_FLAG_TIME                                                                                          \
 	{ "time", 't', 1, "SECONDS", "grace period between SIGTERM and SIGKILL (docker stop -t) [the container's, 10]" }
+/* --verify and --verify-image of start and upgrade (the option table's rows
+ * OPT_VERIFY, OPT_VERIFY_IMAGE, for a launch that exists). */
+#define CMD_FLAG_VERIFY                                                                                        \
+	{ "verify", 0, 1, "quick|full", "full: also pull --verify-image with the inner daemon and run it [quick]" }
+#define CMD_FLAG_VERIFY_IMAGE                                                                                  \
+	{ "verify-image", 0, 1, "REF", "the small image --verify full pulls and runs inside [busybox:latest]" }
+struct spec;
+/* EXIT_OK when VERIFY and IMAGE (NULL: not given) are values of --verify and
+ * --verify-image, else prints why and returns EXIT_USAGE. */
+int cli_verify_values(const char *verify, const char *image);
+/* Sets them in S, whose mode must verify with an inner daemon when one is
+ * given (else prints why and returns EXIT_USAGE). */
+int cli_verify_apply(struct spec *s, const char *verify, const char *image);
 /* EXIT_OK when S is a --time value (0-3600 seconds), else prints why and
  * returns EXIT_USAGE (cmd_lifecycle.c). */
 int cli_parse_stop_time(const char *s);

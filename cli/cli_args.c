@@ -146,6 +146,41 @@ static void modes_for_flag(const char *name, struct strbuf *sb)
 		}
 }
 
+int cli_verify_values(const char *verify, const char *image)
+{
+	const char *v[2] = { verify, image };
+	const enum opt_id id[2] = { OPT_VERIFY, OPT_VERIFY_IMAGE };
+	struct err e;
+	for (int k = 0; k < 2; k++)
+		if (v[k] && option_validate(option_get(id[k]), v[k], &e))
+			return cli_usage_error(k ? "--verify-image" : "--verify", "%s", e.msg);
+	return EXIT_OK;
+}
+
+int cli_verify_apply(struct spec *s, const char *verify, const char *image)
+{
+	const char *v[2] = { verify, image };
+	const enum opt_id id[2] = { OPT_VERIFY, OPT_VERIFY_IMAGE };
+	struct err e;
+	for (int k = 0; k < 2; k++) {
+		if (!v[k])
+			continue;
+		const struct option_def *def = option_get(id[k]);
+		const char *what = k ? "--verify-image" : "--verify";
+		if (!option_applies(def, s->mode)) {
+			struct strbuf modes = STRBUF_INIT;
+			modes_for_flag(def->flag, &modes);
+			int rc = cli_usage_error(what, "does not apply to mode %s (it is for: %s)",
+						 mode_get(s->mode) ? mode_get(s->mode)->name : "?", modes.buf);
+			strbuf_release(&modes);
+			return rc;
+		}
+		if (spec_set(s, id[k], v[k], &e))
+			return cli_usage_error(what, "%s", e.msg);
+	}
+	return EXIT_OK;
+}
+
 static int apply_flag(struct launch_args *la, const char *name, const char *value,
 		      const struct command *c)
 {

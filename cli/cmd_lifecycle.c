@@ -43,8 +43,32 @@ static struct step *add(struct plan *p, const char *verb, const char *name, enum
 	return st;
 }
 
+/* --verify full for start: the image, and the inner daemon's mirrors and
+ * insecure registries from the launch's options label (what its progress
+ * line names). */
+static int verify_settings(struct plan *p, const struct launch_seen *s, const char *vmode, const char *vimage)
+{
+	if (!vmode && !vimage)
+		return EXIT_OK;
+	struct spec vs;
+	spec_init(&vs);
+	vs.mode = p->mode;
+	const enum opt_id inner[] = { OPT_INNER_MIRROR, OPT_INNER_INSECURE };
+	for (size_t k = 0; k < 2 && s->options && option_applies(option_get(inner[k]), vs.mode); k++) {
+		char *v = launch_option(s->options, option_get(inner[k])->key);
+		if (v)
+			spec_set(&vs, inner[k], v, NULL);
+		free(v);
+	}
+	int rc = cli_verify_apply(&vs, vmode, vimage);
+	if (!rc)
+		plan_set_verify(p, &vs);
+	spec_release(&vs);
+	return rc;
+}
+
 /* The third flag is start's --verify-timeout and stop's --time. */
-enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT, F_PULL, F_OFFLINE, F_TIME = F_VERIFY_TIMEOUT };
+enum { F_NAME, F_PROFILE, F_VERIFY_TIMEOUT, F_PULL, F_OFFLINE, F_VERIFY, F_VERIFY_IMAGE, F_TIME = F_VERIFY_TIMEOUT };
 static const struct cmd_flag stop_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
@@ -60,6 +84,8 @@ static const struct cmd_flag start_flags[] = {
 	[F_PULL] = { "pull", 0, 1, "auto|always|never",
 		     "auto and never: nothing to pull (the containers exist); always: refused" },
 	[F_OFFLINE] = { "offline", 0, 0, NULL, "no registry lookup (start makes none)" },
+	[F_VERIFY] = CMD_FLAG_VERIFY,
+	[F_VERIFY_IMAGE] = CMD_FLAG_VERIFY_IMAGE,
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_stop_entry, cmd_start_entry;
@@ -82,7 +108,8 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 		return EXIT_USAGE;
 	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *verify = start ? a.value[F_VERIFY_TIMEOUT] : NULL;
 	const char *time = start ? NULL : a.value[F_TIME];
-	int rc = time ? cli_parse_stop_time(time) : EXIT_OK;
+	const char *vmode = start ? a.value[F_VERIFY] : NULL, *vimage = start ? a.value[F_VERIFY_IMAGE] : NULL;
+	int rc = time ? cli_parse_stop_time(time) : cli_verify_values(vmode, vimage);
 	long vtmo = 0;
 	const char *pull = start ? a.value[F_PULL] : NULL;
 	if (pull && strcmp(pull, "auto") && strcmp(pull, "always") && strcmp(pull, "never"))
@@ -143,6 +170,8 @@ static int lifecycle(struct cli *cli, int argc, char **argv, int start)
 		if (pub && strcmp(pub, "none"))
 			publish_parse(pub, &plan.publish, NULL);
 		free(pub);
+		if ((rc = verify_settings(&plan, s, vmode, vimage)))
+			goto out;
 	} else {
 		add(&plan, "stop", label, ROLE_WORKSPACE, time);
 		for (size_t i = 0; i < s->sidecars.n; i++)
@@ -212,12 +241,13 @@ const struct command cmd_stop_entry = {
 
 const struct command cmd_start_entry = {
 	"start", cmd_start,
-	  "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS] [--pull auto|always|never] [--offline]",
+	  "ws-launch start [--name NAME | --profile NAME] [--verify-timeout SECONDS] [--verify quick|full] [--pull auto|always|never] [--offline]",
 	  "start a stopped launch again",
 	  "Starts the sidecar, then the workspace, and verifies as 'up' does: docker\n"
 	  "inside answers and the web port too.  A running launch is left as it is\n"
 	  "and its URL printed.  It runs the existing containers, so it pulls nothing\n"
 	  "and asks no registry (--pull auto or never and --offline are accepted, as\n"
-	  "for 'up' and 'upgrade').",
+	  "for 'up' and 'upgrade').  --verify full verifies as 'up --verify full' does:\n"
+	  "the inner daemon pulls --verify-image and runs a container of it.",
 	start_flags, 0, 0,
 };

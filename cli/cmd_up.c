@@ -310,6 +310,8 @@ const struct command cmd_up_entry = {
 	  "objects with the same name that ws-launch did not create stop the launch\n"
 	  "untouched.  A failing step or verification rolls back what this run created\n"
 	  "(--keep keeps it for inspection); Ctrl-C cancels the\n"
-	  "step, rolls back and exits 130.  Without MODE the recommended mode is used.",
+	  "step, rolls back and exits 130.  Without MODE the recommended mode is used.\n"
+	  "--verify full also has the inner daemon pull --verify-image (through its\n"
+	  "mirror) and run a container of it, within --verify-timeout.",
 	up_flags, 1, 0,
 };

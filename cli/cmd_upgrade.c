@@ -221,7 +221,8 @@ static int restore(const struct strvec *names, size_t aside)
 	return ok;
 }
 
-enum { F_NAME, F_PROFILE, F_IMAGE, F_DIND_IMAGE, F_PULL, F_YES, F_VERIFY_TIMEOUT, F_TIMEOUT, F_REGISTRY, F_OFFLINE };
+enum { F_NAME, F_PROFILE, F_IMAGE, F_DIND_IMAGE, F_PULL, F_YES, F_VERIFY_TIMEOUT, F_TIMEOUT, F_REGISTRY, F_OFFLINE,
+       F_VERIFY, F_VERIFY_IMAGE };
 static const struct cmd_flag upgrade_flags[] = {
 	[F_NAME] = CMD_FLAG_NAME,
 	[F_PROFILE] = CMD_FLAG_PROFILE,
@@ -234,6 +235,8 @@ static const struct cmd_flag upgrade_flags[] = {
 	[F_TIMEOUT] = { "timeout", 0, 1, "SECONDS", "timeout of each registry request of the tag lookup [5]" },
 	[F_REGISTRY] = { "registry", 0, 1, "URL", "registry base URL for the tag lookup" },
 	[F_OFFLINE] = { "offline", 0, 0, NULL, "no registry lookup (needs --image)" },
+	[F_VERIFY] = CMD_FLAG_VERIFY,
+	[F_VERIFY_IMAGE] = CMD_FLAG_VERIFY_IMAGE,
 	{ NULL, 0, 0, NULL, NULL },
 };
 extern const struct command cmd_upgrade_entry;
@@ -245,6 +248,7 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	const char *profile = a.value[F_PROFILE], *name = a.value[F_NAME], *image = a.value[F_IMAGE],
 		   *dind_image = a.value[F_DIND_IMAGE], *verify = a.value[F_VERIFY_TIMEOUT];
+	const char *vmode = a.value[F_VERIFY], *vimage = a.value[F_VERIFY_IMAGE];
 	const char *registry = a.set[F_REGISTRY] ? a.value[F_REGISTRY] : getenv("WS_LAUNCH_REGISTRY");
 	const char *policy = a.set[F_PULL] ? a.value[F_PULL] : "auto";
 	const int yes = a.set[F_YES], offline = a.set[F_OFFLINE];
@@ -259,6 +263,8 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 						    "name the new image with --image REF");
 	if (!rc && verify)
 		rc = cli_parse_timeout(verify, &vtmo);
+	if (!rc)
+		rc = cli_verify_values(vmode, vimage);
 	char *label = NULL;
 	if (rc || (rc = cli_launch_name(cli, "upgrade", profile, name, &label)))
 		return rc;
@@ -290,6 +296,16 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		}
 	} else if ((rc = spec_from_labels(&ce, s, &spec))) {
 		goto out;
+	}
+	if (vmode || vimage) {
+		/* for this upgrade's verification only: the profile keeps its own */
+		struct spec vs;
+		spec_init(&vs);
+		spec_copy(&vs, &spec);
+		rc = cli_verify_apply(&vs, vmode, vimage);
+		spec_release(&vs);
+		if (rc)
+			goto out;
 	}
 	/* The image to move to. */
 	if (image) {
@@ -362,6 +378,7 @@ static int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	spec_init(&run_spec);
 	spec_copy(&run_spec, &spec);
 	spec_set(&run_spec, OPT_PULL, "never", &e);
+	cli_verify_apply(&run_spec, vmode, vimage); /* checked above */
 	rc = cli_build_plan(cli, &run_spec, &facts, &plan);
 	spec_release(&run_spec);
 	if (rc)
@@ -498,7 +515,7 @@ out:
 
 const struct command cmd_upgrade_entry = {
 	"upgrade", cmd_upgrade,
-	  "ws-launch upgrade [--name NAME | --profile NAME] [--image REF] [--dind-image REF] [--pull auto|always|never] [--yes] [--verify-timeout SECONDS] [--timeout SECONDS] [--registry URL] [--offline]",
+	  "ws-launch upgrade [--name NAME | --profile NAME] [--image REF] [--dind-image REF] [--pull auto|always|never] [--yes] [--verify-timeout SECONDS] [--verify quick|full] [--timeout SECONDS] [--registry URL] [--offline]",
 	  "move a launch to a newer image, keeping everything",
 	  "Pulls the new image (default: the newest release tag of the launch's image in\n"
 	  "its registry) with progress, puts the launch's containers aside (renamed\n"
@@ -509,6 +526,7 @@ const struct command cmd_upgrade_entry = {
 	  "touched.  --dind-image moves a dind launch's sidecar too.  --pull auto (the\n"
 	  "default) pulls only an image that is not present, so a host without a\n"
 	  "registry upgrades to an image it loaded ('ws-launch images load'); --offline\n"
-	  "skips the tag lookup and needs --image.",
+	  "skips the tag lookup and needs --image.  --verify full verifies as 'up --verify\n"
+	  "full' does (a pull and a run with the inner daemon) before the old ones go.",
 	upgrade_flags, 0, 0,
 };

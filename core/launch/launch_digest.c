@@ -28,6 +28,7 @@ void launch_normalise(const struct spec *s, struct strbuf *out)
 	for (int i = 0; i < OPT__COUNT; i++) {
 		const struct option_def *d = &option_table[i];
 		if (d->id == OPT_PULL || d->id == OPT_DETACH || d->id == OPT_MINIMAL || d->id == OPT_VERIFY_HTTP ||
+		    d->id == OPT_VERIFY || d->id == OPT_VERIFY_IMAGE ||
 		    !option_applies(d, s->mode))
 			continue;
 		const char *v = spec_get(s, d->id);

@@ -8,7 +8,8 @@
  *
  * The normalised launch is "mode=M image=I name=N publish=P ..." - the
  * mode, then every option of the option table that applies to the mode and
- * shapes the objects (not --pull, --no-detach, --minimal, --verify-http), each as its
+ * shapes the objects (not --pull, --no-detach, --minimal, --verify-http, --verify,
+ * --verify-image), each as its
  * profile key and its value as given or defaulted ("auto" for a value
  * detected at launch), then each extra variable as env.NAME=sha256:<12 hex>
  * of its value (values are secrets; a passed-through one is env.NAME=

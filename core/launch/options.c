@@ -15,6 +15,7 @@
 static const char *const pull_choices[] = { "auto", "always", "never", NULL };
 static const char *const ssh_auth_choices[] = { "auto", "agent", "key", "none", NULL };
 static const char *const iptables_choices[] = { "auto", "nft", "legacy", "off", NULL };
+static const char *const verify_choices[] = { "quick", "full", NULL };
 
 static int check_container(const char *v, struct err *e)
 {
@@ -243,6 +244,15 @@ const struct option_def option_table[OPT__COUNT] = {
 		.label = "Inner iptables", .type = OT_CHOICE, .modes = INNER, .flags = OF_ADVANCED | OF_QUIET_DEF, .def = "auto",
 		.choices = iptables_choices, .meta = "auto|nft|legacy|off",
 		.help = "the inner daemon's iptables (nft, legacy: dind only; off: no rules)" },
+	/* How much verification proves; neither shapes an object (not in the digest). */
+	[OPT_VERIFY] = { .id = OPT_VERIFY, .flag = "verify", .key = "verify", .label = "Verification",
+		.type = OT_CHOICE, .modes = INNER, .flags = OF_ADVANCED, .def = "quick", .choices = verify_choices,
+		.meta = "quick|full",
+		.help = "full: also pull --verify-image with the inner daemon and run it (through its mirror)" },
+	[OPT_VERIFY_IMAGE] = { .id = OPT_VERIFY_IMAGE, .flag = "verify-image", .key = "verify_image",
+		.label = "Verify image", .type = OT_STRING, .modes = INNER, .flags = OF_ADVANCED,
+		.def = "busybox:latest", .check = validate_image, .meta = "REF",
+		.help = "the small image --verify full pulls and runs inside (it needs a 'true')" },
 };
 
 const struct option_def *option_get(enum opt_id id)

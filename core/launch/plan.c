@@ -33,6 +33,9 @@ void plan_release(struct plan *p)
 	free(p->options);
 	free(p->ws_name);
 	free(p->web_path);
+	free(p->verify_image);
+	free(p->inner_mirrors);
+	free(p->inner_insecure);
 	free(p->sidecar);
 	free(p->daemon_json);
 	free(p->daemon_json_path);
@@ -292,6 +295,22 @@ void plan_from_launch(struct plan *p, const struct launch *l)
 	strvec_copy(&p->notes, &l->notes);
 }
 
+void plan_set_verify(struct plan *p, const struct spec *s)
+{
+	free(p->verify_image);
+	free(p->inner_mirrors);
+	free(p->inner_insecure);
+	p->verify_image = p->inner_mirrors = p->inner_insecure = NULL;
+	if (!option_applies(option_get(OPT_VERIFY), s->mode))
+		return;
+	if (!strcmp(spec_get(s, OPT_VERIFY), "full"))
+		p->verify_image = xstrdup(spec_get(s, OPT_VERIFY_IMAGE));
+	if (!spec_is_none(s, OPT_INNER_MIRROR))
+		p->inner_mirrors = xstrdup(spec_get(s, OPT_INNER_MIRROR));
+	if (!spec_is_none(s, OPT_INNER_INSECURE))
+		p->inner_insecure = xstrdup(spec_get(s, OPT_INNER_INSECURE));
+}
+
 int plan_build(struct plan *p, const struct spec *s, const struct facts *f, struct err *e)
 {
 	struct launch l;
@@ -301,5 +320,6 @@ int plan_build(struct plan *p, const struct spec *s, const struct facts *f, stru
 	plan_from_launch(p, &l);
 	launch_release(&l);
 	p->web_path = xstrdup(spec_is_none(s, OPT_VERIFY_HTTP) ? "" : spec_get(s, OPT_VERIFY_HTTP));
+	plan_set_verify(p, s);
 	return 0;
 }

@@ -39,6 +39,11 @@ struct plan {
 	struct publish publish; /* its web port (publish.host_port 0: not published) */
 	char *web_path;        /* the web check's path (--verify-http), which must answer
 				* 2xx; NULL: "/healthz"; "" (none): any answer on "/" */
+	char *verify_image;    /* --verify full: the image docker inside pulls and runs
+				* after docker inside answers; NULL: quick */
+	char *inner_mirrors;   /* the inner daemon's registry mirrors and insecure */
+	char *inner_insecure;  /* registries (comma lists, NULL: none): verify full
+				* says which one its pull goes through */
 	int web_tls;           /* the workspace serves TLS (WS_SERVER_SSL_CERT is set) */
 	char *sidecar;         /* the dind sidecar's name, NULL without one (verification
 				* reports its state when docker inside fails) */
@@ -61,6 +66,9 @@ void plan_run_argv(const struct container *c, struct strvec *argv);
 /* launch_build + plan_from_launch.  On error P is empty and E names the
  * option at fault. */
 int plan_build(struct plan *p, const struct spec *s, const struct facts *f, struct err *e);
+/* The verification settings of S (--verify, --verify-image, and the inner
+ * daemon's mirrors and insecure registries it names); plan_build calls it. */
+void plan_set_verify(struct plan *p, const struct spec *s);
 /* Appends a step with ARGV (copied) and no breaks; for tests and tools. */
 struct step *plan_add_step(struct plan *p, enum step_kind kind, const char *desc);
 const char *step_kind_name(enum step_kind k);

@@ -172,6 +172,10 @@ static void child_finished(struct runner *r)
 		if (!r->cancel)
 			rn_verify_probe_done(r, p);
 		break;
+	case CH_FULL:
+		if (!r->cancel)
+			rn_full_done(r, p, ok, desc);
+		break;
 	}
 	proc_release(&done);
 	if (rerun)
@@ -352,6 +356,12 @@ int runner_timeout_ms(struct runner *r)
 		if (t < 0 || w < t)
 			t = w;
 	}
+	if (r->child_running && r->child_kind == CH_FULL) {
+		long long d = r->full_deadline - proc_now_ms();
+		int w = d < 0 ? 0 : (int)d;
+		if (t < 0 || w < t)
+			t = w;
+	}
 	return t;
 }
 
@@ -365,6 +375,8 @@ void runner_pump(struct runner *r)
 		if ((r->child_kind == CH_EXEC || r->child_kind == CH_DIAG) && !r->child.cancelled &&
 		    proc_now_ms() - r->child.started_ms > EXEC_TRY_MS)
 			proc_cancel(&r->child, 1000);
+		if (r->child_kind == CH_FULL && !r->child.cancelled && proc_now_ms() >= r->full_deadline)
+			proc_cancel(&r->child, 1000); /* --verify full's bound */
 		proc_tick(&r->child);
 		if (proc_done(&r->child))
 			child_finished(r);

@@ -74,7 +74,7 @@ int rn_start_child(struct runner *r, enum child_kind kind, const char *const *ar
 {
 	struct err e;
 	/* Verification's children are read by runner_verify.c/runner_diagnose.c. */
-	int verifying = kind == CH_EXEC || kind == CH_LOGS || kind == CH_DIAG;
+	int verifying = kind == CH_EXEC || kind == CH_LOGS || kind == CH_DIAG || kind == CH_FULL;
 	struct proc_opts o = { .on_line = verifying ? r->on_verify_line : r->on_step_line, .ctx = r,
 			       .capture_max = 256 * 1024 };
 	/* argv[0] is "docker" in every plan; honour the configured client. */

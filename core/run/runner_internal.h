@@ -3,6 +3,7 @@
  * step; runner_pull.c: pulls and their progress; runner_verify.c: the
  * verification stages, docker inside and the web check; runner_diagnose.c:
  * what watches the workspace while docker inside does not answer;
+ * runner_full.c: --verify full, a pull and a run with the inner daemon;
  * runner_text.c: lines of children's output).  Not for use outside
  * core/run/runner*.c. */
 #ifndef WS_RUNNER_INTERNAL_H
@@ -36,10 +37,10 @@ enum sub {
 	SUB_WAIT,    /* timer until the next try */
 };
 
-enum child_kind { CH_STEP, CH_UNDO, CH_EXEC, CH_LOGS, CH_DIAG };
+enum child_kind { CH_STEP, CH_UNDO, CH_EXEC, CH_LOGS, CH_DIAG, CH_FULL };
 
 /* The verification stages, in order (runner_verify.c says how to add one). */
-enum vstage { V_INSPECT, V_EXEC, V_HTTP, V_DONE };
+enum vstage { V_INSPECT, V_EXEC, V_PULL, V_RUN, V_HTTP, V_DONE };
 
 enum diag_probe { DIAG_NONE, DIAG_DOCKERD, DIAG_SOCKET };
 
@@ -119,6 +120,8 @@ struct runner {
 	char *web_url;          /* the web check's URL */
 	struct run_wait wait;   /* the waiting line (runner_wait) */
 	struct diag diag;
+	long long full_deadline; /* --verify full: the pull and the run end by then */
+	long long full_step_ms;  /* when the running one of them started */
 
 	/* pull */
 	struct run_pull pull;
@@ -155,6 +158,9 @@ void rn_verify_next(struct runner *r);
 void rn_start_verify(struct runner *r);
 void rn_verify_exec_done(struct runner *r, struct proc *p, int ok, const char *desc);
 void rn_verify_exec_again(struct runner *r);
+/* runner_full.c: V_PULL and V_RUN (--verify full) */
+void rn_full_next(struct runner *r);
+void rn_full_done(struct runner *r, struct proc *p, int ok, const char *desc);
 /* runner_diagnose.c */
 void rn_diagnose(struct runner *r, const struct strbuf *err);
 void rn_watch_container(struct runner *r, const char *name);

@@ -4,6 +4,8 @@
  *   V_EXEC     `docker exec NAME docker version` reaches a daemon, retried
  *              until the bound while runner_diagnose.c watches the workspace
  *              and stops at once when the outcome is certain
+ *   V_PULL,    --verify full: the inner daemon pulls a small image and runs
+ *   V_RUN      a container of it (runner_full.c)
  *   V_HTTP     GET <web path> on the published port answers 2xx
  *
  * A stage ends with rn_verify_pass(r, NEXT) or rn_verify_fail(r, ...).
@@ -22,6 +24,10 @@
 #include <string.h>
 
 
+
+/* The end of the message after --verify full: three %s. */
+#define FULL_SAID(r) (r)->plan->verify_image ? " (pulled and ran " : "", \
+	(r)->plan->verify_image ? (r)->plan->verify_image : "", (r)->plan->verify_image ? " inside)" : ""
 
 void rn_verify_pass(struct runner *r, enum vstage next)
 {
@@ -42,7 +48,7 @@ void rn_verify_exec_done(struct runner *r, struct proc *p, int ok, const char *d
 		free(r->result.inner_version);
 		r->result.inner_version = rn_last_line(&p->out);
 		rn_logf(r, "[verify] docker inside the workspace reaches Docker %s", r->result.inner_version);
-		rn_verify_pass(r, V_HTTP);
+		rn_verify_pass(r, r->plan->verify_image ? V_PULL : V_HTTP);
 		return;
 	}
 	char *last = rn_last_line(p->err.len ? &p->err : &p->out);
@@ -86,9 +92,9 @@ static void on_http(struct net *net, unsigned id, struct net_reply *rp, void *ct
 		r->vstage = V_DONE;
 		r->result.ok = 1;
 		r->phase = PHASE_DONE;
-		rn_set_message(r, "%s workspace %s%s: %s, Docker %s inside", r->result.already_running ? "running" : "launched",
+		rn_set_message(r, "%s workspace %s%s: %s, Docker %s inside%s%s%s", r->result.already_running ? "running" : "launched",
 			    r->ws_name, r->result.already_running ? " (already up)" : "", r->result.url,
-			    r->result.inner_version ? r->result.inner_version : "?");
+			    r->result.inner_version ? r->result.inner_version : "?", FULL_SAID(r));
 		rn_activity(r, "verified");
 		return;
 	}
@@ -123,8 +129,8 @@ static void start_http(struct runner *r)
 		r->vstage = V_DONE;
 		r->result.ok = 1;
 		r->phase = PHASE_DONE;
-		rn_set_message(r, "workspace %s is up (no published port), Docker %s inside", r->ws_name,
-			       r->result.inner_version ? r->result.inner_version : "?");
+		rn_set_message(r, "workspace %s is up (no published port), Docker %s inside%s%s%s", r->ws_name,
+			       r->result.inner_version ? r->result.inner_version : "?", FULL_SAID(r));
 		rn_activity(r, "done");
 		return;
 	}
@@ -163,6 +169,10 @@ void rn_verify_next(struct runner *r)
 			rn_verify_fail(r, "cannot run docker exec: %s", r->last_error);
 		return;
 	}
+	case V_PULL:
+	case V_RUN:
+		rn_full_next(r);
+		return;
 	case V_HTTP:
 		r->wait.active = 0;
 		start_http(r);
