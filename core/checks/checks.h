@@ -75,7 +75,7 @@ struct engine_info;
  * function may serve several checks and runs once); a check the daemon's
  * /info answers has ON_INFO (the checker asks /info only when one is
  * wanted).  The rest follow from the engine's and the registry's replies
- * (checks_engine.c). */
+ * (checks_engine.c, which feeds checks_arch.c). */
 struct check_def {
 	enum check_id id;
 	const char *name;   /* "sysbox.runtime" (the ids README.md lists) */
