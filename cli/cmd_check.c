@@ -332,10 +332,11 @@ const struct command cmd_check_entry = {
 	"check", cmd_check, "ws-launch check [MODE] [OPTIONS] [--json] [--timeout SECONDS]",
 	  "check what this host can run",
 	  "Runs the prerequisite checks concurrently: the docker client and engine, the\n"
-	  "endpoint (DOCKER_HOST, DOCKER_CONTEXT, the current context), the image and a\n"
-	  "newer tag in its registry, names and the web port, and each mode's own needs\n"
-	  "(sysbox runtime, privileges, socket group, remote TCP/TLS, ssh).  With no MODE\n"
-	  "it checks every mode and recommends the most isolated ready one.  Exit 0 when\n"
-	  "the mode (or, without MODE, some mode) is ready, 1 otherwise, 2 on bad input.",
+	  "endpoint (DOCKER_HOST, DOCKER_CONTEXT, the current context), the image, its\n"
+	  "architecture against the daemon's and a newer tag in its registry, names and\n"
+	  "the web port, and each mode's own needs (sysbox runtime, privileges, socket\n"
+	  "group, remote TCP/TLS, ssh).  With no MODE it checks every mode and recommends\n"
+	  "the most isolated ready one.  Exit 0 when the mode (or, without MODE, some\n"
+	  "mode) is ready, 1 otherwise, 2 on bad input.",
 	check_flags, 1, 0,
 };

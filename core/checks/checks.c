@@ -28,6 +28,7 @@ static const struct check_def core_defs[CK__CORE] = {
 	[CK_ENGINE] = { .id = CK_ENGINE, .name = "engine", .title = "Docker engine" },
 	[CK_ENDPOINT] = { .id = CK_ENDPOINT, .name = "endpoint", .title = "endpoint" },
 	[CK_IMAGE] = { .id = CK_IMAGE, .name = "image", .title = "workspace image" },
+	[CK_ARCH] = { .id = CK_ARCH, .name = "arch", .title = "image architecture" },
 	[CK_NAMES] = { .id = CK_NAMES, .name = "names", .title = "names" },
 	[CK_PORT] = { .id = CK_PORT, .name = "port", .title = "web port", .start = ck_check_port },
 	[CK_SYSBOX_RUNTIME] = { .id = CK_SYSBOX_RUNTIME, .name = "sysbox.runtime", .title = "sysbox runtime", .on_info = ck_info_sysbox_runtime },
@@ -339,6 +340,7 @@ void checker_free(struct checker *c)
 	free(c->newest_tag);
 	free(c->registry_note);
 	free(c->pull_error);
+	free(c->arch_why);
 	free(c->tcp_loopback_host);
 	free(c->registry_url);
 	free(c->ssh_bin);

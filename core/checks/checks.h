@@ -27,6 +27,7 @@
 #include <poll.h>
 
 #include "base/err.h"
+#include "base/platform.h"
 #include "launch/facts.h"
 #include "launch/mode_id.h"
 #include "launch/modes.h"
@@ -40,6 +41,7 @@ enum check_id {
 	CK_ENGINE,
 	CK_ENDPOINT,
 	CK_IMAGE,
+	CK_ARCH,      /* the image's platform against the daemon's (checks_arch.c) */
 	CK_NAMES,
 	CK_PORT,
 	CK_SYSBOX_RUNTIME,
@@ -73,7 +75,7 @@ struct engine_info;
  * function may serve several checks and runs once); a check the daemon's
  * /info answers has ON_INFO (the checker asks /info only when one is
  * wanted).  The rest follow from the engine's and the registry's replies
- * (checks_engine.c). */
+ * (checks_engine.c, which feeds checks_arch.c). */
 struct check_def {
 	enum check_id id;
 	const char *name;   /* "sysbox.runtime" (the ids README.md lists) */
@@ -163,5 +165,13 @@ const char *check_data(const struct check *ck, const char *key);
  * booleans and counts as numbers): one table in checks.c. */
 enum check_data_type { CDT_STRING, CDT_BOOL, CDT_INT };
 enum check_data_type check_data_type(const char *key);
+
+/* The arch check's verdict (checks_arch.c): IMAGE built for IMAGE_PLATS[0..N)
+ * (the daemon's own copy when LOCAL, one platform; else what its registry
+ * lists) against the daemon's DAEMON.  Appends the one-line finding and
+ * the remedy (nothing when none) to FINDING and REMEDY; returns PASS, WARN
+ * (a 32-bit image on its 64-bit kin) or FAIL.  N must be at least 1. */
+enum check_status check_arch_verdict(const char *image, const struct platform *image_plats, size_t n, int local,
+				     const struct platform *daemon, struct strbuf *finding, struct strbuf *remedy);
 
 #endif

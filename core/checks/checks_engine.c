@@ -27,7 +27,7 @@
 void ck_skip_engine_dependents(struct checker *c, const char *why)
 {
 	/* the engine's own answers, and every check /info would answer */
-	static const enum check_id deps[] = { CK_IMAGE, CK_NAMES, CK_DIND_IMAGE, CK_DEEP };
+	static const enum check_id deps[] = { CK_IMAGE, CK_ARCH, CK_NAMES, CK_DIND_IMAGE, CK_DEEP };
 	for (size_t i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
 		if (ck_pending(c, deps[i]))
 			ck_set(c, deps[i], CHECK_SKIP, NULL, "%s", why);
@@ -66,6 +66,7 @@ static void on_info(struct engine_result *r, void *ctx)
 	free(c->kernel);
 	c->kernel = in->kernel_version ? xstrdup(in->kernel_version) : NULL;
 	c->facts.userns_remap = in->userns;
+	ck_arch_daemon(c, in->os_type, in->architecture, NULL);
 	ck_maybe_deep(c); /* its privileges depend on userns-remap */
 	const char *api = c->target.api_version ? c->target.api_version : "?";
 	const struct mode *kind = mode_of_daemon(in);
@@ -260,8 +261,15 @@ static void on_dist(struct engine_result *r, void *ctx)
 	struct opctx *x = ctx;
 	struct checker *c = x->c;
 	ck_op_done(c, OP_DIST);
-	if (r->status != ENGINE_OK)
+	if (r->status != ENGINE_OK) {
 		dist_error(r, &c->pull_error, &c->pull_error_auth);
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addf(&why, "the daemon cannot read the image in its registry: %s", c->pull_error);
+		ck_arch_image(c, NULL, 0, why.buf);
+		strbuf_release(&why);
+	} else {
+		ck_arch_image(c, r->doc, 0, NULL);
+	}
 	c->image_left--;
 	finish_image(c);
 }
@@ -296,9 +304,14 @@ static void on_image(struct engine_result *r, void *ctx)
 	if (failed) {
 		free(c->registry_note);
 		c->registry_note = xasprintf("cannot ask the daemon: %s", r->err.msg);
-	} else if (!present && !pull_never(c)) {
+		ck_arch_image(c, NULL, 1, "the daemon did not say whether the image is present");
+	} else if (present) {
+		ck_arch_image(c, r->doc, 1, NULL);
+	} else if (!pull_never(c)) {
 		c->image_left++; /* finished by on_dist */
 		c->ids[OP_DIST] = start_dist(c, OP_DIST, spec_get(&c->spec, OPT_IMAGE), on_dist);
+	} else {
+		ck_arch_image(c, NULL, 0, "the image is not present and --pull never forbids pulling it");
 	}
 	c->image_left--;
 	finish_image(c);
@@ -479,6 +492,7 @@ static void start_engine_queries(struct checker *c, const struct engine_ping *pi
 		}
 	}
 	ck_port_ask(c);
+	ck_arch_ask(c);
 	/* Ask the daemon only what the wanted checks need: /info (slow: it
 	 * walks containers, images, plugins, storage) for the sysbox and
 	 * privilege checks; else the version the /_ping already told (its

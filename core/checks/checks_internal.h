@@ -1,10 +1,11 @@
 /* checks_internal.h - what the parts of the checker share (checks.c: the
  * driver and the table; checks_local.c: facts of this host;
- * checks_engine.c: the Engine API and registry; checks_remote.c: tcp,
+ * checks_engine.c: the Engine API and registry; checks_arch.c: the
+ * image's platform against the daemon's; checks_remote.c: tcp,
  * TLS and ssh to a remote daemon; checks_mode.c: the modes' own checks;
  * checks_result.c, the lowest: results, data and bookkeeping).  The files
  * of the checks call checks_result.c and each other downward (remote ->
- * local, engine -> deep); the driver reaches them all, and they reach it
+ * local, engine -> deep, engine -> arch); the driver reaches them all, and they reach it
  * back only through the hooks in struct checker.  Not for use outside core/checks/checks*.c. */
 #ifndef WS_CHECKS_INTERNAL_H
 #define WS_CHECKS_INTERNAL_H
@@ -18,6 +19,7 @@
 
 #define REMOTE_TIMEOUT_DEFAULT 5000L
 #define SSH_GRACE_MS 500
+#define ARCH_PLATFORMS_MAX 16   /* platforms kept of a registry's list */
 
 enum op {
 	OP_PING,
@@ -32,6 +34,7 @@ enum op {
 	OP_DIST,       /* /distribution: can the daemon pull the image? */
 	OP_DIND_DIST,
 	OP_PORTS,      /* /containers/json: the ports the endpoint publishes */
+	OP_ARCH,       /* /version: the daemon's platform when /info is not asked */
 	OP__COUNT
 };
 
@@ -85,6 +88,12 @@ struct checker {
 	char *registry_note;
 	char *pull_error;        /* the daemon cannot pull the absent image: its words */
 	int pull_error_auth;     /* ... because of credentials (only a warning) */
+	/* arch (checks_arch.c): each side 0 until known, 1 known, -1 unknown */
+	int arch_daemon_state, arch_image_state, arch_image_local;
+	struct platform arch_daemon;
+	struct platform arch_image[ARCH_PLATFORMS_MAX];
+	size_t arch_nimage;
+	char *arch_why;          /* why it cannot tell (the first side unknown) */
 	/* deep: the trial container (once the image and, when asked, /info are known) */
 	int image_known;
 	int dind_image_known;
@@ -151,10 +160,21 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in);
 const struct check_def *ck_own_def(enum check_id id);
 void ck_own_run(struct checker *c, enum check_id id, const struct engine_info *in);
 
+/* checks_arch.c: the arch check, fed by checks_engine.c.  ck_arch_ask:
+ * once the engine answers /_ping, asks /version for the daemon's platform
+ * when /info is not asked; ck_arch_daemon: the daemon's OS and
+ * architecture as /info or /version gave them (ARCH NULL: unknown, WHY
+ * says why); ck_arch_image: the image's, from DOC (LOCAL: the image
+ * inspect's Os/Architecture/Variant; else /distribution's Platforms), or
+ * unknown with WHY when DOC is NULL.  The check ends once both are in. */
+struct jdoc;
+void ck_arch_ask(struct checker *c);
+void ck_arch_daemon(struct checker *c, const char *os, const char *arch, const char *why);
+void ck_arch_image(struct checker *c, const struct jdoc *doc, int local, const char *why);
+
 /* checks_port.c: the web port.  ck_port_auto: none given (the first free
  * is chosen); ck_port_ask: lists the endpoint's containers once the engine
  * answers; ck_port_choose: decides from that list (DOC NULL: unknown). */
-struct jdoc;
 int ck_port_auto(const struct checker *c);
 void ck_port_ask(struct checker *c);
 /* Adds who holds an explicit web port in use to the finding, once known. */

@@ -73,7 +73,7 @@ void mode_check_data(const struct mode_check_env *env, const struct mode_check *
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The checks every mode needs, first in each row's .checks. */
-#define MODE_COMMON_CHECKS "cli", "engine", "endpoint", "image", "names", "port"
+#define MODE_COMMON_CHECKS "cli", "engine", "endpoint", "image", "arch", "names", "port"
 
 struct mode {
 	const char *name;       /* "sysbox" */

@@ -1,7 +1,7 @@
 /* test_checks.c - the checks' verdicts without a daemon: the engine-answered
  * ones from canned Engine API replies (lib_fake_engine: the engine, /info's
  * runtimes and security options for sysbox, privilege and rootless, the
- * image, the names, dind's image, an engine that fails or is not there;
+ * image and its architecture, the names, dind's image, an engine that fails or is not there;
  * readiness and the recommendation), the local ones from sockets, ports and
  * files the test makes (socket path and group, web port, sysbox services,
  * TLS files, tcp on loopback, ssh key and remote).  No root, no daemon. */
@@ -73,6 +73,12 @@ static const char *INFO_ROOTLESS =
 	"\"Runtimes\":{\"runc\":{\"path\":\"runc\"}},"
 	"\"SecurityOptions\":[\"name=seccomp,profile=default\",\"name=rootless\",\"name=cgroupns\"]}";
 static const char *IMAGE_PRESENT = "{\"Id\":\"sha256:a60beb0b99\",\"RepoTags\":[\"ghcr.io/kloudkit/workspace:v0.0.21\"]}";
+static const char *INFO_AMD64 =
+	"{\"ServerVersion\":\"20.10.24\",\"OSType\":\"linux\",\"Architecture\":\"x86_64\",\"KernelVersion\":\"6.1.0\","
+	"\"DefaultRuntime\":\"runc\",\"Runtimes\":{\"runc\":{\"path\":\"runc\"},\"sysbox-runc\":{\"path\":\"sysbox-runc\"}},"
+	"\"SecurityOptions\":[\"name=seccomp,profile=default\"]}";
+static const char *IMAGE_ARM64 = "{\"Id\":\"sha256:a60beb0b99\",\"Os\":\"linux\",\"Architecture\":\"arm64\",\"Variant\":\"v8\"}";
+static const char *IMAGE_AMD64 = "{\"Id\":\"sha256:a60beb0b99\",\"Os\":\"linux\",\"Architecture\":\"amd64\"}";
 static const char *FOREIGN_CONTAINER =
 	"{\"Id\":\"0123456789abcdef\",\"Name\":\"/workspace\",\"Config\":{\"Image\":\"nginx\",\"Labels\":{}},"
 	"\"State\":{\"Status\":\"running\",\"Running\":true}}";
@@ -269,11 +275,85 @@ int main(void)
 	CHECK(rec == MODE_PRIVILEGED || rec == MODE_SYSBOX);
 	checker_free(c);
 
+	/* 10. arch: an arm64 image on an x86_64 daemon fails in every mode, naming
+	 * both; /info (sysbox) or /version (socket) says the daemon's */
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_AMD64);
+	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_ARM64);
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_ARCH, CHECK_FAIL);
+	CHECK_STR(finding(c, CK_ARCH), "ghcr.io/kloudkit/workspace:v0.0.21 is linux/arm64; the daemon runs linux/amd64");
+	CHECK_CONTAINS(checker_get(c, CK_ARCH)->remedy, "docker pull --platform linux/amd64 ghcr.io/kloudkit/workspace:v0.0.21");
+	checker_readiness(c, MODE_SYSBOX, &r);
+	CHECK(!r.ready);
+	int named = 0; /* with the sysbox services this host lacks */
+	for (size_t i = 0; i < r.missing.n; i++)
+		named |= !strncmp(r.missing.v[i], "arch: ", 6);
+	CHECK(named);
+	readiness_release(&r);
+	checker_free(c);
+	const char *const sock[] = { "publish=none", "socket.group=998", NULL };
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_ARM64);
+	fake_engine_on(&fe, "GET", "/version", 200, "{\"Version\":\"20.10.24\",\"Os\":\"linux\",\"Arch\":\"amd64\"}");
+	c = run_checks(net, MODE_SOCKET, 0, sock);
+	CHECK_STATUS(c, CK_ARCH, CHECK_FAIL);
+	CHECK_STR(check_data(checker_get(c, CK_ARCH), "daemon"), "linux/amd64");
+	CHECK(fake_engine_hits(&fe, "GET", "/info") == 0); /* still no /info for socket */
+	CHECK(fake_engine_hits(&fe, "GET", "/version") == 1);
+	checker_free(c);
+	/* the same image for amd64 passes */
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_AMD64);
+	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_AMD64);
+	c = run_checks(net, MODE_PRIVILEGED, 0, base);
+	CHECK_STATUS(c, CK_ARCH, CHECK_PASS);
+	CHECK_STR(check_data(checker_get(c, CK_ARCH), "source"), "local");
+	checker_free(c);
+	/* absent: the daemon's /distribution lists the registry's platforms */
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_AMD64);
+	fake_engine_on(&fe, "GET", "/distribution/ghcr.io/kloudkit/workspace:v0.0.21/json", 200,
+		       "{\"Descriptor\":{},\"Platforms\":[{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"},"
+		       "{\"architecture\":\"unknown\",\"os\":\"unknown\"},{\"architecture\":\"amd64\",\"os\":\"linux\"}]}");
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_ARCH, CHECK_PASS);
+	CHECK_STR(finding(c, CK_ARCH), "ghcr.io/kloudkit/workspace:v0.0.21 is not present; the registry has linux/amd64 "
+				       "(of linux/arm64, linux/amd64)");
+	checker_free(c);
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_AMD64);
+	fake_engine_on(&fe, "GET", "/distribution/ghcr.io/kloudkit/workspace:v0.0.21/json", 200,
+		       "{\"Descriptor\":{},\"Platforms\":[{\"architecture\":\"arm64\",\"os\":\"linux\"}]}");
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_ARCH, CHECK_FAIL);
+	CHECK_CONTAINS(finding(c, CK_ARCH), "is linux/arm64 in its registry, without linux/amd64");
+	checker_free(c);
+	/* cannot tell: skipped with the reason, never failed */
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_AMD64);
+	c = run_checks(net, MODE_SYSBOX, 0, base); /* /distribution says 404 */
+	CHECK_STATUS(c, CK_ARCH, CHECK_SKIP);
+	CHECK_CONTAINS(finding(c, CK_ARCH), "cannot tell: the daemon cannot read the image in its registry");
+	checker_free(c);
+	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_PRESENT); /* no Architecture */
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_ARCH, CHECK_SKIP);
+	CHECK_CONTAINS(finding(c, CK_ARCH), "image inspect has no architecture");
+	checker_free(c);
+	fake_engine_reset(&fe);
+	fake_engine_on(&fe, "GET", "/info", 200, INFO_ROOTFUL_PLAIN); /* no Architecture */
+	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_ARM64);
+	c = run_checks(net, MODE_SYSBOX, 0, base);
+	CHECK_STATUS(c, CK_ARCH, CHECK_SKIP);
+	CHECK_CONTAINS(finding(c, CK_ARCH), "the daemon does not say its architecture");
+	checker_free(c);
+
 	/* ---- the local checks ---- */
 	fake_engine_reset(&fe);
 	fake_engine_on(&fe, "GET", IMG, 200, IMAGE_PRESENT);
 
-	/* 10. socket: the given socket accepts; its group given or read from it */
+	/* 11. socket: the given socket accepts; its group given or read from it */
 	c = run_checks(net, MODE_SOCKET, 0, (const char *const[]){ "publish=none", sockopt, "socket.group=998", NULL });
 	CHECK_STATUS(c, CK_SOCKET_PATH, CHECK_PASS);
 	CHECK_STATUS(c, CK_SOCKET_GID, CHECK_PASS);
@@ -296,7 +376,7 @@ int main(void)
 	checker_free(c);
 	unlink(notsock + strlen("socket.path="));
 
-	/* 11. the web port: taken, then free */
+	/* 12. the web port: taken, then free */
 	int port = 0, lfd = listen_tcp(&port);
 	CHECK(lfd >= 0);
 	char pub[64];
@@ -311,7 +391,7 @@ int main(void)
 	CHECK_STATUS(c, CK_PORT, CHECK_PASS);
 	checker_free(c);
 
-	/* 12. sysbox services: absent, then both answering */
+	/* 13. sysbox services: absent, then both answering */
 	char sysdir[128], mgr[160], sfs[160];
 	snprintf(sysdir, sizeof(sysdir), "%s/sysbox", cfgdir);
 	mkdir(sysdir, 0700);
@@ -334,7 +414,7 @@ int main(void)
 	unlink(sfs);
 	rmdir(sysdir);
 
-	/* 13. tcp: TLS without its files; a loopback host is the workspace itself */
+	/* 14. tcp: TLS without its files; a loopback host is the workspace itself */
 	c = run_checks(net, MODE_TCP, 0, (const char *const[]){ "publish=none", "tcp.host=127.0.0.1", "tcp.tls=true",
 								 "tcp.cert_dir=/nonexistent/certs", NULL });
 	CHECK_STATUS(c, CK_TLS_FILES, CHECK_FAIL);
@@ -358,7 +438,7 @@ int main(void)
 	checker_free(c);
 	server_stop();
 
-	/* 14. ssh: a key file that cannot be read; a remote that refuses */
+	/* 15. ssh: a key file that cannot be read; a remote that refuses */
 	ssh_bin = "/bin/false";
 	c = run_checks(net, MODE_SSH, 0, (const char *const[]){ "publish=none", "ssh.host=build.example",
 								 "ssh.auth=key", "ssh.key=/nonexistent/id_ed25519",
@@ -369,7 +449,7 @@ int main(void)
 	checker_free(c);
 	ssh_bin = NULL;
 
-	/* 15. dind's sidecar image present */
+	/* 16. dind's sidecar image present */
 	fake_engine_on(&fe, "GET", "/images/docker:dind/json", 200, "{\"Id\":\"sha256:57a94ca151\"}");
 	c = run_checks(net, MODE_DIND, 0, base);
 	CHECK_STATUS(c, CK_DIND_IMAGE, CHECK_PASS);
