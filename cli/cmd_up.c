@@ -104,8 +104,6 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 	struct runner *r = NULL;
 	struct plan plan;
 	struct facts facts;
-	int wrote_json = 0; /* 1: this run made the daemon.json, 2: it replaced one */
-	char *old_json = NULL; /* what it replaced */
 	plan_init(&plan);
 	facts_init(&facts);
 	int rc = cli_parse_launch(cli, argc, argv, &cmd_up_entry, &la);
@@ -192,19 +190,6 @@ static int cmd_up(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	if (plan.daemon_json) {
-		/* the inner daemon's daemon.json, before docker run mounts it */
-		const char *launch = spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME);
-		size_t len;
-		struct err re;
-		old_json = file_read_limited(plan.daemon_json_path, 1 << 20, &len, &re);
-		wrote_json = old_json ? 2 : 1;
-		if (inner_file_write(cli->config, launch, plan.daemon_json, NULL, &e)) {
-			wrote_json = 0;
-			rc = cli_fail("up", "%s", e.msg);
-			goto out;
-		}
-	}
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
@@ -277,18 +262,6 @@ out:
 		secret_remove_env(cli->config, spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME),
 				  &removed, &re);
 	}
-	if (rc != EXIT_OK && wrote_json) {
-		/* the daemon.json goes back to what it was before the launch that did
-		 * not happen (a running launch keeps the file it was made with) */
-		int removed;
-		struct err re;
-		const char *launch = spec_is_none(&la.spec, OPT_NAME) ? "workspace" : spec_get(&la.spec, OPT_NAME);
-		if (old_json)
-			inner_file_write(cli->config, launch, old_json, NULL, &re);
-		else
-			inner_file_remove(cli->config, launch, &removed, &re);
-	}
-	free(old_json);
 	runner_free(r);
 	checker_free(c);
 	net_free(net);

@@ -132,16 +132,26 @@ char *inner_file_path(const char *config, const char *launch, struct err *e)
 	return p;
 }
 
+int inner_file_put(const char *path, const char *text, struct err *e)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		free(dir);
+		return err_set(e, "%s: not a file in a directory", path);
+	}
+	*slash = '\0';
+	int rc = paths_mkdirs(dir, e) ? -1 : paths_write_file(dir, slash + 1, text, strlen(text), 0644, e);
+	free(dir);
+	return rc;
+}
+
 int inner_file_write(const char *config, const char *launch, const char *text, char **path,
 		     struct err *e)
 {
 	char *target = inner_file_path(config, launch, e);
 	if (!target)
 		return -1;
-	char *dir = xstrdup(target), *slash = strrchr(dir, '/');
-	*slash = '\0';
-	int rc = paths_mkdirs(dir, e) ? -1 : paths_write_file(dir, slash + 1, text, strlen(text), 0644, e);
-	free(dir);
+	int rc = inner_file_put(target, text, e);
 	if (!rc && path) {
 		*path = target;
 		target = NULL;

@@ -46,6 +46,8 @@ char *inner_file_path(const char *config, const char *launch, struct err *e);
 /* Writes TEXT there (0644), atomically; *PATH (malloc'd) when not NULL. */
 int inner_file_write(const char *config, const char *launch, const char *text, char **path,
 		     struct err *e);
+/* Writes TEXT (0644, atomically) to PATH, making its directories. */
+int inner_file_put(const char *path, const char *text, struct err *e);
 /* Removes it: 0 with *REMOVED 1 or 0 (there was none), -1 with E. */
 int inner_file_remove(const char *config, const char *launch, int *removed, struct err *e);
 

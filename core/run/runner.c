@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "base/imageref.h"
 #include "base/jdoc.h"
+#include "launch/inner.h"
 #include "launch/launch.h"
 #include "launch/launch_digest.h"
 #include "launch/options.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 
@@ -35,6 +37,39 @@
 
 
 /* ---- rollback ------------------------------------------------------------------- */
+
+/* The daemon.json the workspace mounts (plan.h daemon_json): written
+ * before the steps, so `docker run` finds it; the run that did not
+ * happen puts back what was there (a running launch keeps its file). */
+static int write_json(struct runner *r)
+{
+	const struct plan *p = r->plan;
+	if (!p->daemon_json || !p->daemon_json_path || r->down)
+		return 0;
+	struct err e;
+	size_t len;
+	r->json_old = file_read_limited(p->daemon_json_path, 1 << 20, &len, &e);
+	if (inner_file_put(p->daemon_json_path, p->daemon_json, &e)) {
+		free(r->json_old);
+		r->json_old = NULL;
+		rn_set_message(r, "cannot write the inner daemon's daemon.json: %s", e.msg);
+		return -1;
+	}
+	r->json_written = 1;
+	return 0;
+}
+
+static void restore_json(struct runner *r)
+{
+	if (!r->json_written)
+		return;
+	struct err e;
+	if (r->json_old)
+		inner_file_put(r->plan->daemon_json_path, r->json_old, &e);
+	else
+		unlink(r->plan->daemon_json_path);
+	r->json_written = 0;
+}
 
 static void rollback_next(struct runner *r)
 {
@@ -52,6 +87,7 @@ static void rollback_next(struct runner *r)
 		return;
 	}
 	r->phase = PHASE_DONE;
+	restore_json(r);
 	rn_activity(r, "rolled back");
 }
 
@@ -331,6 +367,11 @@ void runner_start(struct runner *r)
 	if (r->started)
 		return;
 	r->started = 1;
+	if (write_json(r)) {
+		r->phase = PHASE_DONE;
+		rn_changed(r);
+		return;
+	}
 	advance(r);
 }
 
@@ -472,6 +513,7 @@ void runner_free(struct runner *r)
 	proc_release(&r->child);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->steps[i].note);
+	free(r->json_old);
 	free(r->steps);
 	free(r->done_stack);
 	rn_pull_reset(r, NULL);

@@ -327,9 +327,37 @@ void rn_diagnose_bound(struct runner *r, char *verdict)
 
 /* ---- after a failed docker version inside ------------------------------------------ */
 
+/* The host of a loopback daemon address in the client's error ("tcp://127.0.0.1:2375",
+ * "ssh: connect to host localhost port 22"), or NULL: inside the workspace
+ * loopback is the workspace itself, so no retry can reach this machine's
+ * daemon there.  Malloc'd. */
+static char *loopback_target(const char *err)
+{
+	static const char *const marks[] = { "tcp://", "@", "connect to host ", NULL };
+	if (!strstr(err, "refused") && !strstr(err, "Cannot connect"))
+		return NULL;
+	for (const char *const *m = marks; *m; m++)
+		for (const char *p = strstr(err, *m); p; p = strstr(p + 1, *m)) {
+			const char *h = p + strlen(*m);
+			size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ": /\n");
+			if ((n >= 4 && !strncmp(h, "127.", 4)) || (n == 9 && !strncmp(h, "localhost", 9)) ||
+			    (n == 5 && !strncmp(h, "[::1]", 5)))
+				return xstrndup(h, n);
+		}
+	return NULL;
+}
+
 void rn_diagnose(struct runner *r, const struct strbuf *err)
 {
 	long long now = proc_now_ms();
+	char *lo = loopback_target(err->buf);
+	if (lo) {
+		rn_verify_fail(r, "docker does not work inside the workspace: it cannot reach %s, which inside the "
+			       "workspace is the workspace itself, not this machine; give --host an address the "
+			       "workspace can reach (the docker bridge's gateway, or the host's LAN address)", lo);
+		free(lo);
+		return;
+	}
 	if (strstr(err->buf, "is not running") || strstr(err->buf, "is restarting")) {
 		rn_watch_container(r, r->ws_name);
 		return;

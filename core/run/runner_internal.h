@@ -67,6 +67,10 @@ struct layer {
 struct runner {
 	struct net *net;
 	const struct plan *plan;
+	/* the plan's daemon.json: written before the first step, put back as
+	 * it was (OLD, or no file) when the run rolls back */
+	int json_written;
+	char *json_old;
 	int keep;
 	int keep_on_verify;
 	int adopt;

@@ -281,8 +281,19 @@ if [ -f "$D/state/tun.before" ]; then
 fi
 
 # --- 11. /run/sshd if up.sh created it -----------------------------------------------------------------------
+# Another harness's sshd still needs it (two runs side by side): it is handed over to that run, which
+# removes it in its own teardown, and it is not a leftover of this one.
+handed_sshd=
 if [ -f "$D/state/created.run-sshd" ]; then
-  rmdir /run/sshd 2>/dev/null; [ -d /run/sshd ] || rm -f "$D/state/created.run-sshd"
+  for cfg in $(pgrep -a sshd | grep -o -- '-f /[^ ]*/ssh/sshd_config' | sed 's/^-f //'); do
+    other=${cfg%/ssh/sshd_config}
+    [ "$other" != "$D" ] && [ -d "$other/state" ] && touch "$other/state/created.run-sshd" && handed_sshd=1
+  done
+  if [ -n "$handed_sshd" ]; then
+    rm -f "$D/state/created.run-sshd"
+  else
+    rmdir /run/sshd 2>/dev/null; [ -d /run/sshd ] || rm -f "$D/state/created.run-sshd"
+  fi
 fi
 
 # --- 12. files below DIR (never while something is still mounted there) -------------------------------------
@@ -303,7 +314,8 @@ fi
 # container ports are covered by the docker-proxy process count.
 lo=${PORT_BASE:-0}; hi=$(( ${PORT_BASE:-0} > 0 ? PORT_BASE + 15 : 0 ))
 only_ours() {
-  awk -v lo="$lo" -v hi="$hi" '/^# listening tcp/ {sec = 1; print; next} /^#/ {sec = 0}
+  awk -v lo="$lo" -v hi="$hi" -v handed="$handed_sshd" '/^# listening tcp/ {sec = 1; print; next} /^#/ {sec = 0}
+    handed && $0 == "/run/sshd" {next}
     sec { n = split($0, a, ":"); p = a[n] + 0; if (p < lo || p > hi) next } {print}' "$1"
 }
 if diff -u --label snapshot.before --label snapshot.after <(only_ours "$D/snapshot.before") \

@@ -35,6 +35,12 @@ got=$(DK exec "$name" cat /etc/docker/daemon.json)
 [ "$got" = "$(cat "$f")" ] && ok || bad "the mounted daemon.json differs: $got"
 [ "$(DK inspect -f '{{range .Mounts}}{{if eq .Destination "/etc/docker/daemon.json"}}{{.RW}}{{end}}{{end}}' "$name")" = false ] &&
   ok || bad "daemon.json not mounted read-only"
+# upgrade makes the launch again: its runner writes the daemon.json too (here: after it was lost)
+rm -f "$f"
+"$WS_BIN" upgrade --name "$name" --image "$WSL_REGISTRY/kloudkit/workspace:v0.10.2" --yes --verify-timeout 90 >"$T_TMP/upg.out" 2>"$T_TMP/upg.err" &&
+  ok || bad "upgrade: $(tail -3 "$T_TMP/upg.err")"
+[ "$(DK exec "$name" cat /etc/docker/daemon.json 2>&1)" = "$(cat "$f" 2>&1)" ] && [ -s "$f" ] && ok ||
+  bad "upgrade did not write $f: $(ls -la "$f" 2>&1)"
 "$WS_BIN" down --name "$name" --volumes >/dev/null 2>"$T_TMP/down.err" && ok || bad "down: $(cat "$T_TMP/down.err")"
 [ ! -e "$f" ] && ok || bad "down left $f"
 [ -z "$(labelled "$name")" ] && ok || bad "privileged left: $(labelled "$name")"
