@@ -7,20 +7,20 @@
 #   3. source checks: banned calls, core/ and cli/ must not include curses;
 #   4. unit tests (normal, ASan+UBSan, valgrind; with the replay of the
 #      fuzz corpus), alone: they time fake daemons;
-#   5. starts the harness track in the background: the real peers
-#      (tests/harness/up.sh: isolated dockerds, TLS, sshd, registry), the
-#      integration tests (normal, then with the ASan+UBSan binary:
-#      asan-integration) and the terminal tests against them.  They mostly
-#      wait on daemons, so they overlap with the CPU-bound stages 6-7,
-#      which run niced under them;
+#   5. starts two harness tracks in the background, each with its own real
+#      peers (tests/harness/up.sh: isolated dockerds, TLS, sshd, registry):
+#      A runs the integration tests, then the terminal tests; B the
+#      integration tests with the ASan+UBSan binary (asan-integration).
+#      They mostly wait on daemons, so they overlap with each other and
+#      with the CPU-bound stages 6-7, which run niced under them;
 #   6. CLI tests, then the CLI tests again with the ASan+UBSan binary and
 #      under valgrind (stages asan-cli, valgrind-cli);
 #   7. fuzz: every libFuzzer harness (tests/fuzz) for WS_FUZZ_SECONDS (20)
 #      under ASan+UBSan, WS_FUZZ_JOBS (2) at a time; then deb: cpack's
 #      Debian package, installed with dpkg -i, checked, removed
 #      (tests/package/deb.sh);
-#   8. waits for the harness track, prints its output, tears the peers
-#      down and fails on any leftover.
+#   8. waits for the harness tracks, prints their output, tears the peers
+#      down (B, then A) and fails on any leftover.
 #
 # Sanitizer stages fail on any report: ASan/LSan exit 97 and UBSan 96 (so
 # a test expecting 1 or 2 sees it), and every report is also written under
@@ -159,61 +159,94 @@ if has unit; then
   done
 fi
 
-HARNESS= H_PID= TRACK=
+# Two harness tracks, each with its own peers (tests/harness/up.sh: its own
+# daemons, registry, sshd, ports and subnets), so that the integration
+# tests run with both binaries at once and never see each other's
+# containers: track A runs the integration tests with the normal binary,
+# then the terminal tests; track B the integration tests with the
+# ASan+UBSan binary, its web ports searched from 18080
+# (WS_LAUNCH_WEB_PORT_FROM) so the two never race for the same free port.
+# B brings its peers up after A's and takes them down first: each
+# harness's leftover check then compares the host with what it saw.
+HARNESS_A= HARNESS_B= A_PID= B_PID= TRACK_A= TRACK_B=
 stop_harness() {
-  if [ -n "$HARNESS" ]; then
-    step "harness down"
-    tests/harness/down.sh "$HARNESS" || fail "harness leftovers"
-    HARNESS=
-  fi
+  local h
+  for h in HARNESS_B HARNESS_A; do
+    if [ -n "${!h}" ]; then
+      step "harness down (${h#HARNESS_})"
+      tests/harness/down.sh "${!h}" || fail "harness leftovers (${h#HARNESS_})"
+      rm -f "${!h}.up" "${!h}.failed"
+      printf -v "$h" '%s' ""
+    fi
+  done
 }
-# Ctrl-C or TERM: the harness track's process group first, then the peers.
+# Ctrl-C or TERM: the harness tracks' process groups first, then the peers.
 stop_track() {
-  [ -n "$H_PID" ] && kill -TERM -- "-$H_PID" 2>/dev/null && wait "$H_PID" 2>/dev/null
-  H_PID=
+  local p
+  for p in "$A_PID" "$B_PID"; do
+    [ -n "$p" ] && kill -TERM -- "-$p" 2>/dev/null && wait "$p" 2>/dev/null
+  done
+  A_PID= B_PID=
 }
 trap 'stop_track; stop_harness' EXIT
 trap 'exit 130' INT TERM
 
-# The harness track: the peers, the integration tests (normal, then the
-# ASan+UBSan binary) and the terminal tests.  They wait on daemons far more
-# than they compute, so they run beside the CPU-bound stages below, which
-# run niced under them.  Its output and stage times are shown when it ends.
+# track_harness NAME HARNESS TRACK AFTER STAGES...: the peers (once the
+# file AFTER exists, when given; then the file HARNESS/.up or .failed),
+# then each stage against them; its output, times and failures in TRACK.
 track_harness() {
+  local name=$1 h=$2 tr=$3 after=$4 st; shift 4
   TIMES=() FAILED=() stage=
-  step "harness up"
-  if tests/harness/up.sh "$HARNESS"; then
-    export WS_PEERS_ENV=$HARNESS/peers.env
-    if has integration; then
-      step "integration tests"
-      ctest_noskip integration -L integration
-    fi
-    if has asan-integration; then
-      step "integration tests (ASan+UBSan binary)"
-      asan_ctest asan-integration -L integration
-    fi
-    if has tui; then
-      step "terminal tests"
-      ctest_noskip tui -L tui
-    fi
-  else
-    fail "harness up"
+  if [ -n "$after" ]; then
+    while [ ! -e "$after.up" ] && [ ! -e "$after.failed" ]; do sleep 0.2; done
   fi
-  step "harness track done"
-  printf '%s\n' "${TIMES[@]}" >"$TRACK/times"
-  printf '%s\n' "${FAILED[@]}" >"$TRACK/failed"
+  step "harness up ($name)"
+  if tests/harness/up.sh "$h"; then
+    touch "$h.up"
+    export WS_PEERS_ENV=$h/peers.env
+    for st in "$@"; do
+      case $st in
+        integration)
+          step "integration tests"
+          ctest_noskip integration -L integration ;;
+        asan-integration)
+          step "integration tests (ASan+UBSan binary)"
+          WS_LAUNCH_WEB_PORT_FROM=18080 asan_ctest asan-integration -L integration ;;
+        tui)
+          step "terminal tests"
+          ctest_noskip tui -L tui ;;
+      esac
+    done
+  else
+    touch "$h.failed"
+    fail "harness up ($name)"
+  fi
+  step "harness track $name done"
+  printf '%s\n' "${TIMES[@]}" >"$tr/times"
+  printf '%s\n' "${FAILED[@]}" >"$tr/failed"
+}
+start_track() { # VAR-PREFIX NAME AFTER STAGES...
+  local v=$1 name=$2 after=$3; shift 3
+  local h tr
+  h=$(mktemp -d /tmp/wsl-XXXX) tr=$(mktemp -d /tmp/ws-track-XXXX)
+  printf -v "HARNESS_$v" '%s' "$h"
+  printf -v "TRACK_$v" '%s' "$tr"
+  set -m   # the track in a process group of its own (stop_track)
+  track_harness "$name" "$h" "$tr" "$after" "$@" >"$tr/log" 2>&1 &
+  printf -v "${v}_PID" '%s' "$!"
+  set +m
+  printf '\n==== harness track %s started in the background (pid %s, log %s)\n' "$name" "$!" "$tr/log"
 }
 if has integration || has asan-integration || has tui; then
   if [ ! -x tests/harness/up.sh ]; then
     fail "no harness (tests/harness/up.sh)"
   else
-    HARNESS=$(mktemp -d /tmp/wsl-XXXX)
-    TRACK=$(mktemp -d /tmp/ws-track-XXXX)
-    set -m   # the track in a process group of its own (stop_track)
-    track_harness >"$TRACK/log" 2>&1 &
-    H_PID=$!
-    set +m
-    printf '\n==== harness track started in the background (pid %s, log %s)\n' "$H_PID" "$TRACK/log"
+    a_stages=() b_stages=()
+    has integration && a_stages+=(integration)
+    has tui && a_stages+=(tui)
+    has asan-integration && b_stages+=(asan-integration)
+    [ ${#a_stages[@]} -gt 0 ] && start_track A A "" "${a_stages[@]}"
+    [ ${#b_stages[@]} -gt 0 ] && start_track B B "${HARNESS_A:-}" "${b_stages[@]}"
   fi
 fi
 # The CPU-bound stages yield to the harness track (its daemons included).
@@ -267,17 +300,19 @@ if has deb; then
   fi
 fi
 
-if [ -n "$H_PID" ]; then
-  step "waiting for the harness track"
-  wait "$H_PID" || true
-  H_PID=
-  printf '\n==== harness track (its output)\n'
-  cat "$TRACK/log"
-  mapfile -t -O ${#TIMES[@]} TIMES < <(sed 's/^/  [harness track] /' "$TRACK/times" 2>/dev/null)
-  [ -s "$TRACK/failed" ] && mapfile -t -O ${#FAILED[@]} FAILED < <(grep . "$TRACK/failed")
-  [ -s "$TRACK/times" ] || fail "the harness track ended without its report (see above)"
-  rm -rf "$TRACK"
-fi
+for v in A B; do
+  pid_var=${v}_PID tr_var=TRACK_$v
+  [ -n "${!pid_var}" ] || continue
+  step "waiting for harness track $v"
+  wait "${!pid_var}" || true
+  printf -v "$pid_var" '%s' ""
+  printf '\n==== harness track %s (its output)\n' "$v"
+  cat "${!tr_var}/log"
+  mapfile -t -O ${#TIMES[@]} TIMES < <(sed "s/^/  [track $v] /" "${!tr_var}/times" 2>/dev/null)
+  [ -s "${!tr_var}/failed" ] && mapfile -t -O ${#FAILED[@]} FAILED < <(grep . "${!tr_var}/failed")
+  [ -s "${!tr_var}/times" ] || fail "harness track $v ended without its report (see above)"
+  rm -rf "${!tr_var}"
+done
 stop_harness
 
 step "done in $(( $(date +%s) - t0 )) s"

@@ -18,7 +18,7 @@
  * The result is held until RM is done, so checker_done() means nothing of
  * the trial is left; checker_cancel() (Ctrl-C) removes it too.  The other
  * modes run `docker run --rm --entrypoint true` of the workspace image with
- * the privileges their container gets (the socket and its group). */
+ * the privileges of their container (the socket and its group). */
 #include "checks_internal.h"
 #include "deep_reason.h"
 #include "launch/inner.h"

@@ -1,6 +1,7 @@
 /* launch_build.c - spec + facts → launch model: the flags every mode shares
  * around the mode's own build function. */
 #include "launch_build.h"
+#include "web_port.h"
 #include "launch_digest.h"
 #include "limits.h"
 #include "option_value.h"
@@ -87,8 +88,8 @@ int launch_build(const struct spec *s, const struct facts *f, struct launch *l, 
 		spec_copy(&chosen, s);
 		int rc = spec_set(&chosen, OPT_PUBLISH, chosen_pub, e) ? -1 : launch_build(&chosen, f, l, e);
 		if (!rc)
-			strvec_pushf(&l->notes, "web port %d: the launch's own, else the first free from 8080 "
-						"(--port chooses one)", f->web_port);
+			strvec_pushf(&l->notes, "web port %d: the launch's own, else the first free from %d "
+						"(--port chooses one)", f->web_port, web_port_first());
 		spec_release(&chosen);
 		return rc;
 	}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -71,6 +72,15 @@ int web_port_holder(const struct jdoc *d, int port, char *who, size_t size)
 	return 0;
 }
 
+int web_port_first(void)
+{
+	const char *v = getenv("WS_LAUNCH_WEB_PORT_FROM");
+	char *end;
+	errno = 0;
+	long p = v && *v ? strtol(v, &end, 10) : 0;
+	return v && *v && !errno && !*end && p >= 1024 && p <= 65000 ? (int)p : WEB_PORT_FIRST;
+}
+
 int web_port_pick(const struct jdoc *doc, const char *launch, int local, struct web_port *out)
 {
 	int own = 0, root = doc ? jdoc_root(doc) : -1;
@@ -82,7 +92,8 @@ int web_port_pick(const struct jdoc *doc, const char *launch, int local, struct 
 		out->own = 1;
 		return 0;
 	}
-	for (int port = WEB_PORT_FIRST; port < WEB_PORT_FIRST + WEB_PORT_TRIES; port++) {
+	int first = web_port_first();
+	for (int port = first; port < first + WEB_PORT_TRIES; port++) {
 		char who[160];
 		if (web_port_holder(doc, port, who, sizeof(who)) ||
 		    (local && host_holds(port) && snprintf(who, sizeof(who), "a process on this host"))) {

@@ -1,6 +1,6 @@
 /* web_port.h - the web port of a launch when none is given: the launch's
  * own (a container labelled with it publishing 8080: relaunch, --recreate
- * and upgrade keep it), else the first from 8080 up that no container on
+ * and upgrade keep it), else the first from 8080 (web_port_first) up that no container on
  * the endpoint publishes and, when LOCAL, no process on this host holds on
  * 127.0.0.1.  DOC is the Engine API's GET /containers/json?all=1 (NULL:
  * unknown, only this host is asked).  Nothing allocates. */
@@ -13,6 +13,9 @@
 
 #define WEB_PORT_FIRST 8080
 #define WEB_PORT_TRIES 200
+/* Where the search starts: $WS_LAUNCH_WEB_PORT_FROM (1024-65000; a host
+ * whose 8080s belong to something else), else WEB_PORT_FIRST. */
+int web_port_first(void);
 
 struct web_port {
 	int port;

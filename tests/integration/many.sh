@@ -36,6 +36,14 @@ DK pull "$WSL_DIND_IMAGE" >/dev/null 2>&1 || bad "cannot pull $WSL_DIND_IMAGE th
 taken=$(sed -n 's/.*-p 127\.0\.0\.1:\([0-9]*\):8080.*/\1/p' "$T_TMP/dry" | head -1)
 [[ $taken =~ ^[0-9]+$ ]] && ok || { bad "dry run shows no chosen port"; cat "$T_TMP/dry" >&2; }
 grep -q "note: web port $taken" "$T_TMP/dry" && ok || bad "dry run does not say the chosen port"
+from=${WS_LAUNCH_WEB_PORT_FROM:-8080}
+[ "${taken:-0}" -ge "$from" ] && ok || bad "the chosen port $taken is below the search's start $from"
+# WS_LAUNCH_WEB_PORT_FROM moves where the search starts
+# shellcheck disable=SC2046
+WS_LAUNCH_WEB_PORT_FROM=$((from + 5000)) "$WS_BIN" up $(args_of "$s1") --name "$s1" --dry-run --offline >"$T_TMP/dry2" 2>&1
+t2=$(sed -n 's/.*-p 127\.0\.0\.1:\([0-9]*\):8080.*/\1/p' "$T_TMP/dry2" | head -1)
+[ "${t2:-0}" -ge $((from + 5000)) ] && grep -q "the first free from $((from + 5000))" "$T_TMP/dry2" && ok ||
+  bad "WS_LAUNCH_WEB_PORT_FROM=$((from + 5000)): $(cat "$T_TMP/dry2")"
 DK run -d --name "$blk" -p "127.0.0.1:$taken:8080" --entrypoint sleep "$WSL_WS_IMAGE" infinity >/dev/null ||
   bad "cannot publish $taken"
 

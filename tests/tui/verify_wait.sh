@@ -2,19 +2,21 @@
 # Issue 20.3: on a terminal, the wait for Docker inside is one line updated
 # in place ("verifying Docker inside: 3 s of 10 s — Cannot connect …"), not
 # a line per try; the final message is the diagnosis, then where to look.
-# `up tcp` aimed at a port where no daemon listens (inside the workspace,
-# 127.0.0.1:9 is the workspace itself) waits out its bound.
+# `up tcp` aimed at a port of this host's bridge address where no daemon
+# listens waits out its bound (a loopback address fails at once: inside the
+# workspace it is the workspace itself).
 . "$(dirname "$0")/../lib/peers.sh"
 . "$(dirname "$0")/lib/tmux.sh"
 eq() { [ "$1" = "$2" ] && ok || bad "$3: got [$1], want [$2]"; }
 has() { case $1 in *"$2"*) ok ;; *) bad "$3: [$1] lacks [$2]" ;; esac; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port2=$(free_port)
 n=$(uname_ wait)
 cat >"$TUI_DIR/up" <<EOF
 export PATH=$(printf '%q' "$PATH") HOME=$(printf '%q' "$HOME") XDG_CONFIG_HOME=$(printf '%q' "$XDG_CONFIG_HOME")
 export DOCKER_CONFIG=$(printf '%q' "$DOCKER_CONFIG") DOCKER_HOST=$(printf '%q' "$DOCKER_HOST") LANG=C.UTF-8
 $(printf '%q' "$WS_BIN") up tcp --yes --offline --force --name $n --volume $n-ws --port $port \\
-  --host 127.0.0.1 --tcp-port 9 --verify-timeout 10
+  --host $WSL_A_BRIDGE_IP --tcp-port $port2 --verify-timeout 10
 echo \$? >"$TUI_DIR/rc"
 exec sleep 600
 EOF
