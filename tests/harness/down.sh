@@ -314,8 +314,10 @@ fi
 # container ports are covered by the docker-proxy process count.
 lo=${PORT_BASE:-0}; hi=$(( ${PORT_BASE:-0} > 0 ? PORT_BASE + 15 : 0 ))
 only_ours() {
-  awk -v lo="$lo" -v hi="$hi" -v handed="$handed_sshd" '/^# listening tcp/ {sec = 1; print; next} /^#/ {sec = 0}
+  # (a cgroup dir of another harness run, made while this one was up, is that run's to remove)
+  awk -v lo="$lo" -v hi="$hi" -v handed="$handed_sshd" -v run="${RUN_ID:-}" '/^# listening tcp/ {sec = 1; print; next} /^#/ {sec = 0}
     handed && $0 == "/run/sshd" {next}
+    run != "" && match($0, /^\/sys\/fs\/cgroup\/.*wsl-[0-9]+-/) { if ($0 !~ ("wsl-" run "-")) next }
     sec { n = split($0, a, ":"); p = a[n] + 0; if (p < lo || p > hi) next } {print}' "$1"
 }
 if diff -u --label snapshot.before --label snapshot.after <(only_ours "$D/snapshot.before") \

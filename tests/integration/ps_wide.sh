@@ -22,10 +22,12 @@ COLUMNS=80 LC_ALL=C.UTF-8 "$WS_BIN" ps >"$T_TMP/ps.out" 2>"$T_TMP/ps.err"; rc=$?
 widest=$(LC_ALL=C.UTF-8 awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T_TMP/ps.out")
 [ "$widest" -le 80 ] && ok || bad "ps at 80 columns has a line of $widest: $(cat "$T_TMP/ps.out")"
 [ "$widest" -ge 60 ] && ok || bad "ps at 80 columns used only $widest (cut more than needed)"
+# a name cut to fit keeps its head and its tail: "tabcde…per-07"
+head5=${P:0:5}
 for i in $(seq -w "$N"); do
-  grep -Eq "^$P-.*-$i " "$T_TMP/ps.out" && ok || bad "no row for launch $i: $(cat "$T_TMP/ps.out")"
+  grep -Eq "^$head5[^ ]*-$i " "$T_TMP/ps.out" && ok || bad "no row for launch $i: $(cat "$T_TMP/ps.out")"
 done
-[ "$(grep -c "^$P" "$T_TMP/ps.out")" -eq "$N" ] && ok || bad "ps lists $(grep -c "^$P" "$T_TMP/ps.out") of $N"
+[ "$(grep -c "^$head5" "$T_TMP/ps.out")" -eq "$N" ] && ok || bad "ps lists $(grep -c "^$head5" "$T_TMP/ps.out") of $N"
 grep -q "127.0.0.1:[0-9]" "$T_TMP/ps.out" && ok || bad "no URL column left: $(cat "$T_TMP/ps.out")"
 # a pipe without COLUMNS gets whole values
 env -u COLUMNS "$WS_BIN" ps >"$T_TMP/ps.whole" 2>/dev/null
