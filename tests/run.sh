@@ -150,13 +150,27 @@ if has unit; then
   step "unit tests (ASan+UBSan)"
   (cd "$ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -L unit --output-on-failure) || fail "unit-asan"
   step "unit tests (valgrind)"
-  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
-    [ -x "$t" ] || continue
-    args=()
+  # two at a time (each is one process on one core); the runner's and the
+  # checker's tests time their fake daemons, so no more than the cores
+  vg_unit() {
+    local t=$1 args=()
     case $t in */replay_*) args=("$ROOT/tests/fuzz/corpus/${t##*/replay_}") ;; esac
     WS_CASES=500 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.log" || { cat "$BUILD/valgrind.log"; fail "valgrind $(basename "$t")"; }
+      "$t" "${args[@]}" >/dev/null 2>"$BUILD/valgrind.$(basename "$t").log" ||
+      { cat "$BUILD/valgrind.$(basename "$t").log"; echo "$(basename "$t")" >>"$BUILD/valgrind.failed"; }
+  }
+  rm -f "$BUILD/valgrind.failed"
+  running=0
+  for t in "$BUILD"/tests/test_* "$BUILD"/tests/fuzz/replay_*; do
+    [ -x "$t" ] || continue
+    vg_unit "$t" &
+    running=$((running + 1))
+    [ "$running" -ge 2 ] && { wait -n; running=$((running - 1)); }
   done
+  wait
+  if [ -s "$BUILD/valgrind.failed" ]; then
+    while read -r t; do fail "valgrind $t"; done <"$BUILD/valgrind.failed"
+  fi
 fi
 
 # Two harness tracks, each with its own peers (tests/harness/up.sh: its own

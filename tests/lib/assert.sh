@@ -64,12 +64,31 @@ usage_error() {
 }
 # schema_ok SCHEMA FILE DESC: FILE (JSON) validates against schemas/SCHEMA
 # (tests/lib/schema-check.py, Debian's python3-jsonschema).
-schema_ok() {
-  local res
+schema_have() {
+  [ -n "${SCHEMA_HAVE:-}" ] && return 0
   if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
     echo "SKIP: $(basename "$0") needs python3-jsonschema (apt-get install python3-jsonschema)"
     trap - EXIT; rm -rf "$T_TMP"; exit 77
   fi
+  SCHEMA_HAVE=1
+}
+schema_ok() {
+  local res
+  schema_have
   if res=$(/usr/bin/python3 "$WS_SOURCE_DIR/tests/lib/schema-check.py" "$WS_SOURCE_DIR/schemas/$1" "$2" 2>&1); then ok
   else bad "$3: $2 does not validate against $1: $res"; fi
+}
+# schema_later SCHEMA FILE: queue FILE (kept until schema_flush) for one
+# validation run; schema_flush SCHEMA: validates every queued file in one
+# python process, one check per file, naming each file that fails.
+SCHEMA_QUEUE=()
+schema_later() { schema_have; SCHEMA_QUEUE+=("$2"); }
+schema_flush() {
+  local res f
+  [ ${#SCHEMA_QUEUE[@]} -gt 0 ] || return 0
+  res=$(/usr/bin/python3 "$WS_SOURCE_DIR/tests/lib/schema-check.py" "$WS_SOURCE_DIR/schemas/$1" "${SCHEMA_QUEUE[@]}" 2>&1)
+  for f in "${SCHEMA_QUEUE[@]}"; do
+    case $res in *"$f:"*) bad "$f does not validate against $1: $(printf '%s\n' "$res" | grep -F "$f:")" ;; *) ok ;; esac
+  done
+  SCHEMA_QUEUE=()
 }
