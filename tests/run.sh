@@ -281,7 +281,9 @@ if has valgrind-cli; then
   step "CLI tests (valgrind)"
   vglogs=$BUILD/valgrind-logs
   rm -rf "$vglogs"
-  (cd "$BUILD" && WS_VALGRIND_LOGS=$vglogs ctest -L '^valgrind$' -j2 --output-on-failure) || fail "valgrind-cli"
+  # -j3: memcheck runs are short processes between the scripts' own
+  # (bash, jq, node) work, so a third keeps both cores busy
+  (cd "$BUILD" && WS_VALGRIND_LOGS=$vglogs ctest -L '^valgrind$' -j3 --output-on-failure) || fail "valgrind-cli"
   runs=$(find "$vglogs" -name 'vg.*.log' 2>/dev/null | wc -l)
   # valgrind 3.19 does not know pidfd_open (434; proc.c falls back to a
   # short tick when it fails): its five-line notice is not a report.
