@@ -143,8 +143,15 @@ void ck_info_privilege(struct checker *c, const struct engine_info *in)
 		    "the daemon is %s (security option name=%s): --privileged gives no real privileges there",
 		    kind->name, kind->daemon_secopt);
 	else if (in->userns)
-		ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL,
-		    "rootful, userns-remap on: --userns=host will be added to privileged containers");
+		/* The daemon keeps its images remapped: a --userns=host container
+		 * sees their files owned by the remapped root, so setuid root
+		 * (sudo, which the Kloud image uses to start its dockerd) fails. */
+		ck_set(c, CK_PRIVILEGE, CHECK_WARN,
+		    "'ws-launch check privileged --deep' starts the inner dockerd to tell; sysbox mode, or a daemon "
+		    "without userns-remap, avoids it",
+		    "rootful, userns-remap on: --userns=host will be added to privileged containers; their image's "
+		    "files still belong to the remapped root, so a workspace that becomes root with sudo (to start "
+		    "its dockerd) cannot");
 	else
 		ck_set(c, CK_PRIVILEGE, CHECK_PASS, NULL, "rootful daemon: privileged containers allowed");
 	/* A local daemon without every capability cannot give them to a
