@@ -1,8 +1,6 @@
 /* cmd_up.c - `ws-launch up`: check, show, confirm, run, verify. */
 #include "checks/checks.h"
 #include "cli.h"
-#include "base/ytree.h"
-#include "launch/inner.h"
 #include "launch/secret.h"
 #include "cli_progress.h"
 #include "launch/facts.h"

@@ -122,9 +122,8 @@ struct checker *checker_new(struct net *net, const struct checker_config *cfg, s
 		}
 	}
 	c->deep_bound_ms = cfg->deep_timeout_ms > 0 ? cfg->deep_timeout_ms : DEEP_TIMEOUT_DEFAULT;
-	c->config_dir = cfg->config_dir ? xstrdup(cfg->config_dir) : NULL;
-	if (c->config_dir)
-		facts_set(&c->facts, "inner.config", "%s", c->config_dir);
+	if (cfg->config_dir) /* where the trial's daemon.json goes (inner.h) */
+		facts_set(&c->facts, "inner.config", "%s", cfg->config_dir);
 	c->cancel = cfg->cancel;
 	c->on_progress = cfg->on_progress;
 	c->progress_ctx = cfg->progress_ctx;
@@ -324,7 +323,6 @@ void checker_free(struct checker *c)
 	free(c->deep_json);
 	free(c->deep_finding);
 	free(c->deep_remedy);
-	free(c->config_dir);
 	for (int i = 0; i < CK__COUNT; i++) {
 		free(c->checks[i].finding);
 		free(c->checks[i].remedy);

@@ -111,6 +111,16 @@ static void hold(struct checker *c, enum check_status st, const char *remedy, co
 	c->deep_status = st;
 }
 
+/* Removes the daemon.json written for the trial, if any. */
+static void drop_json(struct checker *c)
+{
+	if (!c->deep_json)
+		return;
+	unlink(c->deep_json);
+	free(c->deep_json);
+	c->deep_json = NULL;
+}
+
 static int start_stage(struct checker *c, int stage, struct strvec *argv, long bound_ms)
 {
 	struct err e;
@@ -245,9 +255,9 @@ static void start_inner(struct checker *c)
 	free(c->deep_name);
 	c->deep_name = xasprintf("ws-launch-deep-%ld", (long)getpid());
 	if (l.daemon_json) {
-		free(c->deep_json);
-		c->deep_json = NULL;
-		if (inner_file_write(c->config_dir, c->deep_name, l.daemon_json, &c->deep_json, &e)) {
+		drop_json(c);
+		if (inner_file_write(facts_get(&c->facts, "inner.config"), c->deep_name, l.daemon_json, &c->deep_json,
+				     &e)) {
 			ck_set(c, CK_DEEP, CHECK_FAIL, NULL, "cannot write the trial's daemon.json: %s", e.msg);
 			launch_release(&l);
 			return;
@@ -271,11 +281,7 @@ static void start_inner(struct checker *c)
 	c->deep_t0 = proc_now_ms();
 	if (start_stage(c, DS_RUN, &argv, c->deep_bound_ms)) {
 		c->deep_stage = DS_NONE;
-		if (c->deep_json) {
-			unlink(c->deep_json);
-			free(c->deep_json);
-			c->deep_json = NULL;
-		}
+		drop_json(c);
 		ck_set(c, CK_DEEP, c->deep_status, c->deep_remedy, "%s", c->deep_finding);
 	}
 }
@@ -439,11 +445,7 @@ void ck_finish_deep(struct checker *c)
 			}
 			free(words);
 		}
-		if (c->deep_json) {
-			unlink(c->deep_json);
-			free(c->deep_json);
-			c->deep_json = NULL;
-		}
+		drop_json(c);
 		c->deep_stage = DS_NONE;
 		ck_set(c, CK_DEEP, c->deep_status, c->deep_remedy, "%s", c->deep_finding ? c->deep_finding : "?");
 		break;
@@ -489,11 +491,7 @@ void ck_cancel_deep(struct checker *c)
 		proc_run(&rm, argv, &(struct proc_opts){ .capture_max = 4096 }, (int)DEEP_RM_TIMEOUT_MS, &e);
 		proc_release(&rm);
 	}
-	if (c->deep_json) {
-		unlink(c->deep_json);
-		free(c->deep_json);
-		c->deep_json = NULL;
-	}
+	drop_json(c);
 	c->deep_stage = DS_NONE;
 	proc_release(&c->deep);
 	proc_init(&c->deep);

@@ -108,7 +108,6 @@ struct checker {
 	long long deep_bound_ms, deep_t0;
 	enum check_status deep_status;
 	char *deep_finding, *deep_remedy;
-	char *config_dir;
 	volatile int *cancel;
 	void (*on_progress)(void *ctx, const char *line);
 	void *progress_ctx;

@@ -18,9 +18,10 @@ void ck_port_choose(struct checker *c, const struct jdoc *doc, const char *why)
 {
 	const char *launch = spec_is_none(&c->spec, OPT_NAME) ? NULL : spec_get(&c->spec, OPT_NAME);
 	struct web_port wp;
+	int first = web_port_first();
 	if (web_port_pick(doc, launch, c->ep_ok && c->ep.kind == EP_UNIX, &wp)) {
-		ck_set(c, CK_PORT, CHECK_FAIL, "--port PORT", "no free port in %d-%d", web_port_first(),
-		    web_port_first() + WEB_PORT_TRIES - 1);
+		ck_set(c, CK_PORT, CHECK_FAIL, "--port PORT", "no free port in %d-%d", first,
+		    first + WEB_PORT_TRIES - 1);
 		return;
 	}
 	c->facts.web_port = wp.port;
@@ -29,7 +30,7 @@ void ck_port_choose(struct checker *c, const struct jdoc *doc, const char *why)
 		ck_set(c, CK_PORT, CHECK_PASS, NULL, "127.0.0.1:%d: kept, this launch's port", wp.port);
 	else
 		ck_set(c, CK_PORT, CHECK_PASS, NULL, "127.0.0.1:%d is free, the first from %d%s%s%s%s%s", wp.port,
-		    web_port_first(), wp.skipped[0] ? " (" : "", wp.skipped, wp.skipped[0] ? ")" : "",
+		    first, wp.skipped[0] ? " (" : "", wp.skipped, wp.skipped[0] ? ")" : "",
 		    why ? "; " : "", why ? why : "");
 }
 
